@@ -1,0 +1,1153 @@
+/*
+ * devconf: command-line front end of libdevconf.
+ *
+ *     devconf [OPTIONS] URI COMMAND [ARGS]
+ *
+ * Global options are parsed up to the URI. Each sub-command is a row of the `commands` table: its
+ * options, how many positional arguments it takes, a check that runs before connecting (argument
+ * combinations, reading payload files) and a handler that runs on the open session. Nothing
+ * connects before the command line is known to be valid, so `COMMAND --help` works offline.
+ */
+#include <devconf/devconf.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Exit statuses, one per error class (listed in --help). */
+enum {
+    EXIT_OK = 0,
+    EXIT_GENERIC = 1,     /* DEVCONF_ERROR, ENOMEM, EUSER, local I/O */
+    EXIT_USAGE = 2,       /* bad command line, DEVCONF_EINVAL */
+    EXIT_CONNECT = 3,     /* DEVCONF_ECONNECT */
+    EXIT_AUTH = 4,        /* DEVCONF_EAUTH */
+    EXIT_HOSTKEY = 5,     /* DEVCONF_EHOSTKEY */
+    EXIT_TIMEOUT = 6,     /* DEVCONF_ETIMEOUT */
+    EXIT_RPC = 7,         /* DEVCONF_ERPC */
+    EXIT_YANG = 8,        /* DEVCONF_EYANG */
+    EXIT_UNSUPPORTED = 9, /* DEVCONF_EUNSUPPORTED */
+    EXIT_PROTO = 10,      /* DEVCONF_EPROTO */
+    EXIT_NOTFOUND = 11    /* DEVCONF_ENOTFOUND, missing input file */
+};
+
+/* Returned by the parsing and checking steps when the program goes on. */
+#define CONTINUE (-1)
+
+#define PASSWORD_MAX 1024
+
+/* Long options without a short form. */
+enum {
+    OPT_FILTER = 256, OPT_XPATH, OPT_SUBTREE, OPT_WITH_DEFAULTS, OPT_SOURCE, OPT_TARGET,
+    OPT_DEFAULT_OPERATION, OPT_TEST_OPTION, OPT_ERROR_OPTION, OPT_COMMIT, OPT_CONFIRMED,
+    OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
+    OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
+    OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION
+};
+
+struct global_opts {
+    const char *known_hosts;
+    devconf_hostkey_policy hostkey;
+    const char *key;
+    int agent;
+    const char *user;
+    const char *password_env;
+    devconf_format format;
+    int timeout_ms; /* 0: the library's defaults */
+    int verbose;
+    const char **search_dirs; /* borrowed from argv */
+    size_t n_search_dirs;
+    const char *cache_dir;
+};
+
+struct cmd_args {
+    devconf_format format; /* global --format */
+    const char *filter;    /* --filter / --xpath text, or the --subtree file's contents */
+    devconf_filter_type filter_type;
+    int n_filters;
+    const char *subtree_file;
+    devconf_with_defaults with_defaults;
+    devconf_datastore source; /* 0: not given */
+    devconf_datastore target; /* 0: not given */
+    devconf_edit_options edit;
+    int commit; /* edit-config --commit */
+    devconf_commit_options commit_opts;
+    const char *revision;
+    const char *schema_format;
+    uint32_t session_id;
+    char **pos; /* positional arguments */
+    int n_pos;
+    char *payload; /* owned: FILE|- or --subtree contents */
+};
+
+struct command {
+    const char *name;
+    const struct option *options;
+    int min_pos, max_pos;
+    int (*check)(const struct command *cmd, struct cmd_args *a); /* CONTINUE or an exit status */
+    int (*run)(devconf_session *s, struct cmd_args *a);          /* 0 or a devconf_code */
+    const char *synopsis;
+    const char *summary;
+    const char *details;
+};
+
+struct keyword {
+    const char *name;
+    int value;
+};
+
+static const struct keyword datastores[] = {
+    {"running", DEVCONF_DS_RUNNING}, {"candidate", DEVCONF_DS_CANDIDATE}, {"startup", DEVCONF_DS_STARTUP}, {NULL, 0}};
+static const struct keyword wd_modes[] = {
+    {"report-all", DEVCONF_WD_REPORT_ALL}, {"report-all-tagged", DEVCONF_WD_REPORT_ALL_TAGGED},
+    {"trim", DEVCONF_WD_TRIM}, {"explicit", DEVCONF_WD_EXPLICIT}, {NULL, 0}};
+static const struct keyword edit_ops[] = {
+    {"merge", DEVCONF_EDIT_MERGE}, {"replace", DEVCONF_EDIT_REPLACE}, {"none", DEVCONF_EDIT_NONE}, {NULL, 0}};
+static const struct keyword test_opts[] = {
+    {"test-then-set", DEVCONF_TEST_THEN_SET}, {"set", DEVCONF_TEST_SET}, {"test-only", DEVCONF_TEST_ONLY}, {NULL, 0}};
+static const struct keyword error_opts[] = {
+    {"stop-on-error", DEVCONF_ERROR_OPTION_STOP}, {"continue-on-error", DEVCONF_ERROR_OPTION_CONTINUE},
+    {"rollback-on-error", DEVCONF_ERROR_OPTION_ROLLBACK}, {NULL, 0}};
+static const struct keyword hostkey_policies[] = {
+    {"strict", DEVCONF_HOSTKEY_STRICT}, {"accept-new", DEVCONF_HOSTKEY_ACCEPT_NEW},
+    {"skip", DEVCONF_HOSTKEY_INSECURE_SKIP}, {NULL, 0}};
+static const struct keyword formats[] = {{"xml", DEVCONF_FORMAT_XML}, {"json", DEVCONF_FORMAT_JSON}, {NULL, 0}};
+static const struct keyword schema_formats[] = {{"yang", 0}, {"yin", 1}, {NULL, 0}};
+
+/* An error kept across a clean-up call (which resets devconf_error_last()), reported instead. */
+static devconf_error *kept_error;
+
+/* ---- output helpers -------------------------------------------------------------------------- */
+
+/* Print text that came from the device, replacing control characters so that it cannot drive the
+ * terminal; newlines and tabs survive only when keep_lines is set. */
+static void put_clean(FILE *f, const char *s, int keep_lines)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && !(keep_lines && (c == '\n' || c == '\t'))) || c == 0x7f)
+            c = c == '\n' || c == '\r' || c == '\t' ? ' ' : '?';
+        fputc(c, f);
+    }
+}
+
+static void put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* Print a result on stdout with a trailing newline, nothing when it is empty, then free it. */
+static void emit(char *data)
+{
+    size_t len = data ? strlen(data) : 0;
+    if (len) {
+        fputs(data, stdout);
+        if (data[len - 1] != '\n')
+            fputc('\n', stdout);
+    }
+    devconf_free(data);
+}
+
+static int usage_error(const char *cmd, const char *fmt, ...) DEVCONF_PRINTF(2, 3);
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("devconf: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'devconf %s%s--help' for more information.\n", cmd ? cmd : "", cmd ? " " : "");
+    return EXIT_USAGE;
+}
+
+static int exit_status(int code)
+{
+    switch (code) {
+    case DEVCONF_OK: return EXIT_OK;
+    case DEVCONF_EINVAL: return EXIT_USAGE;
+    case DEVCONF_ECONNECT: return EXIT_CONNECT;
+    case DEVCONF_EAUTH: return EXIT_AUTH;
+    case DEVCONF_EHOSTKEY: return EXIT_HOSTKEY;
+    case DEVCONF_ETIMEOUT: return EXIT_TIMEOUT;
+    case DEVCONF_ERPC: return EXIT_RPC;
+    case DEVCONF_EYANG: return EXIT_YANG;
+    case DEVCONF_EUNSUPPORTED: return EXIT_UNSUPPORTED;
+    case DEVCONF_EPROTO: return EXIT_PROTO;
+    case DEVCONF_ENOTFOUND: return EXIT_NOTFOUND;
+    default: return EXIT_GENERIC; /* DEVCONF_ERROR, ENOMEM, EUSER and unknown codes */
+    }
+}
+
+static void keep_error(void)
+{
+    devconf_error_free(kept_error);
+    if (devconf_error_dup(&kept_error, devconf_error_last()) != 0)
+        kept_error = NULL;
+}
+
+/* Print a failed call's error (and every error the device reported); return the exit status. */
+static int report_error(int code)
+{
+    const devconf_error *e = kept_error ? kept_error : devconf_error_last();
+    const char *msg = devconf_error_message(e);
+    size_t i, n = devconf_error_rpc_error_count(e);
+
+    fputs("devconf: ", stderr);
+    put_clean(stderr, msg && *msg ? msg : devconf_strerror(code), 0);
+    fputc('\n', stderr);
+    for (i = 0; i < n; i++) {
+        const devconf_rpc_error *r = devconf_error_rpc_error(e, i);
+        const struct {
+            const char *name, *value;
+        } fields[] = {
+            {"tag", devconf_rpc_error_tag(r)},         {"type", devconf_rpc_error_type(r)},
+            {"severity", devconf_rpc_error_severity(r)}, {"app-tag", devconf_rpc_error_app_tag(r)},
+            {"path", devconf_rpc_error_path(r)},       {"message", devconf_rpc_error_message(r)},
+        };
+        size_t f;
+        fputs("  rpc-error:", stderr);
+        for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+            if (!fields[f].value)
+                continue;
+            fprintf(stderr, " %s=", fields[f].name);
+            put_clean(stderr, fields[f].value, 0);
+        }
+        fputc('\n', stderr);
+    }
+    devconf_error_free(kept_error);
+    kept_error = NULL;
+    return exit_status(code);
+}
+
+static void log_to_stderr(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)payload;
+    fprintf(stderr, "devconf: %s: %s: ", devconf_log_level_name(level), origin ? origin : "devconf");
+    put_clean(stderr, msg ? msg : "", 1);
+    fputc('\n', stderr);
+}
+
+/* ---- argument helpers ------------------------------------------------------------------------ */
+
+/* Look up a keyword value; on failure print a usage error listing the accepted words, return 0. */
+static int keyword(const char *cmd, const char *opt, const char *arg, const struct keyword *kw, int *out)
+{
+    char list[256] = "";
+    size_t len = 0;
+    const struct keyword *k;
+
+    for (k = kw; k->name; k++) {
+        if (strcmp(arg, k->name) == 0) {
+            *out = k->value;
+            return 1;
+        }
+    }
+    for (k = kw; k->name && len < sizeof list; k++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k == kw ? "" : ", ", k->name);
+    usage_error(cmd, "invalid value '%s' for %s (expected %s)", arg, opt, list);
+    return 0;
+}
+
+static int parse_uint(const char *cmd, const char *what, const char *arg, unsigned long min, unsigned long max,
+                      unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < min || v > max) {
+        usage_error(cmd, "invalid %s '%s' (expected a number from %lu to %lu)", what, arg, min, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* The option getopt_long just rejected, for the message (without any "=value": it may be a secret). */
+static void bad_option(const char *cmd, char **argv, int c)
+{
+    const char *arg = argv[optind - 1];
+    int len = (int)strcspn(arg, "=");
+
+    /* getopt_long sets optopt to the letter of a bad short option; a long option's error leaves 0
+     * or the option's value (>= 256, or a valid letter for --help=x and --verbose=x). */
+    if (optopt > 0 && optopt < 256 && !strchr("hv", optopt))
+        usage_error(cmd, c == ':' ? "option '-%c' needs an argument" : "invalid option '-%c'", optopt);
+    else
+        usage_error(cmd, c == ':' ? "option '%.*s' needs an argument" : "invalid option '%.*s'", len, arg);
+}
+
+/* Read FILE, or standard input for "-", into *out (NUL-terminated). Returns CONTINUE or an exit status. */
+static int read_input(const char *path, char **out)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    size_t len = 0, cap = 4096, n;
+    char *buf = NULL, *grown;
+    int err = 0;
+
+    if (!f) {
+        err = errno;
+        fprintf(stderr, "devconf: cannot open %s: %s\n", path, strerror(err));
+        return err == ENOENT ? EXIT_NOTFOUND : EXIT_GENERIC;
+    }
+    for (;;) {
+        if (!buf || len + 1 >= cap) {
+            if (buf)
+                cap *= 2;
+            if (!(grown = realloc(buf, cap))) {
+                err = ENOMEM;
+                break;
+            }
+            buf = grown;
+        }
+        n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (err) {
+        fprintf(stderr, "devconf: cannot read %s: %s\n", is_stdin ? "standard input" : path, strerror(err));
+        free(buf);
+        return EXIT_GENERIC;
+    }
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len)) {
+        fprintf(stderr, "devconf: %s contains a NUL byte; expected XML or JSON text\n",
+                is_stdin ? "standard input" : path);
+        free(buf);
+        return EXIT_YANG;
+    }
+    *out = buf;
+    return CONTINUE;
+}
+
+/* ---- terminal prompts ------------------------------------------------------------------------ */
+
+static struct termios saved_tio;
+static volatile sig_atomic_t restore_fd = -1;
+static const int prompt_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+/* A signal during a no-echo prompt: give the terminal its echo back, then die of the signal. */
+static void restore_tty_and_reraise(int sig)
+{
+    if (restore_fd >= 0)
+        tcsetattr(restore_fd, TCSAFLUSH, &saved_tio);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void write_clean(int fd, const char *s)
+{
+    for (; *s; s++) {
+        char c = (unsigned char)*s < 0x20 && *s != '\n' ? '?' : *s;
+        if (write(fd, &c, 1) < 0)
+            return;
+    }
+}
+
+/* Ask a question on /dev/tty; the answer goes to buf (NUL-terminated). Returns 0, or -1 without a
+ * terminal, at end of input or when the answer does not fit. */
+static int tty_prompt(const char *prompt, int echo, char *buf, size_t size)
+{
+    struct sigaction sa, old[sizeof prompt_signals / sizeof prompt_signals[0]];
+    struct termios tio;
+    size_t i, len = 0;
+    int fd, hidden = 0, too_long = 0, rc = -1;
+    ssize_t n;
+    char c;
+
+    if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        return -1;
+    if (!echo && tcgetattr(fd, &saved_tio) == 0) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_tty_and_reraise;
+        sigemptyset(&sa.sa_mask);
+        for (i = 0; i < sizeof prompt_signals / sizeof prompt_signals[0]; i++)
+            sigaction(prompt_signals[i], &sa, &old[i]);
+        tio = saved_tio;
+        tio.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+        restore_fd = fd;
+        hidden = tcsetattr(fd, TCSAFLUSH, &tio) == 0;
+    }
+    write_clean(fd, prompt);
+    for (;;) {
+        n = read(fd, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (c == '\n' || c == '\r') {
+            rc = 0;
+            break;
+        }
+        if (len + 1 < size)
+            buf[len++] = c;
+        else
+            too_long = 1;
+    }
+    buf[len] = '\0';
+    if (hidden) {
+        tcsetattr(fd, TCSAFLUSH, &saved_tio);
+        write_clean(fd, "\n"); /* the newline the user typed was not echoed */
+    }
+    if (restore_fd >= 0) {
+        restore_fd = -1;
+        for (i = 0; i < sizeof prompt_signals / sizeof prompt_signals[0]; i++)
+            sigaction(prompt_signals[i], &old[i], NULL);
+    }
+    close(fd);
+    explicit_bzero(&c, sizeof c);
+    if (rc != 0 || too_long) {
+        explicit_bzero(buf, size);
+        return -1;
+    }
+    return 0;
+}
+
+/* Keyboard-interactive authentication answered on the terminal. */
+static int kbdint_from_tty(const char *name, const char *instruction, const char *prompt, int echo, char *answer,
+                           size_t answer_size, void *payload)
+{
+    char text[1024];
+
+    (void)payload;
+    snprintf(text, sizeof text, "%s%s%s%s%s", name && *name ? name : "", name && *name ? "\n" : "",
+             instruction && *instruction ? instruction : "", instruction && *instruction ? "\n" : "",
+             prompt ? prompt : "Password: ");
+    return tty_prompt(text, echo, answer, answer_size);
+}
+
+/* ---- sub-commands ---------------------------------------------------------------------------- */
+
+#define O_HELP {"help", no_argument, NULL, 'h'}
+#define O_END {NULL, 0, NULL, 0}
+#define O_SOURCE {"source", required_argument, NULL, OPT_SOURCE}
+#define O_TARGET {"target", required_argument, NULL, OPT_TARGET}
+#define O_FILTERS                                                                                      \
+    {"filter", required_argument, NULL, OPT_FILTER}, {"xpath", required_argument, NULL, OPT_XPATH},    \
+        {"subtree", required_argument, NULL, OPT_SUBTREE},                                             \
+        {"with-defaults", required_argument, NULL, OPT_WITH_DEFAULTS}
+
+static const struct option opts_none[] = {O_HELP, O_END};
+static const struct option opts_get[] = {O_HELP, O_FILTERS, O_END};
+static const struct option opts_get_config[] = {O_HELP, O_SOURCE, O_FILTERS, O_END};
+static const struct option opts_source[] = {O_HELP, O_SOURCE, O_END};
+static const struct option opts_target[] = {O_HELP, O_TARGET, O_END};
+static const struct option opts_copy[] = {O_HELP, O_SOURCE, O_TARGET, O_END};
+static const struct option opts_edit[] = {
+    O_HELP, O_TARGET,
+    {"default-operation", required_argument, NULL, OPT_DEFAULT_OPERATION},
+    {"test-option", required_argument, NULL, OPT_TEST_OPTION},
+    {"error-option", required_argument, NULL, OPT_ERROR_OPTION},
+    {"commit", no_argument, NULL, OPT_COMMIT},
+    O_END};
+static const struct option opts_commit[] = {
+    O_HELP,
+    {"confirmed", no_argument, NULL, OPT_CONFIRMED},
+    {"confirm-timeout", required_argument, NULL, OPT_CONFIRM_TIMEOUT},
+    {"persist", required_argument, NULL, OPT_PERSIST},
+    {"persist-id", required_argument, NULL, OPT_PERSIST_ID},
+    O_END};
+static const struct option opts_cancel[] = {O_HELP, {"persist-id", required_argument, NULL, OPT_PERSIST_ID}, O_END};
+static const struct option opts_schema[] = {
+    O_HELP,
+    {"version", required_argument, NULL, OPT_REVISION},
+    {"schema-format", required_argument, NULL, OPT_SCHEMA_FORMAT},
+    O_END};
+
+/* Default datastore to validate and edit: the candidate when the device has one. */
+static devconf_datastore default_config_ds(devconf_session *s)
+{
+    return devconf_session_has_capability(s, "candidate") ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING;
+}
+
+static int check_read(const struct command *cmd, struct cmd_args *a)
+{
+    if (a->n_filters > 1)
+        return usage_error(cmd->name, "use only one of --filter, --xpath and --subtree");
+    if (a->subtree_file) {
+        int ex = read_input(a->subtree_file, &a->payload);
+        if (ex != CONTINUE)
+            return ex;
+        a->filter = a->payload;
+        a->filter_type = DEVCONF_FILTER_SUBTREE;
+    }
+    return CONTINUE;
+}
+
+static int run_get(devconf_session *s, struct cmd_args *a)
+{
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    char *out = NULL;
+    int rc;
+
+    ro.filter_type = a->filter_type;
+    ro.with_defaults = a->with_defaults;
+    ro.format = a->format;
+    rc = devconf_get(&out, s, a->filter, &ro);
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+static int run_get_config(devconf_session *s, struct cmd_args *a)
+{
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    char *out = NULL;
+    int rc;
+
+    ro.filter_type = a->filter_type;
+    ro.with_defaults = a->with_defaults;
+    ro.format = a->format;
+    rc = devconf_get_config(&out, s, a->source ? a->source : DEVCONF_DS_RUNNING, a->filter, &ro);
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+/* Commands whose single positional argument FILE|- is the payload. */
+static int check_payload(const struct command *cmd, struct cmd_args *a)
+{
+    (void)cmd;
+    return a->n_pos ? read_input(a->pos[0], &a->payload) : CONTINUE;
+}
+
+static int check_edit_config(const struct command *cmd, struct cmd_args *a)
+{
+    if (a->target == DEVCONF_DS_STARTUP)
+        return usage_error(cmd->name, "--target must be candidate or running");
+    if (a->commit && a->target == DEVCONF_DS_RUNNING)
+        return usage_error(cmd->name, "--commit needs the candidate: it cannot be used with --target running");
+    return check_payload(cmd, a);
+}
+
+static int run_edit_config(devconf_session *s, struct cmd_args *a)
+{
+    devconf_datastore target = a->target ? a->target : default_config_ds(s);
+    int rc = devconf_edit_config(s, target, a->payload, &a->edit);
+
+    if (rc == 0 && a->commit && target == DEVCONF_DS_CANDIDATE)
+        rc = devconf_commit(s, NULL);
+    if (rc == DEVCONF_ERPC && a->commit && target == DEVCONF_DS_CANDIDATE) {
+        /* Do not leave a rejected edit in the shared candidate for the next commit to pick up. */
+        keep_error();
+        if (devconf_discard_changes(s) != 0)
+            fputs("devconf: warning: could not discard the candidate's uncommitted changes\n", stderr);
+    }
+    return rc;
+}
+
+static int check_commit(const struct command *cmd, struct cmd_args *a)
+{
+    (void)cmd;
+    if (a->commit_opts.confirm_timeout || a->commit_opts.persist)
+        a->commit_opts.confirmed = 1;
+    if (a->commit_opts.confirmed && !a->commit_opts.persist)
+        fputs("devconf: warning: without --persist, the device reverts a confirmed commit as soon as this "
+              "command's session closes\n",
+              stderr);
+    return CONTINUE;
+}
+
+static int run_commit(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_commit(s, &a->commit_opts);
+}
+
+static int run_cancel_commit(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_cancel_commit(s, a->commit_opts.persist_id);
+}
+
+static int run_discard(devconf_session *s, struct cmd_args *a)
+{
+    (void)a;
+    return devconf_discard_changes(s);
+}
+
+static int run_lock(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_lock(s, a->target ? a->target : DEVCONF_DS_RUNNING);
+}
+
+static int run_unlock(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_unlock(s, a->target ? a->target : DEVCONF_DS_RUNNING);
+}
+
+static int check_validate(const struct command *cmd, struct cmd_args *a)
+{
+    if (a->source && a->n_pos)
+        return usage_error(cmd->name, "give either --source or FILE, not both");
+    return check_payload(cmd, a);
+}
+
+static int run_validate(devconf_session *s, struct cmd_args *a)
+{
+    if (a->payload)
+        return devconf_validate(s, DEVCONF_DS_CONFIG, a->payload);
+    return devconf_validate(s, a->source ? a->source : default_config_ds(s), NULL);
+}
+
+static int check_copy_config(const struct command *cmd, struct cmd_args *a)
+{
+    if (!a->target)
+        return usage_error(cmd->name, "--target is required");
+    if (!a->source == !a->n_pos)
+        return usage_error(cmd->name, "give exactly one of --source and FILE");
+    return check_payload(cmd, a);
+}
+
+static int run_copy_config(devconf_session *s, struct cmd_args *a)
+{
+    if (a->payload)
+        return devconf_copy_config(s, a->target, DEVCONF_DS_CONFIG, a->payload);
+    return devconf_copy_config(s, a->target, a->source, NULL);
+}
+
+static int check_delete_config(const struct command *cmd, struct cmd_args *a)
+{
+    if (!a->target)
+        return usage_error(cmd->name, "--target is required");
+    if (a->target == DEVCONF_DS_RUNNING)
+        return usage_error(cmd->name, "the running datastore cannot be deleted");
+    return CONTINUE;
+}
+
+static int run_delete_config(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_delete_config(s, a->target);
+}
+
+static int run_get_schema(devconf_session *s, struct cmd_args *a)
+{
+    char *out = NULL;
+    int rc = devconf_get_schema(&out, s, a->pos[0], a->revision, a->schema_format);
+
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+static int run_rpc(devconf_session *s, struct cmd_args *a)
+{
+    char *out = NULL;
+    int rc = devconf_rpc(&out, s, a->payload, a->format);
+
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+static int check_kill_session(const struct command *cmd, struct cmd_args *a)
+{
+    unsigned long id;
+
+    if (!parse_uint(cmd->name, "session id", a->pos[0], 1, UINT32_MAX, &id))
+        return EXIT_USAGE;
+    a->session_id = (uint32_t)id;
+    return CONTINUE;
+}
+
+static int run_kill_session(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_kill_session(s, a->session_id);
+}
+
+static int run_capabilities(devconf_session *s, struct cmd_args *a)
+{
+    size_t i, n = devconf_session_capability_count(s);
+    const char *cap;
+
+    if (a->format == DEVCONF_FORMAT_JSON) {
+        printf("{\"session-id\": %" PRIu32 ", \"capabilities\": [", devconf_session_id(s));
+        for (i = 0; i < n; i++) {
+            if ((cap = devconf_session_capability(s, i))) {
+                fputs(i ? ", " : "", stdout);
+                put_json_string(stdout, cap);
+            }
+        }
+        fputs("]}\n", stdout);
+        return 0;
+    }
+    printf("session-id: %" PRIu32 "\n", devconf_session_id(s));
+    for (i = 0; i < n; i++) {
+        if ((cap = devconf_session_capability(s, i))) {
+            put_clean(stdout, cap, 0);
+            fputc('\n', stdout);
+        }
+    }
+    return 0;
+}
+
+#define HELP_FILTERS                                                                                   \
+    "  --filter F            subtree filter when F starts with '<', else an XPath expression\n"       \
+    "  --xpath X             XPath filter (needs the :xpath capability)\n"                              \
+    "  --subtree FILE        subtree filter read from FILE ('-': standard input)\n"                   \
+    "  --with-defaults MODE  report-all, report-all-tagged, trim or explicit (RFC 6243)\n"
+#define HELP_PAYLOAD                                                                                   \
+    "FILE holds XML or RFC 7951 JSON (detected from its first character); '-' reads standard\n"       \
+    "input. It is validated against the device's YANG schemas before anything is sent.\n"
+
+static const struct command commands[] = {
+    {"capabilities", opts_none, 0, 0, NULL, run_capabilities, "capabilities",
+     "print the session id and the device's capabilities",
+     "Prints the session id the device assigned, then each capability URI it announced, one per\n"
+     "line (with --format json: one JSON object).\n"},
+    {"get", opts_get, 0, 0, check_read, run_get,
+     "get [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE]",
+     "retrieve configuration and state data (<get>)",
+     "Prints configuration and state data, all of it or what the filter selects.\n\n" HELP_FILTERS},
+    {"get-config", opts_get_config, 0, 0, check_read, run_get_config,
+     "get-config [--source DS] [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE]",
+     "retrieve configuration from a datastore (<get-config>)",
+     "Prints the configuration of a datastore, all of it or what the filter selects.\n\n"
+     "  --source DS           running (default), candidate or startup\n" HELP_FILTERS},
+    {"edit-config", opts_edit, 1, 1, check_edit_config, run_edit_config,
+     "edit-config [--target DS] [--default-operation OP] [--test-option T] [--error-option E] [--commit] FILE|-",
+     "change configuration (<edit-config>)",
+     "Sends FILE as the content of <config>. " HELP_PAYLOAD "\n"
+     "  --target DS              candidate or running; default: candidate when the device has the\n"
+     "                           :candidate capability, else running\n"
+     "  --default-operation OP   merge (default), replace or none\n"
+     "  --test-option T          test-then-set, set or test-only (needs :validate)\n"
+     "  --error-option E         stop-on-error, continue-on-error or rollback-on-error\n"
+     "  --commit                 commit the candidate after the edit, in the same session; when the\n"
+     "                           device rejects the edit or the commit, the candidate's uncommitted\n"
+     "                           changes are discarded. Without :candidate the edit goes to running\n"
+     "                           and needs no commit.\n"},
+    {"commit", opts_commit, 0, 0, check_commit, run_commit,
+     "commit [--confirmed] [--confirm-timeout SECONDS] [--persist ID] [--persist-id ID]",
+     "commit the candidate to running (<commit>)",
+     "Commits the candidate configuration to running.\n\n"
+     "  --confirmed                confirmed commit: the device reverts it unless another commit\n"
+     "                             confirms it in time (needs :confirmed-commit)\n"
+     "  --confirm-timeout SECONDS  time before the revert (device default: 600); implies --confirmed\n"
+     "  --persist ID               let the confirmed commit outlive this command's session, so that a\n"
+     "                             later 'commit --persist-id ID' confirms it; implies --confirmed\n"
+     "  --persist-id ID            confirm the confirmed commit started with --persist ID\n"},
+    {"cancel-commit", opts_cancel, 0, 0, NULL, run_cancel_commit, "cancel-commit [--persist-id ID]",
+     "cancel a confirmed commit, reverting it (<cancel-commit>)",
+     "Cancels a confirmed commit and reverts running to its earlier configuration.\n\n"
+     "  --persist-id ID  the commit's persist id; without it, only a commit started by this same\n"
+     "                   session can be cancelled, which a one-shot command never has\n"},
+    {"discard", opts_none, 0, 0, NULL, run_discard, "discard",
+     "drop the candidate's uncommitted changes (<discard-changes>)",
+     "Resets the candidate to the running configuration.\n"},
+    {"lock", opts_target, 0, 0, NULL, run_lock, "lock [--target DS]", "lock a datastore (<lock>)",
+     "Locks a datastore. The lock ends with the session, that is when this command exits, so this\n"
+     "mostly tells whether the datastore can be locked right now.\n\n"
+     "  --target DS  running (default), candidate or startup\n"},
+    {"unlock", opts_target, 0, 0, NULL, run_unlock, "unlock [--target DS]", "unlock a datastore (<unlock>)",
+     "Unlocks a datastore locked by this session.\n\n"
+     "  --target DS  running (default), candidate or startup\n"},
+    {"validate", opts_source, 0, 1, check_validate, run_validate, "validate [--source DS | FILE|-]",
+     "validate a datastore or a configuration on the device (<validate>)",
+     "Asks the device to validate a datastore, or the configuration in FILE (needs :validate).\n"
+     "Prints nothing and exits with 0 when it is valid.\n\n"
+     "  --source DS  running, candidate or startup; default: candidate when the device has it,\n"
+     "               else running\n"},
+    {"copy-config", opts_copy, 0, 1, check_copy_config, run_copy_config, "copy-config --target DS (--source DS | FILE|-)",
+     "replace a whole datastore (<copy-config>)",
+     "Replaces the configuration of the target datastore with a datastore's or with FILE.\n"
+     HELP_PAYLOAD "\n"
+     "  --target DS  running, candidate or startup\n"
+     "  --source DS  running, candidate or startup\n"},
+    {"delete-config", opts_target, 0, 0, check_delete_config, run_delete_config, "delete-config --target DS",
+     "delete a datastore (<delete-config>)",
+     "Deletes a configuration datastore.\n\n"
+     "  --target DS  startup (or candidate where the device allows it); running cannot be deleted\n"},
+    {"get-schema", opts_schema, 1, 1, NULL, run_get_schema,
+     "get-schema IDENTIFIER [--version REV] [--schema-format yang|yin]",
+     "download a YANG module from the device (<get-schema>)",
+     "Prints the module or submodule IDENTIFIER as the device has it (RFC 6022).\n\n"
+     "  --version REV           revision, such as 2018-02-20 (default: the device's choice)\n"
+     "  --schema-format FORMAT  yang (default) or yin\n"},
+    {"rpc", opts_none, 1, 1, check_payload, run_rpc, "rpc FILE|-", "send any RPC or action and print its output",
+     "Sends the RPC or YANG 1.1 action in FILE and prints its output (nothing for <ok/>), in the\n"
+     "encoding of FILE unless --format is given. " HELP_PAYLOAD},
+    {"kill-session", opts_none, 1, 1, check_kill_session, run_kill_session, "kill-session ID",
+     "force another session to close (<kill-session>)",
+     "Closes the device's session number ID, releasing its locks.\n"},
+};
+
+static const struct command *find_command(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void print_command_help(const struct command *cmd)
+{
+    printf("Usage: devconf [OPTIONS] URI %s\n\n%s\nGlobal options and exit statuses: devconf --help\n",
+           cmd->synopsis, cmd->details);
+}
+
+static void print_help(void)
+{
+    size_t i;
+
+    fputs("Usage: devconf [OPTIONS] URI COMMAND [ARGS]\n"
+          "       devconf [URI] COMMAND --help\n"
+          "       devconf --help | --version\n"
+          "\n"
+          "Configure a network device over NETCONF.\n"
+          "\n"
+          "URI: netconf://[USER@]HOST[:PORT]  NETCONF over SSH, port 830 by default; IPv6 addresses\n"
+          "     go in brackets: netconf://admin@[2001:db8::1]:830\n"
+          "\n"
+          "Commands:\n",
+          stdout);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        printf("  %-14s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "Options (before the URI):\n"
+          "  --known-hosts FILE   known_hosts file (default ~/.ssh/known_hosts)\n"
+          "  --hostkey POLICY     strict (default): accept only host keys already in known_hosts;\n"
+          "                       accept-new: record the key of a host not yet known (a changed key\n"
+          "                       is still refused); skip: no check at all (insecure)\n"
+          "  --key FILE           private key for public-key authentication; its passphrase, if any,\n"
+          "                       is read from $DEVCONF_PASSPHRASE\n"
+          "  --agent              authenticate with the keys of the ssh-agent ($SSH_AUTH_SOCK)\n"
+          "  --user NAME          login name (default: the URI's user, else $USER)\n"
+          "  --password-env VAR   read the password from the environment variable VAR\n"
+          "  --format xml|json    encoding of the data printed (default: xml; rpc: the input's)\n"
+          "  --timeout SECONDS    limit for connecting and for each RPC (default: 10 s and 60 s)\n"
+          "  --search-dir DIR     also look for YANG modules in DIR (repeatable)\n"
+          "  --cache-dir DIR      where schemas downloaded from the device are kept\n"
+          "                       (default: $XDG_CACHE_HOME/devconf or ~/.cache/devconf)\n"
+          "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
+          "  -h, --help           show this help (COMMAND --help: the command's)\n"
+          "  --version            print the version\n"
+          "\n"
+          "Passwords are never taken from the command line: the password comes from --password-env\n"
+          "VAR, else $DEVCONF_PASSWORD, else, when neither --key nor --agent is given and standard\n"
+          "input is a terminal, from a prompt on the terminal.\n"
+          "\n"
+          "Data goes to stdout. Errors go to stderr as 'devconf: MESSAGE', followed by one\n"
+          "'  rpc-error: tag=... type=... severity=... app-tag=... path=... message=...' line per\n"
+          "error the device reported.\n"
+          "\n"
+          "Exit status:\n"
+          "   0  success\n"
+          "   1  other error\n"
+          "   2  usage error or invalid argument\n"
+          "   3  the device could not be reached, or the connection broke\n"
+          "   4  authentication failed\n"
+          "   5  host key rejected\n"
+          "   6  timeout\n"
+          "   7  the device answered with an error (rpc-error)\n"
+          "   8  payload or filter invalid against the YANG schemas, or malformed\n"
+          "   9  the device lacks a capability the command needs\n"
+          "  10  protocol error: the device sent something malformed\n"
+          "  11  not found (an input file, a YANG module)\n",
+          stdout);
+}
+
+/* ---- command-line parsing -------------------------------------------------------------------- */
+
+/* Parse the options before the URI; leaves optind at the first positional argument. */
+static int parse_global(struct global_opts *g, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS},
+        {"hostkey", required_argument, NULL, OPT_HOSTKEY},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"agent", no_argument, NULL, OPT_AGENT},
+        {"user", required_argument, NULL, OPT_USER},
+        /* Listed only so that "--password SECRET" is refused instead of being taken as an
+         * abbreviation of --password-env (whose error message would print SECRET). */
+        {"password", optional_argument, NULL, OPT_PASSWORD},
+        {"password-env", required_argument, NULL, OPT_PASSWORD_ENV},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"search-dir", required_argument, NULL, OPT_SEARCH_DIR},
+        {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        O_END,
+    };
+    unsigned long secs;
+    int c, v;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:hv", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_KNOWN_HOSTS: g->known_hosts = optarg; break;
+        case OPT_HOSTKEY:
+            if (!keyword(NULL, "--hostkey", optarg, hostkey_policies, &v))
+                return EXIT_USAGE;
+            g->hostkey = (devconf_hostkey_policy)v;
+            break;
+        case OPT_KEY: g->key = optarg; break;
+        case OPT_AGENT: g->agent = 1; break;
+        case OPT_USER: g->user = optarg; break;
+        case OPT_PASSWORD:
+            return usage_error(NULL, "passwords are not accepted on the command line; "
+                                     "set DEVCONF_PASSWORD or use --password-env VAR");
+        case OPT_PASSWORD_ENV: g->password_env = optarg; break;
+        case OPT_FORMAT:
+            if (!keyword(NULL, "--format", optarg, formats, &v))
+                return EXIT_USAGE;
+            g->format = (devconf_format)v;
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_uint(NULL, "timeout", optarg, 1, INT_MAX / 1000, &secs))
+                return EXIT_USAGE;
+            g->timeout_ms = (int)secs * 1000;
+            break;
+        case OPT_SEARCH_DIR: g->search_dirs[g->n_search_dirs++] = optarg; break;
+        case OPT_CACHE_DIR: g->cache_dir = optarg; break;
+        case 'v': g->verbose = 1; break;
+        case 'h': print_help(); return EXIT_OK;
+        case OPT_VERSION:
+            printf("devconf %s\n", DEVCONF_VERSION_STRING);
+            if (strcmp(devconf_version(), DEVCONF_VERSION_STRING) != 0)
+                printf("libdevconf %s\n", devconf_version());
+            return EXIT_OK;
+        default: bad_option(NULL, argv, c); return EXIT_USAGE;
+        }
+    }
+    return CONTINUE;
+}
+
+/* Parse a sub-command's options and positional arguments (argv[0] is the command name). */
+static int parse_command(const struct command *cmd, int argc, char **argv, struct cmd_args *a)
+{
+    unsigned long n;
+    int c, v, ok;
+
+    optind = 0; /* reinitialise getopt for a new argument vector */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", cmd->options, NULL)) != -1) {
+        ok = 1;
+        switch (c) {
+        case 'h': print_command_help(cmd); return EXIT_OK;
+        case OPT_FILTER:
+        case OPT_XPATH:
+            a->filter = optarg;
+            a->filter_type = c == OPT_XPATH ? DEVCONF_FILTER_XPATH : DEVCONF_FILTER_AUTO;
+            a->n_filters++;
+            break;
+        case OPT_SUBTREE:
+            a->subtree_file = optarg;
+            a->n_filters++;
+            break;
+        case OPT_WITH_DEFAULTS:
+            ok = keyword(cmd->name, "--with-defaults", optarg, wd_modes, &v);
+            a->with_defaults = (devconf_with_defaults)v;
+            break;
+        case OPT_SOURCE:
+            ok = keyword(cmd->name, "--source", optarg, datastores, &v);
+            a->source = (devconf_datastore)v;
+            break;
+        case OPT_TARGET:
+            ok = keyword(cmd->name, "--target", optarg, datastores, &v);
+            a->target = (devconf_datastore)v;
+            break;
+        case OPT_DEFAULT_OPERATION:
+            ok = keyword(cmd->name, "--default-operation", optarg, edit_ops, &v);
+            a->edit.default_operation = (devconf_edit_operation)v;
+            break;
+        case OPT_TEST_OPTION:
+            ok = keyword(cmd->name, "--test-option", optarg, test_opts, &v);
+            a->edit.test_option = (devconf_test_option)v;
+            break;
+        case OPT_ERROR_OPTION:
+            ok = keyword(cmd->name, "--error-option", optarg, error_opts, &v);
+            a->edit.error_option = (devconf_error_option)v;
+            break;
+        case OPT_COMMIT: a->commit = 1; break;
+        case OPT_CONFIRMED: a->commit_opts.confirmed = 1; break;
+        case OPT_CONFIRM_TIMEOUT:
+            ok = parse_uint(cmd->name, "confirm timeout", optarg, 1, UINT32_MAX, &n);
+            a->commit_opts.confirm_timeout = (uint32_t)n;
+            break;
+        case OPT_PERSIST: a->commit_opts.persist = optarg; break;
+        case OPT_PERSIST_ID: a->commit_opts.persist_id = optarg; break;
+        case OPT_REVISION: a->revision = optarg; break;
+        case OPT_SCHEMA_FORMAT:
+            ok = keyword(cmd->name, "--schema-format", optarg, schema_formats, &v);
+            a->schema_format = optarg;
+            break;
+        default: bad_option(cmd->name, argv, c); return EXIT_USAGE;
+        }
+        if (!ok)
+            return EXIT_USAGE;
+    }
+    a->pos = argv + optind;
+    a->n_pos = argc - optind;
+    if (a->n_pos < cmd->min_pos)
+        return usage_error(cmd->name, "missing argument: %s", cmd->synopsis);
+    if (a->n_pos > cmd->max_pos)
+        return usage_error(cmd->name, "unexpected argument '%s'", a->pos[cmd->max_pos]);
+    return CONTINUE;
+}
+
+/* ---- connecting and running ------------------------------------------------------------------ */
+
+/* Find the password: --password-env VAR, $DEVCONF_PASSWORD, or a prompt. *out stays NULL when
+ * there is none; buf receives a prompted one. Returns CONTINUE or an exit status. */
+static int get_password(const struct global_opts *g, const char *uri, char *buf, size_t size, const char **out)
+{
+    const char *env;
+    char prompt[512];
+
+    *out = NULL;
+    if (g->password_env) {
+        if (!(*out = getenv(g->password_env)))
+            return usage_error(NULL, "--password-env: the environment variable %s is not set", g->password_env);
+        return CONTINUE;
+    }
+    if ((env = getenv("DEVCONF_PASSWORD")) && *env) {
+        *out = env;
+        return CONTINUE;
+    }
+    if (g->key || g->agent || !isatty(STDIN_FILENO))
+        return CONTINUE;
+    snprintf(prompt, sizeof prompt, "Password for %s: ", uri);
+    if (tty_prompt(prompt, 0, buf, size) != 0) {
+        fputs("devconf: no password read from the terminal\n", stderr);
+        return EXIT_AUTH;
+    }
+    *out = buf;
+    return CONTINUE;
+}
+
+static int run(const struct global_opts *g, const char *uri, const struct command *cmd, struct cmd_args *a)
+{
+    devconf_session_options so = DEVCONF_SESSION_OPTIONS_INIT;
+    devconf_ctx *ctx = NULL;
+    devconf_session *s = NULL;
+    char password[PASSWORD_MAX];
+    const char *passphrase = getenv("DEVCONF_PASSPHRASE");
+    size_t i;
+    int rc, ex;
+
+    ex = get_password(g, uri, password, sizeof password, &so.password);
+    if (ex != CONTINUE)
+        return ex;
+    so.username = g->user;
+    so.private_key = g->key;
+    so.passphrase = g->key && passphrase && *passphrase ? passphrase : NULL;
+    so.use_agent = g->agent;
+    so.kbdint_cb = !so.password && isatty(STDIN_FILENO) ? kbdint_from_tty : NULL;
+    so.known_hosts = g->known_hosts;
+    so.hostkey_policy = g->hostkey;
+    so.connect_timeout_ms = g->timeout_ms;
+    so.rpc_timeout_ms = g->timeout_ms;
+    if (g->hostkey == DEVCONF_HOSTKEY_INSECURE_SKIP)
+        fputs("devconf: warning: --hostkey skip: the host key is not checked, so anyone on the network "
+              "path can impersonate the device\n",
+              stderr);
+
+    if ((rc = devconf_init()) < 0) {
+        explicit_bzero(password, sizeof password);
+        return report_error(rc);
+    }
+    rc = devconf_ctx_new(&ctx);
+    if (rc == 0) {
+        devconf_ctx_set_log_callback(ctx, g->verbose ? DEVCONF_LOG_DEBUG : DEVCONF_LOG_WARNING, log_to_stderr,
+                                     NULL);
+        for (i = 0; rc == 0 && i < g->n_search_dirs; i++)
+            rc = devconf_ctx_add_search_dir(ctx, g->search_dirs[i]);
+        if (rc == 0 && g->cache_dir)
+            rc = devconf_ctx_set_cache_dir(ctx, g->cache_dir);
+    }
+    if (rc == 0)
+        rc = devconf_session_open(&s, ctx, uri, &so);
+    explicit_bzero(password, sizeof password);
+    if (rc == 0)
+        rc = cmd->run(s, a);
+    ex = rc < 0 ? report_error(rc) : EXIT_OK;
+    devconf_session_free(s);
+    devconf_ctx_free(ctx);
+    devconf_deinit();
+    return ex;
+}
+
+int main(int argc, char **argv)
+{
+    struct global_opts g = {0};
+    struct cmd_args a = {0};
+    const struct command *cmd;
+    const char *uri = NULL;
+    int ex, ci;
+
+    a.edit = (devconf_edit_options)DEVCONF_EDIT_OPTIONS_INIT;
+    a.commit_opts = (devconf_commit_options)DEVCONF_COMMIT_OPTIONS_INIT;
+    if (!(g.search_dirs = calloc((size_t)argc, sizeof *g.search_dirs))) {
+        fputs("devconf: out of memory\n", stderr);
+        return EXIT_GENERIC;
+    }
+    if ((ex = parse_global(&g, argc, argv)) != CONTINUE)
+        goto out;
+
+    /* "URI COMMAND ...", or "COMMAND ..." (enough for COMMAND --help). */
+    if ((ci = optind) >= argc) {
+        ex = usage_error(NULL, "missing URI and COMMAND");
+        goto out;
+    }
+    if (!(cmd = find_command(argv[ci]))) {
+        uri = argv[ci++];
+        if (ci >= argc) {
+            ex = usage_error(NULL, "missing COMMAND after '%s'", uri);
+            goto out;
+        }
+        if (!(cmd = find_command(argv[ci]))) {
+            ex = usage_error(NULL, "unknown command '%s'", argv[ci]);
+            goto out;
+        }
+    }
+    if ((ex = parse_command(cmd, argc - ci, argv + ci, &a)) != CONTINUE)
+        goto out;
+    if (!uri) {
+        ex = usage_error(cmd->name, "missing URI before '%s'", cmd->name);
+        goto out;
+    }
+    if (cmd->check && (ex = cmd->check(cmd, &a)) != CONTINUE)
+        goto out;
+    a.format = g.format;
+    ex = run(&g, uri, cmd, &a);
+
+out:
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "devconf: cannot write the output: %s\n", strerror(errno));
+        if (ex == EXIT_OK)
+            ex = EXIT_GENERIC;
+    }
+    free(a.payload);
+    free(g.search_dirs);
+    return ex;
+}

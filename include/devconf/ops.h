@@ -1,0 +1,285 @@
+/**
+ * @file ops.h
+ * @brief Datastore operations, protocol-neutral: get, get-config, edit-config, commit, ...
+ * @defgroup ops Datastore operations
+ *
+ * Payloads in (configuration, filters, RPCs) are XML or JSON (RFC 7951); they are parsed against
+ * the device's YANG schemas before anything is sent, so an unknown node, a wrong type or malformed
+ * text fails with ::DEVCONF_EYANG naming the problem and nothing reaches the device.
+ * Results out are XML or JSON as the caller asks, returned through `char **out`: the caller owns
+ * the string and frees it with devconf_free(). A session is used by one thread at a time.
+ *
+ * An operation the device cannot do fails with ::DEVCONF_EUNSUPPORTED naming the missing
+ * capability; nothing is sent.
+ * @{
+ */
+#ifndef DEVCONF_OPS_H
+#define DEVCONF_OPS_H
+
+#include "common.h"
+#include "session.h"
+
+DEVCONF_BEGIN_DECLS
+
+/** @brief Configuration datastores, and inline configuration as a source. */
+typedef enum devconf_datastore {
+    DEVCONF_DS_RUNNING = 1,   /**< `running`. */
+    DEVCONF_DS_CANDIDATE = 2, /**< `candidate` (needs the candidate capability). */
+    DEVCONF_DS_STARTUP = 3,   /**< `startup` (needs the startup capability). */
+    DEVCONF_DS_CONFIG = 4     /**< Inline configuration text given with the call (copy-config, validate). */
+} devconf_datastore;
+
+/** @brief Encoding of a payload or result. */
+typedef enum devconf_format {
+    DEVCONF_FORMAT_AUTO = 0, /**< Input: detected from the first character ('<' XML, '{' JSON). Output: XML. */
+    DEVCONF_FORMAT_XML = 1,  /**< XML, as on the NETCONF wire. */
+    DEVCONF_FORMAT_JSON = 2  /**< JSON encoding of YANG data (RFC 7951). */
+} devconf_format;
+
+/** @brief Kind of a read filter. */
+typedef enum devconf_filter_type {
+    DEVCONF_FILTER_AUTO = 0,    /**< Subtree when the filter starts with '<', else XPath. */
+    DEVCONF_FILTER_SUBTREE = 1, /**< Subtree filter (RFC 6241 section 6), XML text. */
+    DEVCONF_FILTER_XPATH = 2    /**< XPath 1.0 expression (needs the xpath capability on NETCONF). */
+} devconf_filter_type;
+
+/** @brief with-defaults retrieval mode (RFC 6243). */
+typedef enum devconf_with_defaults {
+    DEVCONF_WD_DEVICE = 0,           /**< Do not ask: the device's basic mode applies. */
+    DEVCONF_WD_REPORT_ALL = 1,       /**< report-all. */
+    DEVCONF_WD_REPORT_ALL_TAGGED = 2,/**< report-all-tagged: defaults carry `wd:default="true"`. */
+    DEVCONF_WD_TRIM = 3,             /**< trim: values equal to their default are left out. */
+    DEVCONF_WD_EXPLICIT = 4          /**< explicit: only values that were set. */
+} devconf_with_defaults;
+
+/**
+ * @brief Options of devconf_get() and devconf_get_config().
+ * Initialise with ::DEVCONF_READ_OPTIONS_INIT; NULL means all defaults.
+ */
+typedef struct devconf_read_options {
+    unsigned int version;                /**< ::DEVCONF_READ_OPTIONS_VERSION. */
+    devconf_filter_type filter_type;     /**< How to read the filter argument. */
+    devconf_with_defaults with_defaults; /**< with-defaults mode (needs the with-defaults capability). */
+    devconf_format format;               /**< Result encoding; AUTO means XML. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_read_options;
+/** Current version of ::devconf_read_options. */
+#define DEVCONF_READ_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_read_options. */
+#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO }
+
+/** @brief edit-config default-operation. */
+typedef enum devconf_edit_operation {
+    DEVCONF_EDIT_MERGE = 0,   /**< merge (the protocol default). */
+    DEVCONF_EDIT_REPLACE = 1, /**< replace. */
+    DEVCONF_EDIT_NONE = 2     /**< none: only nodes with an explicit operation change. */
+} devconf_edit_operation;
+
+/** @brief edit-config test-option (needs the validate capability when set). */
+typedef enum devconf_test_option {
+    DEVCONF_TEST_DEVICE = 0,        /**< Not sent: the device's default. */
+    DEVCONF_TEST_THEN_SET = 1,      /**< test-then-set. */
+    DEVCONF_TEST_SET = 2,           /**< set. */
+    DEVCONF_TEST_ONLY = 3           /**< test-only (validate 1.1). */
+} devconf_test_option;
+
+/** @brief edit-config error-option. */
+typedef enum devconf_error_option {
+    DEVCONF_ERROR_OPTION_DEVICE = 0,   /**< Not sent: stop-on-error. */
+    DEVCONF_ERROR_OPTION_STOP = 1,     /**< stop-on-error. */
+    DEVCONF_ERROR_OPTION_CONTINUE = 2, /**< continue-on-error. */
+    DEVCONF_ERROR_OPTION_ROLLBACK = 3  /**< rollback-on-error (needs the rollback-on-error capability). */
+} devconf_error_option;
+
+/**
+ * @brief Options of devconf_edit_config(). Initialise with ::DEVCONF_EDIT_OPTIONS_INIT; NULL means defaults.
+ */
+typedef struct devconf_edit_options {
+    unsigned int version;                     /**< ::DEVCONF_EDIT_OPTIONS_VERSION. */
+    devconf_edit_operation default_operation; /**< default-operation. */
+    devconf_test_option test_option;          /**< test-option. */
+    devconf_error_option error_option;        /**< error-option. */
+    devconf_format format;                    /**< Payload encoding; AUTO detects it. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_edit_options;
+/** Current version of ::devconf_edit_options. */
+#define DEVCONF_EDIT_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_edit_options. */
+#define DEVCONF_EDIT_OPTIONS_INIT { DEVCONF_EDIT_OPTIONS_VERSION, DEVCONF_EDIT_MERGE, DEVCONF_TEST_DEVICE, DEVCONF_ERROR_OPTION_DEVICE, DEVCONF_FORMAT_AUTO }
+
+/**
+ * @brief Options of devconf_commit(). Initialise with ::DEVCONF_COMMIT_OPTIONS_INIT; NULL is a plain commit.
+ */
+typedef struct devconf_commit_options {
+    unsigned int version;     /**< ::DEVCONF_COMMIT_OPTIONS_VERSION. */
+    int confirmed;            /**< Non-zero: confirmed commit, reverted unless confirmed in time. */
+    uint32_t confirm_timeout; /**< Seconds until the revert; 0: the device's default (600). */
+    const char *persist;      /**< Persist id: the confirmed commit survives the session (confirmed-commit 1.1). */
+    const char *persist_id;   /**< Confirm a commit started with this persist id, from any session. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_commit_options;
+/** Current version of ::devconf_commit_options. */
+#define DEVCONF_COMMIT_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_commit_options. */
+#define DEVCONF_COMMIT_OPTIONS_INIT { DEVCONF_COMMIT_OPTIONS_VERSION, 0, 0, NULL, NULL }
+
+/** @brief Name of a datastore ("running", ...). @return Static string; never NULL. @since 0.1 */
+DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds);
+
+/**
+ * @brief Retrieve configuration and state data (`<get>`).
+ * @param[out] out    Data as XML or JSON ("" or "{}" when empty); free with devconf_free().
+ * @param[in]  s      Session.
+ * @param[in]  filter Subtree filter (XML) or XPath; NULL for everything.
+ * @param[in]  opts   Options or NULL.
+ * @retval 0 Success. @retval DEVCONF_ERPC The device refused; see devconf_error_last().
+ * @retval DEVCONF_EUNSUPPORTED XPath or with-defaults asked of a device without them.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_get(char **out, devconf_session *s, const char *filter, const devconf_read_options *opts);
+
+/**
+ * @brief Retrieve configuration from a datastore (`<get-config>`).
+ * @param[out] out    Configuration as XML or JSON; free with devconf_free().
+ * @param[in]  s      Session.
+ * @param[in]  source ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE or ::DEVCONF_DS_STARTUP.
+ * @param[in]  filter Subtree filter (XML) or XPath; NULL for everything.
+ * @param[in]  opts   Options or NULL.
+ * @retval 0 Success. @retval DEVCONF_ERPC The device refused.
+ * @retval DEVCONF_EUNSUPPORTED The device lacks the datastore, XPath or with-defaults.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_get_config(char **out, devconf_session *s, devconf_datastore source, const char *filter,
+                                   const devconf_read_options *opts);
+
+/**
+ * @brief Change configuration (`<edit-config>`).
+ *
+ * @p config is the content of `<config>`: one or more top-level nodes in XML, or an RFC 7951 JSON
+ * object. Per-node operations go in the payload: `nc:operation="delete"` in XML
+ * (`xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"`), `"@node": {"ietf-netconf:operation": "delete"}`
+ * in JSON. The payload is validated against the device's schemas first.
+ * @param[in] s      Session.
+ * @param[in] target ::DEVCONF_DS_CANDIDATE or ::DEVCONF_DS_RUNNING.
+ * @param[in] config Payload; borrowed.
+ * @param[in] opts   Options or NULL.
+ * @retval 0 Success. @retval DEVCONF_EYANG Payload refused locally; nothing sent.
+ * @retval DEVCONF_ERPC The device refused.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target, const char *config,
+                                    const devconf_edit_options *opts);
+
+/**
+ * @brief Commit the candidate to running (`<commit>`), plain or confirmed.
+ * @param[in] s    Session.
+ * @param[in] opts Options or NULL for a plain commit.
+ * @retval 0 Success. @retval DEVCONF_ERPC The device refused.
+ * @retval DEVCONF_EUNSUPPORTED No candidate, or confirmed/persist without confirmed-commit.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options *opts);
+
+/**
+ * @brief Cancel an ongoing confirmed commit (`<cancel-commit>`), reverting it.
+ * @param[in] s          Session.
+ * @param[in] persist_id The commit's persist id, or NULL for one started by this session.
+ * @retval 0 Success. @retval DEVCONF_ERPC No commit to cancel, or refused.
+ * @retval DEVCONF_EUNSUPPORTED No confirmed-commit 1.1.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id);
+
+/**
+ * @brief Drop uncommitted changes from the candidate (`<discard-changes>`).
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EUNSUPPORTED No candidate.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_discard_changes(devconf_session *s);
+
+/**
+ * @brief Lock a datastore (`<lock>`).
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused; tag "lock-denied" names the holder's session id in error-info.
+ * @retval DEVCONF_EUNSUPPORTED The datastore does not exist on the device, or the protocol has no locks.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds);
+
+/**
+ * @brief Unlock a datastore (`<unlock>`).
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused (for example not locked by this session).
+ * @retval DEVCONF_EUNSUPPORTED As for devconf_lock().
+ * @since 0.1
+ */
+DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds);
+
+/**
+ * @brief Validate a datastore or inline configuration on the device (`<validate>`).
+ * @param[in] s      Session.
+ * @param[in] source A datastore, or ::DEVCONF_DS_CONFIG to validate @p config.
+ * @param[in] config Configuration text when @p source is ::DEVCONF_DS_CONFIG, else NULL.
+ * @retval 0 Valid. @retval DEVCONF_ERPC Invalid, or refused. @retval DEVCONF_EUNSUPPORTED No validate capability.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config);
+
+/**
+ * @brief Copy a whole configuration (`<copy-config>`).
+ * @param[in] s      Session.
+ * @param[in] target Datastore to overwrite.
+ * @param[in] source Datastore to copy, or ::DEVCONF_DS_CONFIG to copy @p config.
+ * @param[in] config Configuration text when @p source is ::DEVCONF_DS_CONFIG, else NULL.
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EYANG @p config is invalid; nothing sent.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target, devconf_datastore source,
+                                    const char *config);
+
+/**
+ * @brief Delete a configuration datastore (`<delete-config>`); running cannot be deleted.
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EINVAL Target is running.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target);
+
+/**
+ * @brief Download a schema from the device (`<get-schema>`, RFC 6022).
+ * @param[out] out        Schema text; free with devconf_free().
+ * @param[in]  s          Session.
+ * @param[in]  identifier Module or submodule name.
+ * @param[in]  version    Revision, or NULL for the device's choice.
+ * @param[in]  format     "yang" (default when NULL) or "yin".
+ * @retval 0 Success. @retval DEVCONF_ERPC The device does not have it.
+ * @retval DEVCONF_EUNSUPPORTED No ietf-netconf-monitoring.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *identifier, const char *version,
+                                   const char *format);
+
+/**
+ * @brief Force another session to close (`<kill-session>`).
+ * @param[in] s          Session.
+ * @param[in] session_id Id of the session to kill (not this session's own).
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EINVAL 0 or own session id.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id);
+
+/**
+ * @brief Send any RPC or YANG 1.1 action and return its output.
+ * @param[out] out    Output as XML (the children of `<rpc-reply>`) or JSON (`{"module:output": {...}}`);
+ *                    "" for an `<ok/>` reply; free with devconf_free().
+ * @param[in]  s      Session.
+ * @param[in]  rpc    The RPC element (XML, for example `<get-schema xmlns="...">...`) or its JSON
+ *                    encoding (`{"module:rpc": {...}}`); validated against the device's schemas.
+ * @param[in]  format Encoding of the result; AUTO means the encoding of @p rpc.
+ * @retval 0 Success. @retval DEVCONF_EYANG Unknown RPC or bad input; nothing sent.
+ * @retval DEVCONF_ERPC The device refused.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, devconf_format format);
+
+DEVCONF_END_DECLS
+
+/** @} */
+#endif /* DEVCONF_OPS_H */

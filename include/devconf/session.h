@@ -1,0 +1,167 @@
+/**
+ * @file session.h
+ * @brief Sessions: opening a connection to a device by URI, and its capabilities.
+ * @defgroup session Sessions
+ *
+ * A session is one NETCONF or RESTCONF connection. It is used by one thread at a time and may move
+ * between threads. URIs:
+ * - `netconf://[user@]host[:port]`: NETCONF over SSH, port 830 by default.
+ * - `netconf+ssh://...`: the same, spelled out.
+ * IPv6 literals go in brackets: `netconf://admin@[2001:db8::1]:830`.
+ * @{
+ */
+#ifndef DEVCONF_SESSION_H
+#define DEVCONF_SESSION_H
+
+#include "common.h"
+#include "ctx.h"
+
+DEVCONF_BEGIN_DECLS
+
+/** Opaque session. */
+typedef struct devconf_session devconf_session;
+
+/** @brief Protocol a session speaks. */
+typedef enum devconf_protocol {
+    DEVCONF_PROTO_NETCONF = 1, /**< NETCONF (RFC 6241). */
+    DEVCONF_PROTO_RESTCONF = 2 /**< RESTCONF (RFC 8040). */
+} devconf_protocol;
+
+/** @brief What to do with the device's SSH host key. */
+typedef enum devconf_hostkey_policy {
+    /** Accept only a key already in the known_hosts file; unknown or changed keys are refused. */
+    DEVCONF_HOSTKEY_STRICT = 0,
+    /** Accept and record the key of a host not yet in known_hosts; a changed key is still refused. */
+    DEVCONF_HOSTKEY_ACCEPT_NEW = 1,
+    /** Do not check the host key at all. Anyone on the path can impersonate the device. */
+    DEVCONF_HOSTKEY_INSECURE_SKIP = 2
+} devconf_hostkey_policy;
+
+/**
+ * @brief Keyboard-interactive authentication callback.
+ * @param[in]  name        Name of the challenge (may be "").
+ * @param[in]  instruction Instruction text (may be "").
+ * @param[in]  prompt      The prompt, for example "Password: ".
+ * @param[in]  echo        Non-zero when the answer may be shown while typed.
+ * @param[out] answer      Buffer for the NUL-terminated answer.
+ * @param[in]  answer_size Size of @p answer in bytes.
+ * @param[in]  payload     The pointer given in the options.
+ * @return 0 with an answer, non-zero to abort authentication (the open fails with ::DEVCONF_EAUTH).
+ */
+typedef int (*devconf_kbdint_cb)(const char *name, const char *instruction, const char *prompt, int echo,
+                                 char *answer, size_t answer_size, void *payload);
+
+/**
+ * @brief Options for devconf_session_open().
+ *
+ * Initialise with ::DEVCONF_SESSION_OPTIONS_INIT or devconf_session_options_init(). A zero or NULL
+ * field takes its default. Strings are borrowed for the duration of devconf_session_open() only.
+ * Authentication methods are tried in this order, each only when configured: public key
+ * (@ref private_key), ssh-agent (@ref use_agent), password (@ref password), keyboard-interactive
+ * (@ref kbdint_cb, or @ref password answering a single non-echoing prompt).
+ */
+typedef struct devconf_session_options {
+    unsigned int version;           /**< ::DEVCONF_SESSION_OPTIONS_VERSION. */
+    const char *username;           /**< Login name; overrides the URI's user; default: the URI's user, else $USER. */
+    const char *password;           /**< Password (SSH password or keyboard-interactive). Never logged. */
+    const char *private_key;        /**< Path of a private key file for public-key authentication. */
+    const char *passphrase;         /**< Passphrase of @ref private_key. Never logged. */
+    int use_agent;                  /**< Non-zero: try the keys of the ssh-agent at $SSH_AUTH_SOCK. */
+    devconf_kbdint_cb kbdint_cb;    /**< Keyboard-interactive answers; NULL: answer with @ref password. */
+    void *kbdint_payload;           /**< Passed to @ref kbdint_cb. */
+    const char *known_hosts;        /**< known_hosts file; default ~/.ssh/known_hosts. */
+    devconf_hostkey_policy hostkey_policy; /**< Default ::DEVCONF_HOSTKEY_STRICT. */
+    int connect_timeout_ms;         /**< TCP connect, SSH handshake, authentication and hello; 0: 10 s. */
+    int rpc_timeout_ms;             /**< Every later network wait; 0: 60 s. Negative values are invalid. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_session_options;
+
+/** Current version of ::devconf_session_options. */
+#define DEVCONF_SESSION_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_session_options. */
+#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0 }
+
+/**
+ * @brief Initialise an options struct with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_SESSION_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts, or a version this library does not know.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsigned int version);
+
+/**
+ * @brief Open a session to a device.
+ *
+ * Connects, verifies the host key, authenticates and exchanges hellos, all within
+ * @ref devconf_session_options.connect_timeout_ms.
+ * @param[out] out  New session; the caller owns it and frees it with devconf_session_free().
+ * @param[in]  ctx  Context; must outlive the session.
+ * @param[in]  uri  Device URI (see the top of this page); borrowed.
+ * @param[in]  opts Options or NULL for defaults; copied as of its version, not retained.
+ * @retval 0 Success.
+ * @retval DEVCONF_EINVAL Bad URI or options. @retval DEVCONF_ECONNECT Unreachable or refused.
+ * @retval DEVCONF_EAUTH Rejected credentials. @retval DEVCONF_EHOSTKEY Unknown or changed host key.
+ * @retval DEVCONF_ETIMEOUT No answer in time.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                                     const devconf_session_options *opts);
+
+/**
+ * @brief Close a session and free it. NULL is a no-op.
+ *
+ * Sends `<close-session>` (bounded by the RPC timeout) when the connection is still up.
+ * @since 0.1
+ */
+DEVCONF_API void devconf_session_free(devconf_session *s);
+
+/** @brief Protocol of the session. @since 0.1 */
+DEVCONF_API devconf_protocol devconf_session_protocol(const devconf_session *s);
+
+/**
+ * @brief Session id the device assigned (NETCONF `<session-id>`); 0 when the protocol has none.
+ * @since 0.1
+ */
+DEVCONF_API uint32_t devconf_session_id(const devconf_session *s);
+
+/**
+ * @brief Host name the session is connected to.
+ * @return Borrowed string valid until the session is freed. @since 0.1
+ */
+DEVCONF_API const char *devconf_session_host(const devconf_session *s);
+
+/** @brief Number of capabilities the device announced. @since 0.1 */
+DEVCONF_API size_t devconf_session_capability_count(const devconf_session *s);
+
+/**
+ * @brief One capability URI, as the device announced it.
+ * @param[in] s Session.
+ * @param[in] i Index below devconf_session_capability_count().
+ * @return Borrowed string valid until the session is freed, or NULL when @p i is out of range.
+ * @since 0.1
+ */
+DEVCONF_API const char *devconf_session_capability(const devconf_session *s, size_t i);
+
+/**
+ * @brief Whether the device has a capability.
+ * @param[in] s    Session.
+ * @param[in] name A short name ("candidate", "confirmed-commit", "validate", "writable-running",
+ *                 "startup", "rollback-on-error", "xpath", "with-defaults", "notification",
+ *                 "interleave", "url", "yang-library"), a full capability URI (parameters after
+ *                 '?' are ignored when @p name has none), or a module name ("ietf-interfaces").
+ * @return 1 when present, 0 when absent or on a NULL argument.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const char *name);
+
+/**
+ * @brief Whether the connection is still up, as far as the session knows without sending anything.
+ * @return 1 when up, 0 when the device closed it or it broke. @since 0.1
+ */
+DEVCONF_API int devconf_session_is_connected(const devconf_session *s);
+
+DEVCONF_END_DECLS
+
+/** @} */
+#endif /* DEVCONF_SESSION_H */

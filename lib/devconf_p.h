@@ -1,0 +1,201 @@
+/* Private declarations shared by the files of lib/. Never installed. */
+#ifndef DEVCONF_P_H
+#define DEVCONF_P_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#include "devconf.h"
+
+/* ---- util.c ---- */
+
+/* Growable string buffer. On allocation failure it sets failed and drops further appends. */
+typedef struct devconf__buf {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} devconf__buf;
+
+void devconf__buf_append(devconf__buf *b, const char *s, size_t n);
+void devconf__buf_puts(devconf__buf *b, const char *s);
+void devconf__buf_printf(devconf__buf *b, const char *fmt, ...) DEVCONF_PRINTF(2, 3);
+/* Appends s with &, <, >, " and ' escaped for XML text and attribute values. */
+void devconf__buf_xml_escape(devconf__buf *b, const char *s);
+/* Returns the string (never NULL on success) and resets b; NULL and sets an OOM error on failure. */
+char *devconf__buf_steal(devconf__buf *b);
+void devconf__buf_dispose(devconf__buf *b);
+
+char *devconf__strdup(const char *s);              /* NULL in, NULL out; sets OOM on failure */
+void devconf__secure_free(char *s);                /* zeroes then frees a secret */
+const char *devconf__skip_ws(const char *s);
+int devconf__mkdir_p(const char *path, unsigned int mode);
+int64_t devconf__now_ms(void);                     /* monotonic clock */
+
+/* ---- error.c ---- */
+
+struct devconf_rpc_error {
+    char *type, *tag, *severity, *app_tag, *path, *message, *lang, *info_xml;
+};
+
+struct devconf_error {
+    int code;
+    devconf_origin origin;
+    int http_status;
+    char *message;
+    struct devconf_rpc_error *rpc_errors;
+    size_t rpc_error_count;
+};
+
+void devconf__error_clear(void);
+int devconf__error_set(devconf_origin origin, int code, const char *fmt, ...) DEVCONF_PRINTF(3, 4);
+int devconf__error_oom(void);
+/* Appends an rpc-error entry (fields are copied, NULL allowed); returns 0 or DEVCONF_ENOMEM. */
+int devconf__error_add_rpc_error(const struct devconf_rpc_error *entry);
+/* Replace the message of the current error, keeping code, origin and rpc-errors. */
+void devconf__error_set_message(const char *fmt, ...) DEVCONF_PRINTF(1, 2);
+void devconf__error_set_http_status(int status);
+struct devconf_error *devconf__error_current(void);
+
+/* ---- log.c ---- */
+
+struct devconf_ctx;
+void devconf__log(const struct devconf_ctx *ctx, devconf_log_level level, const char *origin, const char *fmt, ...)
+    DEVCONF_PRINTF(4, 5);
+/* Sets the ctx that receives libyang/libnetconf2 messages on this thread; returns the previous one. */
+const struct devconf_ctx *devconf__log_enter(const struct devconf_ctx *ctx);
+void devconf__log_leave(const struct devconf_ctx *prev);
+void devconf__log_install_trampolines(void);
+/* Pushes or pops a thread-local buffer that collects libyang/libnetconf2 error text. */
+void devconf__log_capture_begin(void);
+/* Returns the last captured error line (or NULL), valid until the next capture_begin. */
+const char *devconf__log_capture_end(void);
+const char *devconf__log_capture_last(void);
+
+/* ---- ctx.c ---- */
+
+struct devconf_ctx {
+    char **search_dirs;
+    size_t search_dir_count;
+    char *cache_dir;
+    devconf_log_cb log_cb;
+    void *log_payload;
+    devconf_log_level log_max;
+    int live_sessions; /* atomic */
+};
+
+bool devconf__initialized(void);
+
+/* ---- uri.c ---- */
+
+typedef enum devconf__scheme {
+    DEVCONF_SCHEME_NETCONF_SSH = 1,
+    DEVCONF_SCHEME_NETCONF_TLS,
+    DEVCONF_SCHEME_RESTCONF_HTTPS,
+    DEVCONF_SCHEME_RESTCONF_HTTP
+} devconf__scheme;
+
+typedef struct devconf__uri {
+    devconf__scheme scheme;
+    char *user;  /* percent-decoded, may be NULL */
+    char *host;  /* without brackets */
+    uint16_t port;
+    char *path;  /* may be NULL; starts with '/' */
+} devconf__uri;
+
+/* Parses uri; on failure sets a DEVCONF_EINVAL error naming the problem. */
+int devconf__uri_parse(devconf__uri *out, const char *uri);
+void devconf__uri_dispose(devconf__uri *u);
+
+/* ---- session.c / transports ---- */
+
+struct devconf__read_req {
+    devconf_datastore source; /* 0 for <get> */
+    const char *filter;
+    devconf_filter_type filter_type;
+    devconf_with_defaults with_defaults;
+    devconf_format format;
+};
+
+struct devconf__edit_req {
+    devconf_datastore target;
+    const char *config;
+    devconf_edit_operation default_operation;
+    devconf_test_option test_option;
+    devconf_error_option error_option;
+    devconf_format format;
+};
+
+/* The transport table: every public operation goes through it. A NULL entry means the
+ * transport cannot do it; ops.c then fails with DEVCONF_EUNSUPPORTED. */
+typedef struct devconf__transport {
+    const char *name;
+    devconf_protocol protocol;
+    int (*open)(devconf_session *s, const devconf__uri *uri, const devconf_session_options *opts);
+    void (*close)(devconf_session *s);
+    int (*is_connected)(const devconf_session *s);
+    int (*read)(devconf_session *s, char **out, const struct devconf__read_req *req);
+    int (*edit)(devconf_session *s, const struct devconf__edit_req *req);
+    int (*commit)(devconf_session *s, const devconf_commit_options *opts);
+    int (*cancel_commit)(devconf_session *s, const char *persist_id);
+    int (*discard)(devconf_session *s);
+    int (*lock)(devconf_session *s, devconf_datastore ds, bool lock);
+    int (*validate)(devconf_session *s, devconf_datastore source, const char *config);
+    int (*copy)(devconf_session *s, devconf_datastore target, devconf_datastore source, const char *config);
+    int (*delete_config)(devconf_session *s, devconf_datastore target);
+    int (*get_schema)(devconf_session *s, char **out, const char *id, const char *version, const char *format);
+    int (*kill)(devconf_session *s, uint32_t id);
+    int (*rpc)(devconf_session *s, char **out, const char *rpc, devconf_format format);
+} devconf__transport;
+
+extern const devconf__transport devconf__netconf_ssh_transport;
+
+struct devconf_session {
+    devconf_ctx *ctx;
+    const devconf__transport *tp;
+    char *host;
+    uint16_t port;
+    char **caps;
+    size_t cap_count;
+    uint32_t session_id;
+    int connect_timeout_ms;
+    int rpc_timeout_ms;
+    bool in_call; /* re-entrancy guard (log callback calling back) */
+    bool counted; /* counted in ctx->live_sessions */
+    void *tp_data; /* transport state */
+};
+
+/* Copies the capability list into s (used by transports after hello). */
+int devconf__session_set_caps(devconf_session *s, const char *const *caps, size_t count);
+/* Fails with DEVCONF_EUNSUPPORTED unless the device has capability name. */
+int devconf__require_cap(const devconf_session *s, const char *name, const char *what);
+
+/* ---- ssh_auth.c ---- */
+
+struct ssh_session_struct;
+/* Creates a libssh session, connects, verifies the host key and authenticates, all within
+ * opts->connect_timeout_ms. On success *out is an authenticated ssh_session. */
+int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const char *user, const devconf_session_options *opts, int timeout_ms);
+
+/* ---- yang_bridge.c ---- */
+
+struct ly_ctx;
+struct lyd_node;
+
+/* Detects the payload format (AUTO -> XML or JSON); sets DEVCONF_EYANG for empty text. */
+int devconf__detect_format(const char *text, devconf_format hint, devconf_format *out);
+/* Parses configuration data (edit-config/copy-config/validate content) strictly against ctx,
+ * allowing ietf-netconf operation attributes; prints it as XML siblings into *xml_out. */
+int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out);
+/* Parses and validates an RPC or action (XML or JSON) into a tree the caller frees with lyd_free_all(). */
+int devconf__rpc_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out,
+                       devconf_format *detected);
+/* Prints a data tree (siblings) in the requested format; empty tree gives "" or "{}". */
+int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, char **out);
+/* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
+int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
+
+#endif /* DEVCONF_P_H */

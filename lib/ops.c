@@ -1,0 +1,280 @@
+/* The public datastore operations: argument checks, then the session's transport. */
+#include "devconf_p.h"
+
+#include <string.h>
+
+DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
+{
+    switch (ds) {
+    case DEVCONF_DS_RUNNING: return "running";
+    case DEVCONF_DS_CANDIDATE: return "candidate";
+    case DEVCONF_DS_STARTUP: return "startup";
+    case DEVCONF_DS_CONFIG: return "config";
+    }
+    return "unknown";
+}
+
+/* Common entry of every operation: clears the error, guards against re-entrance from a log
+ * callback, routes dependency logs to the session's ctx. */
+static int enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
+{
+    devconf__error_clear();
+    if (!s) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: NULL session", fn);
+    }
+    if (s->in_call) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: called from a callback of a call already running on this session", fn);
+    }
+    s->in_call = true;
+    *prev = devconf__log_enter(s->ctx);
+    return 0;
+}
+
+static int leave(devconf_session *s, const struct devconf_ctx *prev, int r)
+{
+    devconf__log_leave(prev);
+    s->in_call = false;
+    return r;
+}
+
+static int unsupported(devconf_session *s, const char *what)
+{
+    return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED, "%s is not available over %s", what,
+                              s->tp->name);
+}
+
+#define CALL(s, fn, op, what, ...)                                                  \
+    do {                                                                            \
+        const struct devconf_ctx *prev_;                                            \
+        int r_ = enter((s), fn, &prev_);                                            \
+        if (r_ < 0) {                                                               \
+            return r_;                                                              \
+        }                                                                           \
+        r_ = (s)->tp->op ? (s)->tp->op((s), __VA_ARGS__) : unsupported((s), what);  \
+        return leave((s), prev_, r_);                                               \
+    } while (0)
+
+static int check_opts_version(unsigned int got, unsigned int known, const char *name)
+{
+    if (got == 0 || got > known) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s version %u is unknown to this library (it knows up to %u): initialise the "
+                                  "struct with its _INIT macro", name, got, known);
+    }
+    return 0;
+}
+
+static int check_format(devconf_format f, const char *fn)
+{
+    if ((unsigned)f > DEVCONF_FORMAT_JSON) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: unknown format %d", fn, (int)f);
+    }
+    return 0;
+}
+
+static int read_common(char **out, devconf_session *s, devconf_datastore source, const char *filter,
+                       const devconf_read_options *opts, const char *fn)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: NULL out", fn);
+    }
+    devconf_read_options o = DEVCONF_READ_OPTIONS_INIT;
+    if (opts) {
+        int r = check_opts_version(opts->version, DEVCONF_READ_OPTIONS_VERSION, "read options");
+        if (r < 0) {
+            return r;
+        }
+        o = *opts;
+    }
+    if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH || (unsigned)o.with_defaults > DEVCONF_WD_EXPLICIT ||
+        check_format(o.format, fn) < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: invalid read options", fn);
+    }
+    struct devconf__read_req req = { source, filter, o.filter_type, o.with_defaults,
+                                     o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML };
+    CALL(s, fn, read, fn, out, &req);
+}
+
+DEVCONF_API int devconf_get(char **out, devconf_session *s, const char *filter, const devconf_read_options *opts)
+{
+    return read_common(out, s, 0, filter, opts, "get");
+}
+
+DEVCONF_API int devconf_get_config(char **out, devconf_session *s, devconf_datastore source, const char *filter,
+                                   const devconf_read_options *opts)
+{
+    if (source < DEVCONF_DS_RUNNING || source > DEVCONF_DS_STARTUP) {
+        if (out) {
+            *out = NULL;
+        }
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-config: source must be running, candidate or startup");
+    }
+    return read_common(out, s, source, filter, opts, "get-config");
+}
+
+DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target, const char *config,
+                                    const devconf_edit_options *opts)
+{
+    devconf_edit_options o = DEVCONF_EDIT_OPTIONS_INIT;
+    if (opts) {
+        int r = check_opts_version(opts->version, DEVCONF_EDIT_OPTIONS_VERSION, "edit options");
+        if (r < 0) {
+            return r;
+        }
+        o = *opts;
+    }
+    if (!config) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-config: NULL configuration");
+    }
+    if ((unsigned)o.default_operation > DEVCONF_EDIT_NONE || (unsigned)o.test_option > DEVCONF_TEST_ONLY ||
+        (unsigned)o.error_option > DEVCONF_ERROR_OPTION_ROLLBACK || check_format(o.format, "edit-config") < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-config: invalid edit options");
+    }
+    struct devconf__edit_req req = { target, config, o.default_operation, o.test_option, o.error_option, o.format };
+    CALL(s, "edit-config", edit, "edit-config", &req);
+}
+
+DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options *opts)
+{
+    devconf_commit_options o = DEVCONF_COMMIT_OPTIONS_INIT;
+    if (opts) {
+        int r = check_opts_version(opts->version, DEVCONF_COMMIT_OPTIONS_VERSION, "commit options");
+        if (r < 0) {
+            return r;
+        }
+        o = *opts;
+    }
+    if (!o.confirmed && o.confirm_timeout) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "commit: confirm_timeout is only meaningful with confirmed");
+    }
+    if (o.persist && !o.confirmed) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "commit: persist needs confirmed");
+    }
+    CALL(s, "commit", commit, "commit", &o);
+}
+
+DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id)
+{
+    CALL(s, "cancel-commit", cancel_commit, "cancel-commit", persist_id);
+}
+
+DEVCONF_API int devconf_discard_changes(devconf_session *s)
+{
+    const struct devconf_ctx *prev;
+    int r = enter(s, "discard-changes", &prev);
+    if (r < 0) {
+        return r;
+    }
+    r = s->tp->discard ? s->tp->discard(s) : unsupported(s, "discard-changes");
+    return leave(s, prev, r);
+}
+
+static int check_ds(devconf_datastore ds, const char *fn)
+{
+    if (ds < DEVCONF_DS_RUNNING || ds > DEVCONF_DS_STARTUP) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: datastore must be running, candidate or startup", fn);
+    }
+    return 0;
+}
+
+DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds)
+{
+    int r = check_ds(ds, "lock");
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, "lock", lock, "lock", ds, true);
+}
+
+DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds)
+{
+    int r = check_ds(ds, "unlock");
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, "unlock", lock, "unlock", ds, false);
+}
+
+DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config)
+{
+    if (source == DEVCONF_DS_CONFIG ? !config : check_ds(source, "validate") < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "validate: give a datastore, or DEVCONF_DS_CONFIG with configuration text");
+    }
+    CALL(s, "validate", validate, "validate", source, source == DEVCONF_DS_CONFIG ? config : NULL);
+}
+
+DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target, devconf_datastore source,
+                                    const char *config)
+{
+    int r = check_ds(target, "copy-config");
+    if (r < 0) {
+        return r;
+    }
+    if (source == DEVCONF_DS_CONFIG ? !config : check_ds(source, "copy-config") < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "copy-config: give a source datastore, or DEVCONF_DS_CONFIG with configuration text");
+    }
+    CALL(s, "copy-config", copy, "copy-config", target, source, source == DEVCONF_DS_CONFIG ? config : NULL);
+}
+
+DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target)
+{
+    int r = check_ds(target, "delete-config");
+    if (r < 0) {
+        return r;
+    }
+    if (target == DEVCONF_DS_RUNNING) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "delete-config: the running datastore cannot be deleted (RFC 6241 7.4)");
+    }
+    CALL(s, "delete-config", delete_config, "delete-config", target);
+}
+
+DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *identifier, const char *version,
+                                   const char *format)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (!out || !identifier || !*identifier) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-schema: NULL out or empty identifier");
+    }
+    if (format && strcmp(format, "yang") && strcmp(format, "yin")) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-schema: format must be \"yang\" or \"yin\", not \"%s\"", format);
+    }
+    CALL(s, "get-schema", get_schema, "get-schema", out, identifier, version, format);
+}
+
+DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id)
+{
+    if (!session_id || (s && session_id == s->session_id)) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "kill-session: session id %u is %s", (unsigned)session_id,
+                                  session_id ? "this session's own (close it instead)" : "invalid");
+    }
+    CALL(s, "kill-session", kill, "kill-session", session_id);
+}
+
+DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, devconf_format format)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (!out || !rpc) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "rpc: NULL out or rpc");
+    }
+    int r = check_format(format, "rpc");
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, "rpc", rpc, "rpc", out, rpc, format);
+}

@@ -1,0 +1,230 @@
+/* Sessions: URI dispatch through the transport table, options, capabilities. */
+#include "devconf_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000
+#define DEFAULT_RPC_TIMEOUT_MS 60000
+
+DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsigned int version)
+{
+    if (!opts || version == 0 || version > DEVCONF_SESSION_OPTIONS_VERSION) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_session_options_init: NULL options or unknown version %u (this library "
+                                  "knows up to %u)", version, DEVCONF_SESSION_OPTIONS_VERSION);
+    }
+    devconf_session_options def = DEVCONF_SESSION_OPTIONS_INIT;
+    *opts = def;
+    opts->version = version;
+    return 0;
+}
+
+static const devconf__transport *transport_for(devconf__scheme scheme)
+{
+    switch (scheme) {
+    case DEVCONF_SCHEME_NETCONF_SSH:
+        return &devconf__netconf_ssh_transport;
+    default:
+        return NULL;
+    }
+}
+
+DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                                     const devconf_session_options *opts)
+{
+    devconf__error_clear();
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL out");
+    }
+    *out = NULL;
+    if (!ctx || !uri) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL %s",
+                                  !ctx ? "ctx" : "uri");
+    }
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    if (opts) {
+        if (opts->version == 0 || opts->version > DEVCONF_SESSION_OPTIONS_VERSION) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                      "session options version %u is unknown to this library (it knows up to %u): "
+                                      "initialise them with DEVCONF_SESSION_OPTIONS_INIT", opts->version,
+                                      DEVCONF_SESSION_OPTIONS_VERSION);
+        }
+        o = *opts; /* version 1 is the only layout so far */
+    }
+    if (o.connect_timeout_ms < 0 || o.rpc_timeout_ms < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "timeouts must be positive (0 selects the default): every network wait is bounded");
+    }
+    if ((unsigned)o.hostkey_policy > DEVCONF_HOSTKEY_INSECURE_SKIP) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "unknown host-key policy %d",
+                                  (int)o.hostkey_policy);
+    }
+    if (!o.connect_timeout_ms) {
+        o.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+    }
+    if (!o.rpc_timeout_ms) {
+        o.rpc_timeout_ms = DEFAULT_RPC_TIMEOUT_MS;
+    }
+
+    devconf__uri u;
+    int r = devconf__uri_parse(&u, uri);
+    if (r < 0) {
+        return r;
+    }
+    const devconf__transport *tp = transport_for(u.scheme);
+    if (!tp) {
+        devconf__uri_dispose(&u);
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
+                                  "URI scheme of '%s' is not supported by this build yet (supported: netconf://, "
+                                  "netconf+ssh://)", uri);
+    }
+    devconf_session *s = calloc(1, sizeof *s);
+    if (!s || !(s->host = devconf__strdup(u.host))) {
+        free(s);
+        devconf__uri_dispose(&u);
+        return devconf__error_oom();
+    }
+    s->ctx = ctx;
+    s->tp = tp;
+    s->port = u.port;
+    s->connect_timeout_ms = o.connect_timeout_ms;
+    s->rpc_timeout_ms = o.rpc_timeout_ms;
+
+    const struct devconf_ctx *prev = devconf__log_enter(ctx);
+    r = tp->open(s, &u, &o);
+    devconf__log_leave(prev);
+    devconf__uri_dispose(&u);
+    if (r < 0) {
+        devconf_session_free(s);
+        return r;
+    }
+    __atomic_add_fetch(&ctx->live_sessions, 1, __ATOMIC_SEQ_CST);
+    s->counted = true;
+    *out = s;
+    return 0;
+}
+
+DEVCONF_API void devconf_session_free(devconf_session *s)
+{
+    if (!s) {
+        return;
+    }
+    const struct devconf_ctx *prev = devconf__log_enter(s->ctx);
+    if (s->tp && s->tp->close) {
+        s->tp->close(s);
+    }
+    devconf__log_leave(prev);
+    if (s->counted) {
+        __atomic_sub_fetch(&s->ctx->live_sessions, 1, __ATOMIC_SEQ_CST);
+    }
+    for (size_t i = 0; i < s->cap_count; i++) {
+        free(s->caps[i]);
+    }
+    free(s->caps);
+    free(s->host);
+    free(s);
+}
+
+int devconf__session_set_caps(devconf_session *s, const char *const *caps, size_t count)
+{
+    s->caps = calloc(count ? count : 1, sizeof *s->caps);
+    if (!s->caps) {
+        return devconf__error_oom();
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (!(s->caps[i] = devconf__strdup(caps[i]))) {
+            return DEVCONF_ENOMEM;
+        }
+        s->cap_count = i + 1;
+    }
+    return 0;
+}
+
+DEVCONF_API devconf_protocol devconf_session_protocol(const devconf_session *s)
+{
+    return s ? s->tp->protocol : (devconf_protocol)0;
+}
+
+DEVCONF_API uint32_t devconf_session_id(const devconf_session *s)
+{
+    return s ? s->session_id : 0;
+}
+
+DEVCONF_API const char *devconf_session_host(const devconf_session *s)
+{
+    return s ? s->host : NULL;
+}
+
+DEVCONF_API size_t devconf_session_capability_count(const devconf_session *s)
+{
+    return s ? s->cap_count : 0;
+}
+
+DEVCONF_API const char *devconf_session_capability(const devconf_session *s, size_t i)
+{
+    return s && i < s->cap_count ? s->caps[i] : NULL;
+}
+
+DEVCONF_API int devconf_session_is_connected(const devconf_session *s)
+{
+    return s && s->tp->is_connected ? s->tp->is_connected(s) : 0;
+}
+
+#define NC_CAP_PREFIX "urn:ietf:params:netconf:capability:"
+
+static bool cap_matches(const char *cap, const char *name)
+{
+    size_t nlen = strlen(name);
+    if (strchr(name, ':')) {
+        /* a full URI: exact, or equal up to the parameters when name has none */
+        size_t clen = strcspn(cap, "?");
+        if (strchr(name, '?')) {
+            return strcmp(cap, name) == 0;
+        }
+        return clen == nlen && strncmp(cap, name, nlen) == 0;
+    }
+    /* a short name: urn:ietf:params:netconf:capability:NAME:VERSION */
+    if (strncmp(cap, NC_CAP_PREFIX, sizeof NC_CAP_PREFIX - 1) == 0) {
+        const char *c = cap + sizeof NC_CAP_PREFIX - 1;
+        if (strncmp(c, name, nlen) == 0 && c[nlen] == ':') {
+            return true;
+        }
+    }
+    /* a module name: ...?module=NAME[&...] */
+    const char *m = strstr(cap, "?module=");
+    if (!m) {
+        m = strstr(cap, "&module=");
+    }
+    if (m) {
+        m += 8;
+        if (strncmp(m, name, nlen) == 0 && (m[nlen] == '\0' || m[nlen] == '&')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const char *name)
+{
+    if (!s || !name || !*name) {
+        return 0;
+    }
+    for (size_t i = 0; i < s->cap_count; i++) {
+        if (cap_matches(s->caps[i], name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int devconf__require_cap(const devconf_session *s, const char *name, const char *what)
+{
+    if (devconf_session_has_capability(s, name)) {
+        return 0;
+    }
+    return devconf__error_set(s->tp->protocol == DEVCONF_PROTO_NETCONF ? DEVCONF_ORIGIN_NETCONF
+                                                                       : DEVCONF_ORIGIN_RESTCONF,
+                              DEVCONF_EUNSUPPORTED, "%s needs the '%s' capability, which %s does not announce; "
+                              "nothing was sent", what, name, s->host);
+}

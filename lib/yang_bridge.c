@@ -1,0 +1,204 @@
+/* The bridge to libyang: payload parsing against the device's schemas, printing, and the
+ * translation of libyang errors into devconf errors. */
+#include "devconf_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+int devconf__detect_format(const char *text, devconf_format hint, devconf_format *out)
+{
+    const char *p = devconf__skip_ws(text);
+    if (!p || !*p) {
+        return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG, "empty payload");
+    }
+    if (hint == DEVCONF_FORMAT_XML || hint == DEVCONF_FORMAT_JSON) {
+        *out = hint;
+        return 0;
+    }
+    if (*p == '<') {
+        *out = DEVCONF_FORMAT_XML;
+    } else if (*p == '{') {
+        *out = DEVCONF_FORMAT_JSON;
+    } else {
+        return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
+                                  "payload is neither XML (starts with '<') nor JSON (starts with '{'): '%.20s'", p);
+    }
+    return 0;
+}
+
+int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what)
+{
+    const struct ly_err_item *e = ctx ? ly_err_last(ctx) : NULL;
+    const char *captured = devconf__log_capture_last();
+    if (e && e->msg) {
+        if (e->path) {
+            devconf__error_set(DEVCONF_ORIGIN_YANG, code, "%s: %s (data path %s)", what, e->msg, e->path);
+        } else {
+            devconf__error_set(DEVCONF_ORIGIN_YANG, code, "%s: %s", what, e->msg);
+        }
+    } else if (captured) {
+        devconf__error_set(DEVCONF_ORIGIN_YANG, code, "%s: %s", what, captured);
+    } else {
+        devconf__error_set(DEVCONF_ORIGIN_YANG, code, "%s", what);
+    }
+    if (ctx) {
+        ly_err_clean((struct ly_ctx *)ctx, NULL);
+    }
+    return code;
+}
+
+/* ncclient-style payloads wrap the configuration in <config>...</config>: unwrap it. Returns a
+ * pointer into text (and the length) of the content, or text itself. */
+static const char *unwrap_config(const char *text, size_t *len)
+{
+    const char *p = devconf__skip_ws(text);
+    *len = strlen(text);
+    /* skip an XML declaration */
+    if (strncmp(p, "<?xml", 5) == 0) {
+        const char *e = strstr(p, "?>");
+        if (!e) {
+            return text;
+        }
+        p = devconf__skip_ws(e + 2);
+    }
+    const char *name = p + 1;
+    if (*p != '<') {
+        return text;
+    }
+    const char *colon = name + strcspn(name, ":> \t\r\n/");
+    if (*colon == ':') {
+        name = colon + 1;
+    }
+    if (strncmp(name, "config", 6) != 0 || !strchr("> \t\r\n/", name[6])) {
+        return text;
+    }
+    const char *gt = strchr(name, '>');
+    if (!gt) {
+        return text;
+    }
+    if (gt[-1] == '/') { /* <config/> */
+        *len = 0;
+        return gt + 1;
+    }
+    const char *end = text + *len;
+    while (end > gt && strchr(" \t\r\n", end[-1])) {
+        end--;
+    }
+    if (end <= gt || end[-1] != '>') {
+        return text;
+    }
+    const char *close = end - 1;
+    while (close > gt && *close != '<') {
+        close--;
+    }
+    if (close[1] != '/') {
+        return text;
+    }
+    *len = (size_t)(close - (gt + 1));
+    return gt + 1;
+}
+
+int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out)
+{
+    *xml_out = NULL;
+    devconf_format f;
+    int r = devconf__detect_format(text, fmt, &f);
+    if (r < 0) {
+        return r;
+    }
+    char *owned = NULL;
+    const char *content = text;
+    if (f == DEVCONF_FORMAT_XML) {
+        size_t len;
+        content = unwrap_config(text, &len);
+        if (content != text) {
+            if (!(owned = strndup(content, len))) {
+                return devconf__error_oom();
+            }
+            content = owned;
+        }
+        if (!*devconf__skip_ws(content)) {
+            free(owned);
+            return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG, "empty configuration payload");
+        }
+    }
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_data_mem(ctx, content, f == DEVCONF_FORMAT_XML ? LYD_XML : LYD_JSON,
+                                   LYD_PARSE_ONLY | LYD_PARSE_STRICT | LYD_PARSE_NO_STATE, 0, &tree);
+    free(owned);
+    if (lr != LY_SUCCESS) {
+        r = devconf__yang_error(ctx, DEVCONF_EYANG, "configuration payload refused, nothing sent");
+        devconf__log_capture_end();
+        lyd_free_all(tree);
+        return r;
+    }
+    devconf__log_capture_end();
+    if (!tree) {
+        return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG, "configuration payload has no data nodes");
+    }
+    if (lyd_print_mem(xml_out, tree, LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK | LYD_PRINT_WD_ALL) !=
+        LY_SUCCESS) {
+        lyd_free_all(tree);
+        return devconf__yang_error(ctx, DEVCONF_ERROR, "cannot print the configuration payload");
+    }
+    lyd_free_all(tree);
+    return 0;
+}
+
+int devconf__rpc_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out,
+                       devconf_format *detected)
+{
+    *tree_out = NULL;
+    devconf_format f;
+    int r = devconf__detect_format(text, fmt, &f);
+    if (r < 0) {
+        return r;
+    }
+    *detected = f;
+    struct ly_in *in = NULL;
+    if (ly_in_new_memory(text, &in) != LY_SUCCESS) {
+        return devconf__error_oom();
+    }
+    struct lyd_node *tree = NULL, *op = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_op(ctx, NULL, in, f == DEVCONF_FORMAT_XML ? LYD_XML : LYD_JSON, LYD_TYPE_RPC_YANG, &tree,
+                             &op);
+    ly_in_free(in, 0);
+    if (lr != LY_SUCCESS || !op) {
+        r = devconf__yang_error(ctx, DEVCONF_EYANG, "RPC refused, nothing sent");
+        devconf__log_capture_end();
+        lyd_free_all(tree);
+        return r;
+    }
+    if (op->schema && op->schema->nodetype == LYS_RPC &&
+        lyd_validate_op(tree, NULL, LYD_TYPE_RPC_YANG, NULL) != LY_SUCCESS) {
+        r = devconf__yang_error(ctx, DEVCONF_EYANG, "RPC input invalid, nothing sent");
+        devconf__log_capture_end();
+        lyd_free_all(tree);
+        return r;
+    }
+    devconf__log_capture_end();
+    *tree_out = tree;
+    return 0;
+}
+
+int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, char **out)
+{
+    *out = NULL;
+    if (!tree) {
+        *out = devconf__strdup(fmt == DEVCONF_FORMAT_JSON ? "{}" : "");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    uint32_t opts = LYD_PRINT_WITHSIBLINGS | (wd_tagged ? LYD_PRINT_WD_ALL_TAG : LYD_PRINT_WD_ALL);
+    if (lyd_print_mem(out, tree, fmt == DEVCONF_FORMAT_JSON ? LYD_JSON : LYD_XML, opts) != LY_SUCCESS) {
+        return devconf__yang_error(LYD_CTX(tree), DEVCONF_ERROR, "cannot print the reply data");
+    }
+    if (!*out) {
+        *out = devconf__strdup(fmt == DEVCONF_FORMAT_JSON ? "{}" : "");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    return 0;
+}
