@@ -568,7 +568,7 @@ static int check_commit(const struct command *cmd, struct cmd_args *a)
     (void)cmd;
     if (a->commit_opts.confirm_timeout || a->commit_opts.persist)
         a->commit_opts.confirmed = 1;
-    if (a->commit_opts.confirmed && !a->commit_opts.persist)
+    if (a->commit_opts.confirmed && !a->commit_opts.persist && !a->commit_opts.persist_id)
         fputs("devconf: warning: without --persist, the device reverts a confirmed commit as soon as this "
               "command's session closes\n",
               stderr);
@@ -899,7 +899,7 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         O_END,
     };
     unsigned long secs;
-    int c, v;
+    int c, v = 0;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:hv", options, NULL)) != -1) {
@@ -946,7 +946,7 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
 static int parse_command(const struct command *cmd, int argc, char **argv, struct cmd_args *a)
 {
     unsigned long n;
-    int c, v, ok;
+    int c, v = 0, ok;
 
     optind = 0; /* reinitialise getopt for a new argument vector */
     opterr = 0;

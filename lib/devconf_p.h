@@ -73,6 +73,9 @@ void devconf__log_capture_begin(void);
 /* Returns the last captured error line (or NULL), valid until the next capture_begin. */
 const char *devconf__log_capture_end(void);
 const char *devconf__log_capture_last(void);
+/* While set, messages of libyang and libnetconf2 on this thread are demoted to DEBUG: used while
+ * libnetconf2 builds a session's schema context, where it reports expected, recovered failures. */
+void devconf__log_quiet(bool quiet);
 
 /* ---- ctx.c ---- */
 

@@ -13,6 +13,7 @@ static _Thread_local const struct devconf_ctx *tl_ctx;
 static _Thread_local uint32_t tl_ly_opts;
 static _Thread_local bool tl_capturing;
 static _Thread_local char tl_last[1024];
+static _Thread_local bool tl_quiet;
 
 DEVCONF_API const char *devconf_log_level_name(devconf_log_level level)
 {
@@ -94,6 +95,11 @@ static void capture(const char *msg, const char *path)
     }
 }
 
+void devconf__log_quiet(bool quiet)
+{
+    tl_quiet = quiet;
+}
+
 static void ly_trampoline(LY_LOG_LEVEL level, const char *msg, const char *path)
 {
     devconf_log_level l;
@@ -102,6 +108,10 @@ static void ly_trampoline(LY_LOG_LEVEL level, const char *msg, const char *path)
     case LY_LLWRN: l = DEVCONF_LOG_WARNING; break;
     case LY_LLVRB: l = DEVCONF_LOG_INFO; break;
     default: l = DEVCONF_LOG_DEBUG; break;
+    }
+    if (tl_quiet || tl_capturing) {
+        /* devconf reports the failure itself, through its error object */
+        l = DEVCONF_LOG_DEBUG;
     }
     if (path && *path && tl_ctx && tl_ctx->log_cb && l <= tl_ctx->log_max) {
         char buf[2048];
@@ -122,12 +132,16 @@ static void nc_trampoline(const struct nc_session *session, NC_VERB_LEVEL level,
     case NC_VERB_VERBOSE: l = DEVCONF_LOG_INFO; break;
     default: l = DEVCONF_LOG_DEBUG; break;
     }
+    if (tl_quiet && l < DEVCONF_LOG_INFO) {
+        l = DEVCONF_LOG_DEBUG;
+    }
     deliver(tl_ctx, l, "libnetconf2", msg);
 }
 
 void devconf__log_install_trampolines(void)
 {
-    ly_set_log_clb(ly_trampoline, 1);
+    /* libnetconf2 installs its own libyang callback when given one: ours goes last. */
     nc_set_print_clb_session(nc_trampoline);
+    ly_set_log_clb(ly_trampoline, 1);
     nc_verbosity(NC_VERB_WARNING);
 }

@@ -86,7 +86,9 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
      * thread. Schemas the device sends are written to the first (only) search directory: our cache. */
     nc_client_set_schema_searchpath(s->ctx->cache_dir);
     devconf__log_capture_begin();
+    devconf__log_quiet(true);
     struct nc_session *nc = nc_connect_libssh(ssh, NULL); /* takes ssh, even on failure */
+    devconf__log_quiet(false);
     const char *why = devconf__log_capture_end();
     if (!nc) {
         bool timed_out = devconf__now_ms() - start >= s->connect_timeout_ms;
@@ -584,10 +586,6 @@ static int nc_copy(devconf_session *s, devconf_datastore target, devconf_datasto
     if (target == DEVCONF_DS_RUNNING && (r = devconf__require_cap(s, "writable-running", "copy-config to running")) < 0) {
         return r;
     }
-    if (source == target) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "copy-config: source and target are both %s",
-                                  devconf_datastore_name(source));
-    }
     char *xml = NULL;
     if (source == DEVCONF_DS_CONFIG) {
         if ((r = devconf__config_to_xml(nc_session_get_ctx(NC(s)), config, DEVCONF_FORMAT_AUTO, &xml)) < 0) {
@@ -672,21 +670,39 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     if ((r = nc_call(s, rpc, what, &op)) < 0) {
         return r;
     }
-    r = devconf__print_data(op ? lyd_child(op) : NULL, format, false, out);
-    if (r == 0 && format == DEVCONF_FORMAT_JSON && op && lyd_child(op)) {
-        /* RFC 8040 section 3.6.2: {"module:output": {...}} */
-        char *inner = *out;
-        *out = NULL;
-        const char *body = devconf__skip_ws(inner);
-        if (asprintf(out, "{\"%s:output\":%s}", op->schema->module->name, body) < 0) {
-            *out = NULL;
-            r = devconf__error_oom();
+    /* the rpc or action node of the reply tree */
+    struct lyd_node *act = NULL;
+    LYD_TREE_DFS_BEGIN(op, elem) {
+        if (elem->schema && (elem->schema->nodetype & (LYS_RPC | LYS_ACTION))) {
+            act = elem;
+            break;
         }
-        free(inner);
-    } else if (r == 0 && !op) {
-        free(*out);
+        LYD_TREE_DFS_END(op, elem);
+    }
+    if (!act || !lyd_child(act)) {
+        /* <ok/> or an empty output */
+        lyd_free_all(op);
         *out = devconf__strdup("");
-        r = *out ? 0 : DEVCONF_ENOMEM;
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    if (format == DEVCONF_FORMAT_XML) {
+        r = devconf__print_data(lyd_child(act), format, false, out);
+    } else if ((r = lyd_print_mem(out, act, LYD_JSON, LYD_PRINT_WD_ALL)) != LY_SUCCESS) {
+        r = devconf__yang_error(LYD_CTX(act), DEVCONF_ERROR, "cannot print the reply");
+    } else {
+        /* RFC 8040 section 3.6.2: the output object is named "module:output" */
+        char key[256];
+        snprintf(key, sizeof key, "\"%s:%s\"", act->schema->module->name, act->schema->name);
+        char *k = strstr(*out, key);
+        devconf__buf b = { 0 };
+        if (k) {
+            devconf__buf_append(&b, *out, (size_t)(k - *out));
+            devconf__buf_printf(&b, "\"%s:output\"", act->schema->module->name);
+            devconf__buf_puts(&b, k + strlen(key));
+            free(*out);
+            *out = devconf__buf_steal(&b);
+            r = *out ? 0 : DEVCONF_ENOMEM;
+        }
     }
     lyd_free_all(op);
     return r;

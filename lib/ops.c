@@ -222,6 +222,10 @@ DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "copy-config: give a source datastore, or DEVCONF_DS_CONFIG with configuration text");
     }
+    if (source == target) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "copy-config: source and target are both %s",
+                                  devconf_datastore_name(source));
+    }
     CALL(s, "copy-config", copy, "copy-config", target, source, source == DEVCONF_DS_CONFIG ? config : NULL);
 }
 

@@ -1,0 +1,1076 @@
+/* NETCONF over SSH against a real device: yuma123 netconfd behind OpenSSH sshd, started by the
+ * suite (tests/common/test_server.c). Every operation is checked on the device by reading back. */
+#include <check.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <devconf/devconf.h>
+
+#include "test_server.h"
+
+static test_server srv;
+static devconf_ctx *ctx;
+
+#define IF_NS "urn:ietf:params:xml:ns:yang:ietf-interfaces"
+#define NC_NS "urn:ietf:params:xml:ns:netconf:base:1.0"
+
+/* ---- log capture: every line the library logs, to check what was sent and that no secret leaks ---- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *log_text;
+static size_t log_len;
+
+static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)level;
+    (void)payload;
+    pthread_mutex_lock(&log_lock);
+    size_t n = strlen(origin) + strlen(msg) + 3;
+    char *p = realloc(log_text, log_len + n + 1);
+    if (p) {
+        log_text = p;
+        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void log_reset(void)
+{
+    pthread_mutex_lock(&log_lock);
+    free(log_text);
+    log_text = NULL;
+    log_len = 0;
+    pthread_mutex_unlock(&log_lock);
+}
+
+static int log_contains(const char *needle)
+{
+    pthread_mutex_lock(&log_lock);
+    int r = log_text && strstr(log_text, needle) != NULL;
+    pthread_mutex_unlock(&log_lock);
+    return r;
+}
+
+/* ---- fixtures ---- */
+
+static void server_up(void)
+{
+    test_server_start(&srv);
+}
+
+static void server_down(void)
+{
+    test_server_stop(&srv);
+}
+
+static void ctx_up(void)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
+    log_reset();
+}
+
+static void ctx_down(void)
+{
+    devconf_ctx_free(ctx);
+    ctx = NULL;
+    devconf_deinit();
+    log_reset();
+}
+
+static devconf_session_options key_opts(void)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    o.private_key = srv.key;
+    o.rpc_timeout_ms = 30000;
+    o.connect_timeout_ms = 30000;
+    return o;
+}
+
+static devconf_session *open_session(void)
+{
+    devconf_session_options o = key_opts();
+    devconf_session *s = NULL;
+    int r = devconf_session_open(&s, ctx, srv.uri, &o);
+    ck_assert_msg(r == 0, "open failed: %d %s", r, devconf_error_message(devconf_error_last()));
+    return s;
+}
+
+#define ASSERT_OK(call)                                                                              \
+    do {                                                                                             \
+        int r_ = (call);                                                                             \
+        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
+    } while (0)
+
+#define ASSERT_FAILS(call, code)                                                                     \
+    do {                                                                                             \
+        int r_ = (call);                                                                             \
+        ck_assert_msg(r_ == (code), "%s returned %d (%s), expected %d", #call, r_,                   \
+                      devconf_error_message(devconf_error_last()), (code));                           \
+        ck_assert_int_eq(devconf_error_code(devconf_error_last()), (code));                          \
+        ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                           \
+    } while (0)
+
+static char *get_cfg(devconf_session *s, devconf_datastore ds, const char *filter)
+{
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, ds, filter, NULL));
+    ck_assert_ptr_nonnull(out);
+    return out;
+}
+
+static int cfg_contains(devconf_session *s, devconf_datastore ds, const char *needle)
+{
+    char *out = get_cfg(s, ds, "/ietf-interfaces:interfaces");
+    int r = strstr(out, needle) != NULL;
+    devconf_free(out);
+    return r;
+}
+
+static char *iface_xml(const char *name, const char *description)
+{
+    char *x = NULL;
+    ck_assert_int_ge(asprintf(&x,
+                              "<interfaces xmlns=\"" IF_NS "\"><interface><name>%s</name>"
+                              "<type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">ianaift:ethernetCsmacd</type>"
+                              "<description>%s</description></interface></interfaces>", name, description), 0);
+    return x;
+}
+
+static void set_description(devconf_session *s, const char *name, const char *description)
+{
+    char *x = iface_xml(name, description);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, NULL));
+    free(x);
+}
+
+/* ---- authentication and host keys ---- */
+
+START_TEST(password_login_works)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    o.password = TEST_PASSWORD;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    ck_assert_uint_gt(devconf_session_id(s), 0);
+    ck_assert_int_eq(devconf_session_protocol(s), DEVCONF_PROTO_NETCONF);
+    ck_assert_int_eq(devconf_session_is_connected(s), 1);
+    ck_assert_str_eq(devconf_session_host(s), "127.0.0.1");
+    devconf_session_free(s);
+    ck_assert_msg(!log_contains(TEST_PASSWORD), "the password appeared in a log line");
+}
+END_TEST
+
+START_TEST(key_login_works)
+{
+    devconf_session *s = open_session();
+    ck_assert_uint_gt(devconf_session_id(s), 0);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(key_with_passphrase_works)
+{
+    devconf_session_options o = key_opts();
+    o.private_key = srv.key_pp;
+    o.passphrase = TEST_PASSPHRASE;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    devconf_session_free(s);
+    ck_assert(!log_contains(TEST_PASSPHRASE));
+}
+END_TEST
+
+START_TEST(wrong_passphrase_is_refused)
+{
+    devconf_session_options o = key_opts();
+    o.private_key = srv.key_pp;
+    o.passphrase = "not-the-passphrase";
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EAUTH);
+    ck_assert_ptr_null(s);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_ptr_nonnull(strstr(m, "client_ed25519_pp"));
+    ck_assert_ptr_null(strstr(m, "not-the-passphrase"));
+}
+END_TEST
+
+START_TEST(wrong_password_is_refused)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    o.password = "wrong-secret-123";
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EAUTH);
+    ck_assert_ptr_null(s);
+    const devconf_error *e = devconf_error_last();
+    ck_assert_int_eq(devconf_error_origin(e), DEVCONF_ORIGIN_SSH);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(e), TEST_USER "@127.0.0.1"));
+    ck_assert_ptr_null(strstr(devconf_error_message(e), "wrong-secret-123"));
+    ck_assert(!log_contains("wrong-secret-123"));
+}
+END_TEST
+
+START_TEST(no_credentials_is_refused_with_a_hint)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EAUTH);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no credentials"));
+}
+END_TEST
+
+static int kbdint_answer(const char *name, const char *instruction, const char *prompt, int echo, char *answer,
+                         size_t size, void *payload)
+{
+    (void)name;
+    (void)instruction;
+    (void)prompt;
+    (void)echo;
+    int *calls = payload;
+    (*calls)++;
+    snprintf(answer, size, "%s", TEST_PASSWORD);
+    return 0;
+}
+
+START_TEST(keyboard_interactive_login_works)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    int calls = 0;
+    o.kbdint_cb = kbdint_answer;
+    o.kbdint_payload = &calls;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    ck_assert_int_ge(calls, 1);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(unknown_host_key_is_refused)
+{
+    char kh[400];
+    snprintf(kh, sizeof kh, "%s/empty_known_hosts", srv.dir);
+    FILE *f = fopen(kh, "w");
+    fclose(f);
+    devconf_session_options o = key_opts();
+    o.known_hosts = kh;
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EHOSTKEY);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_ptr_nonnull(strstr(m, "unknown"));
+    ck_assert_ptr_nonnull(strstr(m, "SHA256:"));
+    char host[64];
+    snprintf(host, sizeof host, "[127.0.0.1]:%u", (unsigned)srv.port);
+    ck_assert_ptr_nonnull(strstr(m, host));
+}
+END_TEST
+
+START_TEST(changed_host_key_is_refused)
+{
+    /* a known_hosts entry for this host with another ed25519 key */
+    char kh[400];
+    snprintf(kh, sizeof kh, "%s/changed_known_hosts", srv.dir);
+    FILE *f = fopen(kh, "w");
+    fprintf(f, "[127.0.0.1]:%u ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n",
+            (unsigned)srv.port);
+    fclose(f);
+    devconf_session_options o = key_opts();
+    o.known_hosts = kh;
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EHOSTKEY);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_msg(strstr(m, "CHANGED") || strstr(m, "another type"), "message: %s", m);
+    ck_assert_ptr_nonnull(strstr(m, "SHA256:"));
+}
+END_TEST
+
+START_TEST(accept_new_records_the_key_then_strict_accepts_it)
+{
+    char kh[400];
+    snprintf(kh, sizeof kh, "%s/new_known_hosts", srv.dir);
+    unlink(kh);
+    devconf_session_options o = key_opts();
+    o.known_hosts = kh;
+    o.hostkey_policy = DEVCONF_HOSTKEY_ACCEPT_NEW;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    devconf_session_free(s);
+    char *text = test_read_file(kh);
+    ck_assert_ptr_nonnull(text);
+    free(text);
+    o.hostkey_policy = DEVCONF_HOSTKEY_STRICT;
+    s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(insecure_skip_connects_and_warns)
+{
+    char kh[400];
+    snprintf(kh, sizeof kh, "%s/none_known_hosts", srv.dir);
+    devconf_session_options o = key_opts();
+    o.known_hosts = kh;
+    o.hostkey_policy = DEVCONF_HOSTKEY_INSECURE_SKIP;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    devconf_session_free(s);
+    ck_assert(log_contains("NOT verified"));
+    ck_assert_int_ne(access(kh, F_OK), 0); /* nothing recorded */
+}
+END_TEST
+
+START_TEST(closed_port_gives_connect_error)
+{
+    devconf_session_options o = key_opts();
+    devconf_session *s = NULL;
+    /* port 1 on loopback: nothing listens there */
+    ASSERT_FAILS(devconf_session_open(&s, ctx, "netconf://" TEST_USER "@127.0.0.1:1", &o), DEVCONF_ECONNECT);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "127.0.0.1 port 1"));
+}
+END_TEST
+
+START_TEST(bad_uri_is_rejected_before_connecting)
+{
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, "netconf://", NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_session_open(&s, ctx, "ftp://host", NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_session_open(&s, ctx, "netconf://admin:secret@host", NULL), DEVCONF_EINVAL);
+    ck_assert_ptr_null(strstr(devconf_error_message(devconf_error_last()), "secret"));
+    ASSERT_FAILS(devconf_session_open(&s, ctx, "netconf://host:99999", NULL), DEVCONF_EINVAL);
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
+/* ---- capabilities and reads ---- */
+
+START_TEST(capabilities_are_reported)
+{
+    devconf_session *s = open_session();
+    ck_assert_uint_gt(devconf_session_capability_count(s), 5);
+    ck_assert_ptr_nonnull(devconf_session_capability(s, 0));
+    ck_assert_ptr_null(devconf_session_capability(s, 100000));
+    ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "confirmed-commit"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "validate"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:ietf:params:netconf:capability:candidate:1.0"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:ietf:params:netconf:capability:with-defaults:1.0"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "ietf-interfaces"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "writable-running"), 0);
+    ck_assert_int_eq(devconf_session_has_capability(s, "no-such-thing"), 0);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(get_config_returns_xml_and_json)
+{
+    devconf_session *s = open_session();
+    char *xml = get_cfg(s, DEVCONF_DS_RUNNING, NULL);
+    ck_assert_ptr_nonnull(strstr(xml, "<interfaces xmlns=\"" IF_NS "\""));
+    ck_assert_ptr_nonnull(strstr(xml, "<name>eth0</name>"));
+    devconf_free(xml);
+
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.format = DEVCONF_FORMAT_JSON;
+    char *json = NULL;
+    ASSERT_OK(devconf_get_config(&json, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", &ro));
+    ck_assert_ptr_nonnull(strstr(json, "\"ietf-interfaces:interfaces\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"name\": \"eth0\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"type\": \"iana-if-type:ethernetCsmacd\""));
+    devconf_free(json);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(subtree_and_xpath_filters_select)
+{
+    devconf_session *s = open_session();
+    char *out = get_cfg(s, DEVCONF_DS_RUNNING,
+                        "<interfaces xmlns=\"" IF_NS "\"><interface><name>eth1</name></interface></interfaces>");
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth1</name>"));
+    ck_assert_ptr_null(strstr(out, "<name>eth0</name>"));
+    devconf_free(out);
+
+    out = get_cfg(s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces/interface[name='eth0']");
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth0</name>"));
+    ck_assert_ptr_null(strstr(out, "<name>eth1</name>"));
+    devconf_free(out);
+
+    /* explicit filter types */
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.filter_type = DEVCONF_FILTER_XPATH;
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<interfaces/>", &ro), DEVCONF_EINVAL);
+    ro.filter_type = DEVCONF_FILTER_SUBTREE;
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", &ro),
+                 DEVCONF_EINVAL);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(bad_filters_are_rejected_before_sending)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    log_reset();
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<interfaces xmlns=\"" IF_NS "\"><interface>", NULL),
+                 DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<foo xmlns=\"urn:example:nothing\"/>", NULL),
+                 DEVCONF_EYANG);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "urn:example:nothing"));
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/no-such-module:interfaces", NULL), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces[", NULL), DEVCONF_EYANG);
+    ck_assert_ptr_null(out);
+    ck_assert(!log_contains("get-config sent"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(get_returns_config_and_state)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    ASSERT_OK(devconf_get(&out, s, "/ietf-interfaces:interfaces", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth0</name>"));
+    devconf_free(out);
+    /* netconf-state is state data: only <get> returns it */
+    ASSERT_OK(devconf_get(&out, s, "/ietf-netconf-monitoring:netconf-state/sessions", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "<session-id>"));
+    devconf_free(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(with_defaults_modes)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "wd0", "with-defaults");
+    ASSERT_OK(devconf_commit(s, NULL));
+    const char *filter = "/ietf-interfaces:interfaces/interface[name='wd0']";
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    char *out = NULL;
+
+    ro.with_defaults = DEVCONF_WD_EXPLICIT;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
+    ck_assert_msg(!strstr(out, "<enabled>"), "explicit mode shows the default: %s", out);
+    devconf_free(out);
+
+    ro.with_defaults = DEVCONF_WD_REPORT_ALL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
+    ck_assert_msg(strstr(out, "<enabled>true</enabled>"), "report-all lacks the default: %s", out);
+    devconf_free(out);
+
+    ro.with_defaults = DEVCONF_WD_REPORT_ALL_TAGGED;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
+    ck_assert_msg(strstr(out, "default=\"true\""), "report-all-tagged lacks the tag: %s", out);
+    devconf_free(out);
+
+    ro.with_defaults = DEVCONF_WD_TRIM;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
+    ck_assert_msg(!strstr(out, "<enabled>"), "trim mode shows the default: %s", out);
+    devconf_free(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+/* ---- edits, commit, discard ---- */
+
+START_TEST(edit_candidate_commit_and_read_back)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "eth0", "set by devconf");
+    ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "set by devconf"));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
+    devconf_session_free(s);
+
+    /* a new session sees it too */
+    s = open_session();
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(json_payload_and_config_wrapper_are_accepted)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"js0\","
+                                  "\"type\":\"iana-if-type:ethernetCsmacd\",\"description\":\"from json\"}]}}",
+                                  NULL));
+    /* ncclient style: the payload wrapped in <config> */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<config xmlns=\"" NC_NS "\"><interfaces xmlns=\"" IF_NS "\"><interface>"
+                                  "<name>js0</name><enabled>false</enabled></interface></interfaces></config>",
+                                  NULL));
+    ASSERT_OK(devconf_commit(s, NULL));
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.format = DEVCONF_FORMAT_JSON;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces/interface[name='js0']",
+                                 &ro));
+    ck_assert_ptr_nonnull(strstr(out, "\"description\": \"from json\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"enabled\": false"));
+    devconf_free(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(per_node_delete_and_default_operation_none)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "del0", "to be deleted");
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "<name>del0</name>"));
+
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<interfaces xmlns=\"" IF_NS "\" xmlns:nc=\"" NC_NS "\"><interface nc:operation=\"delete\">"
+                                  "<name>del0</name></interface></interfaces>", &eo));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "<name>del0</name>"));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "<name>eth1</name>"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(replace_default_operation_replaces)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "rep0", "old description");
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<interfaces xmlns=\"" IF_NS "\"><interface><name>rep0</name>"
+                                  "<enabled>false</enabled></interface></interfaces>", NULL));
+    ASSERT_OK(devconf_commit(s, NULL));
+    /* replace the interface: the description must go */
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<interfaces xmlns=\"" IF_NS "\" xmlns:nc=\"" NC_NS "\"><interface nc:operation=\"replace\">"
+                                  "<name>rep0</name><type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">"
+                                  "ianaift:ethernetCsmacd</type></interface></interfaces>", &eo));
+    ASSERT_OK(devconf_commit(s, NULL));
+    char *out = get_cfg(s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces/interface[name='rep0']");
+    ck_assert_ptr_nonnull(strstr(out, "<name>rep0</name>"));
+    ck_assert_ptr_null(strstr(out, "old description"));
+    ck_assert_ptr_null(strstr(out, "<enabled>false</enabled>"));
+    devconf_free(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(rpc_error_fields_are_reported)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    /* deleting what does not exist: the device answers data-missing */
+    ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                     "<interfaces xmlns=\"" IF_NS "\" xmlns:nc=\"" NC_NS "\"><interface nc:operation=\"delete\">"
+                                     "<name>no-such-if</name></interface></interfaces>", &eo),
+                 DEVCONF_ERPC);
+    const devconf_error *e = devconf_error_last();
+    ck_assert_int_eq(devconf_error_origin(e), DEVCONF_ORIGIN_NETCONF);
+    ck_assert_uint_ge(devconf_error_rpc_error_count(e), 1);
+    const devconf_rpc_error *r = devconf_error_rpc_error(e, 0);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(devconf_rpc_error_tag(r), "data-missing");
+    ck_assert_str_eq(devconf_rpc_error_type(r), "application");
+    ck_assert_str_eq(devconf_rpc_error_severity(r), "error");
+    ck_assert_ptr_nonnull(devconf_rpc_error_message(r));
+    ck_assert_ptr_nonnull(devconf_rpc_error_path(r));
+    ck_assert_ptr_nonnull(strstr(devconf_rpc_error_path(r), "interface"));
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(e), "data-missing"));
+    ck_assert_ptr_null(devconf_error_rpc_error(e, 1000));
+
+    /* a copy outlives later calls */
+    devconf_error *copy = NULL;
+    ASSERT_OK(devconf_error_dup(&copy, e));
+    ASSERT_OK(devconf_discard_changes(s));
+    ck_assert_str_eq(devconf_rpc_error_tag(devconf_error_rpc_error(copy, 0)), "data-missing");
+    devconf_error_free(copy);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(invalid_payloads_are_rejected_before_sending)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    log_reset();
+    const char *bad[] = {
+        "<interfaces xmlns=\"" IF_NS "\"><interface><name>x</name></interfaces>",         /* malformed XML */
+        "{\"ietf-interfaces:interfaces\": {\"interface\": [",                           /* malformed JSON */
+        "<interfaces xmlns=\"" IF_NS "\"><interface><name>x</name><colour>red</colour></interface></interfaces>",
+        "<interfaces xmlns=\"" IF_NS "\"><interface><name>x</name><enabled>maybe</enabled></interface></interfaces>",
+        "<interfaces xmlns=\"urn:example:wrong\"><interface><name>x</name></interface></interfaces>",
+        "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"x\",\"enabled\":\"yes\"}]}}",
+        "<interfaces-state xmlns=\"" IF_NS "\"><interface><name>x</name></interface></interfaces-state>", /* state */
+        "not a payload",
+        "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int r = devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[i], NULL);
+        ck_assert_msg(r == DEVCONF_EYANG, "payload %zu: got %d (%s)", i, r, devconf_error_message(devconf_error_last()));
+        ck_assert_int_eq(devconf_error_origin(devconf_error_last()), DEVCONF_ORIGIN_YANG);
+    }
+    /* the messages name the problem and the place */
+    devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[3], NULL);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_msg(strstr(m, "maybe") && strstr(m, "/ietf-interfaces:interfaces/interface[name='x']/enabled"), "%s", m);
+    devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[2], NULL);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "colour"));
+    ck_assert_msg(!log_contains("edit-config sent"), "an invalid payload reached the device");
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>x</name>"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(missing_capability_is_unsupported_and_nothing_sent)
+{
+    devconf_session *s = open_session();
+    log_reset();
+    char *x = iface_xml("eth0", "direct to running");
+    /* this device has no writable-running */
+    ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_RUNNING, x, NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "writable-running"));
+    free(x);
+    ck_assert(!log_contains("sent to"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(discard_changes_drops_the_candidate)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "eth1", "never committed");
+    ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
+    ASSERT_OK(devconf_discard_changes(s));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "never committed"));
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(test_only_changes_nothing)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    char *x = iface_xml("eth1", "test only");
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.test_option = DEVCONF_TEST_ONLY;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, &eo));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "test only"));
+    eo.test_option = DEVCONF_TEST_THEN_SET;
+    eo.error_option = DEVCONF_ERROR_OPTION_ROLLBACK;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, &eo));
+    ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "test only"));
+    ASSERT_OK(devconf_discard_changes(s));
+    free(x);
+    devconf_session_free(s);
+}
+END_TEST
+
+/* Polls running until it contains (want=1) or lacks (want=0) needle; bounded by count, not by a
+ * wall-clock assertion. netconfd runs its confirmed-commit timer only when its event loop has
+ * been idle for about a second: polling faster than that keeps the rollback from ever firing. */
+static int wait_running(devconf_session *s, const char *needle, int want)
+{
+    for (int i = 0; i < 40; i++) {
+        if (cfg_contains(s, DEVCONF_DS_RUNNING, needle) == want) {
+            return 1;
+        }
+        usleep(1500 * 1000);
+    }
+    return 0;
+}
+
+START_TEST(unconfirmed_commit_rolls_back_by_itself)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "eth1", "confirmed but not confirmed");
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    co.confirm_timeout = 2;
+    ASSERT_OK(devconf_commit(s, &co));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "confirmed but not confirmed"));
+    ck_assert_msg(wait_running(s, "confirmed but not confirmed", 0), "the device never rolled back");
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    /* confirmed, then cancelled: reverted at once */
+    set_description(s, "eth1", "cancel me");
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    co.confirm_timeout = 60;
+    ASSERT_OK(devconf_commit(s, &co));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "cancel me"));
+    ASSERT_OK(devconf_cancel_commit(s, NULL));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "cancel me"));
+    /* nothing left to cancel */
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL), DEVCONF_ERPC);
+
+    /* confirmed with persist, confirmed from another session with persist-id */
+    ASSERT_OK(devconf_discard_changes(s));
+    set_description(s, "eth1", "persisted");
+    co.persist = "devconf-test-persist";
+    ASSERT_OK(devconf_commit(s, &co));
+    devconf_session_free(s);
+    devconf_session *s2 = open_session();
+    ck_assert(cfg_contains(s2, DEVCONF_DS_RUNNING, "persisted"));
+    devconf_commit_options confirm = DEVCONF_COMMIT_OPTIONS_INIT;
+    confirm.persist_id = "devconf-test-persist";
+    ASSERT_OK(devconf_commit(s2, &confirm));
+    ASSERT_FAILS(devconf_cancel_commit(s2, "devconf-test-persist"), DEVCONF_ERPC);
+    ck_assert(cfg_contains(s2, DEVCONF_DS_RUNNING, "persisted"));
+    devconf_session_free(s2);
+}
+END_TEST
+
+START_TEST(commit_options_are_checked)
+{
+    devconf_session *s = open_session();
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirm_timeout = 5;
+    ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EINVAL);
+    co.version = 0;
+    ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EINVAL);
+    devconf_session_free(s);
+}
+END_TEST
+
+/* ---- locks, validate, copy, delete ---- */
+
+START_TEST(lock_held_by_one_session_is_refused_to_another)
+{
+    devconf_session *a = open_session();
+    devconf_session *b = open_session();
+    ASSERT_OK(devconf_lock(a, DEVCONF_DS_CANDIDATE));
+    ASSERT_FAILS(devconf_lock(b, DEVCONF_DS_CANDIDATE), DEVCONF_ERPC);
+    const devconf_rpc_error *r = devconf_error_rpc_error(devconf_error_last(), 0);
+    ck_assert_str_eq(devconf_rpc_error_tag(r), "lock-denied");
+    char sid[32];
+    snprintf(sid, sizeof sid, "<session-id>%u</session-id>", (unsigned)devconf_session_id(a));
+    ck_assert_ptr_nonnull(devconf_rpc_error_info_xml(r));
+    ck_assert_msg(strstr(devconf_rpc_error_info_xml(r), sid), "info: %s", devconf_rpc_error_info_xml(r));
+    /* b cannot unlock a's lock */
+    ASSERT_FAILS(devconf_unlock(b, DEVCONF_DS_CANDIDATE), DEVCONF_ERPC);
+    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_CANDIDATE));
+    ASSERT_OK(devconf_lock(b, DEVCONF_DS_CANDIDATE));
+    ASSERT_OK(devconf_unlock(b, DEVCONF_DS_CANDIDATE));
+    ASSERT_OK(devconf_lock(a, DEVCONF_DS_RUNNING));
+    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_RUNNING));
+    devconf_session_free(b);
+    devconf_session_free(a);
+}
+END_TEST
+
+START_TEST(validate_datastore_and_inline_config)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_validate(s, DEVCONF_DS_RUNNING, NULL));
+    char *x = iface_xml("val0", "validated inline");
+    ASSERT_OK(devconf_validate(s, DEVCONF_DS_CONFIG, x));
+    free(x);
+    /* the device rejects a configuration missing a mandatory leaf (type) */
+    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG,
+                                  "<interfaces xmlns=\"" IF_NS "\"><interface><name>val1</name></interface></interfaces>"),
+                 DEVCONF_ERPC);
+    ck_assert_uint_ge(devconf_error_rpc_error_count(devconf_error_last()), 1);
+    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG, NULL), DEVCONF_EINVAL);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(copy_config_between_datastores_and_from_text)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s));
+    /* inline configuration into the candidate: replaces it whole */
+    char *x = iface_xml("copy0", "copied in");
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, x));
+    free(x);
+    ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>eth0</name>"));
+    /* running back over the candidate */
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_RUNNING, NULL));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
+    ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>eth0</name>"));
+    /* running to startup, read back from startup */
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
+    ck_assert(cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
+    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_RUNNING, DEVCONF_DS_RUNNING, NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<bad"), DEVCONF_EYANG);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(delete_config_startup)
+{
+    devconf_session *s = open_session();
+    ASSERT_FAILS(devconf_delete_config(s, DEVCONF_DS_RUNNING), DEVCONF_EINVAL);
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_delete_config(s, DEVCONF_DS_STARTUP));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
+    devconf_session_free(s);
+}
+END_TEST
+
+/* ---- schemas, sessions, generic RPCs ---- */
+
+START_TEST(get_schema_returns_yang_text)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    ASSERT_OK(devconf_get_schema(&out, s, "ietf-interfaces", NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(out, "module ietf-interfaces"));
+    devconf_free(out);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL), DEVCONF_ERPC);
+    ck_assert_ptr_null(out);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "ietf-interfaces", NULL, "xsd"), DEVCONF_EINVAL);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(kill_session_ends_the_other_session)
+{
+    devconf_session *victim = open_session();
+    devconf_session *killer = open_session();
+    ASSERT_FAILS(devconf_kill_session(killer, devconf_session_id(killer)), DEVCONF_EINVAL);
+    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim)));
+    char *out = NULL;
+    int r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, NULL);
+    ck_assert_msg(r == DEVCONF_ECONNECT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_int_eq(devconf_session_is_connected(victim), 0);
+    /* the survivor works on */
+    ASSERT_OK(devconf_get_config(&out, killer, DEVCONF_DS_RUNNING, NULL, NULL));
+    devconf_free(out);
+    ASSERT_FAILS(devconf_kill_session(killer, 99999), DEVCONF_ERPC);
+    devconf_session_free(victim);
+    devconf_session_free(killer);
+}
+END_TEST
+
+START_TEST(generic_rpc_in_xml_and_json)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    ASSERT_OK(devconf_rpc(&out, s,
+                          "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\">"
+                          "<identifier>iana-if-type</identifier></get-schema>", DEVCONF_FORMAT_AUTO));
+    ck_assert_ptr_nonnull(strstr(out, "<data"));
+    ck_assert_ptr_nonnull(strstr(out, "module iana-if-type"));
+    devconf_free(out);
+    ASSERT_OK(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"identifier\":\"iana-if-type\"}}",
+                          DEVCONF_FORMAT_AUTO));
+    ck_assert_msg(strstr(out, "\"ietf-netconf-monitoring:output\"") && strstr(out, "\"data\""), "%s", out);
+    devconf_free(out);
+    /* an <ok/> reply gives "" */
+    ASSERT_OK(devconf_rpc(&out, s, "<discard-changes xmlns=\"" NC_NS "\"/>", DEVCONF_FORMAT_XML));
+    ck_assert_str_eq(out, "");
+    devconf_free(out);
+    /* unknown RPC and bad input are refused locally */
+    ASSERT_FAILS(devconf_rpc(&out, s, "<reboot-now xmlns=\"urn:example:none\"/>", DEVCONF_FORMAT_AUTO), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"colour\":1}}", DEVCONF_FORMAT_AUTO),
+                 DEVCONF_EYANG);
+    /* mandatory input missing */
+    ASSERT_FAILS(devconf_rpc(&out, s, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>",
+                             DEVCONF_FORMAT_AUTO), DEVCONF_EYANG);
+    devconf_session_free(s);
+}
+END_TEST
+
+/* ---- threads ---- */
+
+struct worker {
+    int ok;
+    char err[256];
+};
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    devconf_session_options o = key_opts();
+    devconf_session *s = NULL;
+    if (devconf_session_open(&s, ctx, srv.uri, &o) != 0) {
+        snprintf(w->err, sizeof w->err, "open: %s", devconf_error_message(devconf_error_last()));
+        devconf_thread_cleanup();
+        return NULL;
+    }
+    w->ok = 1;
+    for (int i = 0; i < 25 && w->ok; i++) {
+        char *out = NULL;
+        if (devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", NULL) != 0 ||
+            !strstr(out, "<name>eth0</name>")) {
+            snprintf(w->err, sizeof w->err, "get-config %d: %s", i, devconf_error_message(devconf_error_last()));
+            w->ok = 0;
+        }
+        devconf_free(out);
+    }
+    devconf_session_free(s);
+    devconf_thread_cleanup();
+    return NULL;
+}
+
+START_TEST(sessions_on_two_threads_run_at_once)
+{
+    pthread_t t[2];
+    struct worker w[2] = { { 0 } };
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(w[i].ok, "thread %d: %s", i, w[i].err);
+    }
+}
+END_TEST
+
+/* ---- a device that stalls or dies ---- */
+
+START_TEST(stalled_device_times_out)
+{
+    devconf_session_options o = key_opts();
+    o.rpc_timeout_ms = 1500;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    test_server_signal(&srv, SIGSTOP, 0);
+    char *out = NULL;
+    int r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
+    test_server_signal(&srv, SIGCONT, 0);
+    ck_assert_msg(r == DEVCONF_ETIMEOUT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no reply"));
+    ck_assert_ptr_null(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+START_TEST(stalled_ssh_server_times_out_on_connect)
+{
+    devconf_session_options o = key_opts();
+    o.connect_timeout_ms = 1500;
+    test_server_signal(&srv, SIGSTOP, 1);
+    devconf_session *s = NULL;
+    int r = devconf_session_open(&s, ctx, srv.uri, &o);
+    test_server_signal(&srv, SIGCONT, 1);
+    ck_assert_msg(r == DEVCONF_ETIMEOUT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(device_killed_mid_session_gives_an_error)
+{
+    devconf_session_options o = key_opts();
+    o.rpc_timeout_ms = 5000;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    test_server_signal(&srv, SIGKILL, 0);
+    char *out = NULL;
+    int r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
+    ck_assert_msg(r == DEVCONF_ECONNECT || r == DEVCONF_ETIMEOUT, "got %d: %s", r,
+                  devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_null(out);
+    /* and further calls fail fast, never hang */
+    r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
+    ck_assert(r == DEVCONF_ECONNECT || r == DEVCONF_ETIMEOUT);
+    devconf_session_free(s);
+}
+END_TEST
+
+static Suite *netconf_suite(void)
+{
+    Suite *su = suite_create("netconf");
+
+    TCase *tc = tcase_create("auth");
+    tcase_add_unchecked_fixture(tc, server_up, server_down);
+    tcase_add_checked_fixture(tc, ctx_up, ctx_down);
+    tcase_add_test(tc, password_login_works);
+    tcase_add_test(tc, key_login_works);
+    tcase_add_test(tc, key_with_passphrase_works);
+    tcase_add_test(tc, wrong_passphrase_is_refused);
+    tcase_add_test(tc, wrong_password_is_refused);
+    tcase_add_test(tc, no_credentials_is_refused_with_a_hint);
+    tcase_add_test(tc, keyboard_interactive_login_works);
+    tcase_add_test(tc, unknown_host_key_is_refused);
+    tcase_add_test(tc, changed_host_key_is_refused);
+    tcase_add_test(tc, accept_new_records_the_key_then_strict_accepts_it);
+    tcase_add_test(tc, insecure_skip_connects_and_warns);
+    tcase_add_test(tc, closed_port_gives_connect_error);
+    tcase_add_test(tc, bad_uri_is_rejected_before_connecting);
+    suite_add_tcase(su, tc);
+
+    tc = tcase_create("operations");
+    tcase_add_unchecked_fixture(tc, server_up, server_down);
+    tcase_add_checked_fixture(tc, ctx_up, ctx_down);
+    tcase_add_test(tc, capabilities_are_reported);
+    tcase_add_test(tc, get_config_returns_xml_and_json);
+    tcase_add_test(tc, subtree_and_xpath_filters_select);
+    tcase_add_test(tc, bad_filters_are_rejected_before_sending);
+    tcase_add_test(tc, get_returns_config_and_state);
+    tcase_add_test(tc, with_defaults_modes);
+    tcase_add_test(tc, edit_candidate_commit_and_read_back);
+    tcase_add_test(tc, json_payload_and_config_wrapper_are_accepted);
+    tcase_add_test(tc, per_node_delete_and_default_operation_none);
+    tcase_add_test(tc, replace_default_operation_replaces);
+    tcase_add_test(tc, rpc_error_fields_are_reported);
+    tcase_add_test(tc, invalid_payloads_are_rejected_before_sending);
+    tcase_add_test(tc, missing_capability_is_unsupported_and_nothing_sent);
+    tcase_add_test(tc, discard_changes_drops_the_candidate);
+    tcase_add_test(tc, test_only_changes_nothing);
+    tcase_add_test(tc, unconfirmed_commit_rolls_back_by_itself);
+    tcase_add_test(tc, confirmed_commit_confirmed_stays_and_cancel_reverts);
+    tcase_add_test(tc, commit_options_are_checked);
+    tcase_add_test(tc, lock_held_by_one_session_is_refused_to_another);
+    tcase_add_test(tc, validate_datastore_and_inline_config);
+    tcase_add_test(tc, copy_config_between_datastores_and_from_text);
+    tcase_add_test(tc, delete_config_startup);
+    tcase_add_test(tc, get_schema_returns_yang_text);
+    tcase_add_test(tc, kill_session_ends_the_other_session);
+    tcase_add_test(tc, generic_rpc_in_xml_and_json);
+    tcase_add_test(tc, sessions_on_two_threads_run_at_once);
+    suite_add_tcase(su, tc);
+
+    /* each of these breaks its device: a fresh one per test */
+    tc = tcase_create("failures");
+    tcase_add_checked_fixture(tc, server_up, server_down);
+    tcase_add_checked_fixture(tc, ctx_up, ctx_down);
+    tcase_add_test(tc, stalled_device_times_out);
+    tcase_add_test(tc, stalled_ssh_server_times_out_on_connect);
+    tcase_add_test(tc, device_killed_mid_session_gives_an_error);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(netconf_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,33 @@
+/* A real NETCONF device for the tests: yuma123 netconfd behind a private OpenSSH sshd on a
+ * free loopback port, in a temporary directory (tests/fixtures/netconf/netconfd-up.sh). */
+#ifndef DEVCONF_TEST_SERVER_H
+#define DEVCONF_TEST_SERVER_H
+
+#include <stdint.h>
+
+#define TEST_USER "devconf-test"
+#define TEST_PASSWORD "devconf-test-pw"
+#define TEST_PASSPHRASE "devconf-pass"
+
+typedef struct test_server {
+    char dir[256];
+    uint16_t port;
+    char uri[320];          /* netconf://devconf-test@127.0.0.1:PORT */
+    char known_hosts[300];
+    char key[300];          /* key without passphrase */
+    char key_pp[300];       /* key with passphrase TEST_PASSPHRASE */
+    char cache_dir[300];    /* schema cache for the tests' ctx */
+} test_server;
+
+/* Starts a device; aborts the test program when it cannot (a setup failure, never a skip). */
+void test_server_start(test_server *t);
+/* Stops it and removes its directory. */
+void test_server_stop(test_server *t);
+/* Sends a signal to the device's netconfd (SIGSTOP/SIGCONT/SIGKILL) or, with sshd set, to sshd. */
+void test_server_signal(test_server *t, int sig, int sshd);
+/* Path of a file in the server directory (static buffer). */
+const char *test_server_file(test_server *t, const char *name);
+/* Reads a whole file; the caller frees it. NULL when missing. */
+char *test_read_file(const char *path);
+
+#endif
