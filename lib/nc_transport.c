@@ -2,6 +2,9 @@
 #include "devconf_p.h"
 
 #include <pwd.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +45,76 @@ static int require_ds(devconf_session *s, devconf_datastore ds, const char *what
 
 /* ---- opening and closing ---- */
 
+/* libnetconf2 waits up to NC_READ_ACT_TIMEOUT (300 s) for the replies it needs while it builds a
+ * session's schema context, and takes no timeout from us. The watchdog enforces the caller's
+ * connect timeout anyway: past the deadline it shuts the socket down, so every wait inside
+ * libnetconf2 fails at once and the open returns ETIMEOUT. */
+struct watchdog {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done, fired;
+    int fd;
+    int64_t deadline_ms;
+    pthread_t thread;
+};
+
+static void *watchdog_main(void *arg)
+{
+    struct watchdog *w = arg;
+    pthread_mutex_lock(&w->lock);
+    while (!w->done) {
+        int64_t left = w->deadline_ms - devconf__now_ms();
+        if (left <= 0) {
+            w->fired = true;
+            shutdown(w->fd, SHUT_RDWR);
+            break;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += left / 1000;
+        ts.tv_nsec += (left % 1000) * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static int watchdog_start(struct watchdog *w, int fd, int64_t deadline_ms)
+{
+    memset(w, 0, sizeof *w);
+    w->fd = fd;
+    w->deadline_ms = deadline_ms;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&w->lock, NULL);
+    if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0) {
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->lock);
+        return devconf__error_set(DEVCONF_ORIGIN_OS, DEVCONF_ERROR, "cannot start the connect watchdog thread");
+    }
+    return 0;
+}
+
+/* Stops the watchdog; returns true when it fired. */
+static bool watchdog_stop(struct watchdog *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    return w->fired;
+}
+
 static char *default_user(void)
 {
     const char *u = getenv("USER");
@@ -67,8 +140,8 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     if (uri->path) {
         free(user);
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "a netconf:// URI has no path (got '%s')",
-                                  uri->path);
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "a netconf:// URI has no path: give scheme://[user@]host[:port]");
     }
     int r = devconf__mkdir_p(s->ctx->cache_dir, 0700);
     if (r < 0) {
@@ -85,16 +158,36 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     /* libnetconf2 client settings are per thread: set them right here, on the connecting
      * thread. Schemas the device sends are written to the first (only) search directory: our cache. */
     nc_client_set_schema_searchpath(s->ctx->cache_dir);
+    struct watchdog wd;
+    if ((r = watchdog_start(&wd, ssh_get_fd(ssh), start + s->connect_timeout_ms)) < 0) {
+        ssh_disconnect(ssh);
+        ssh_free(ssh);
+        free(user);
+        return r;
+    }
     devconf__log_capture_begin();
     devconf__log_quiet(true);
     struct nc_session *nc = nc_connect_libssh(ssh, NULL); /* takes ssh, even on failure */
     devconf__log_quiet(false);
     const char *why = devconf__log_capture_end();
+    bool timed_out = watchdog_stop(&wd);
+    if (nc && timed_out) {
+        /* it made it just as the watchdog fired: the socket is gone, so is the session */
+        nc_session_free(nc, NULL);
+        nc = NULL;
+    }
     if (!nc) {
-        bool timed_out = devconf__now_ms() - start >= s->connect_timeout_ms;
-        r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, timed_out ? DEVCONF_ETIMEOUT : DEVCONF_ECONNECT,
-                               "NETCONF session setup with %s@%s port %u failed%s%s", user, uri->host,
-                               (unsigned)uri->port, why ? ": " : "", why ? why : "");
+        timed_out = timed_out || devconf__now_ms() - start >= s->connect_timeout_ms;
+        if (timed_out) {
+            r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ETIMEOUT,
+                                   "NETCONF session setup with %s@%s port %u (hello and schema download) did not "
+                                   "finish within the connect timeout of %d ms", user, uri->host,
+                                   (unsigned)uri->port, s->connect_timeout_ms);
+        } else {
+            r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT,
+                                   "NETCONF session setup with %s@%s port %u failed%s%s", user, uri->host,
+                                   (unsigned)uri->port, why ? ": " : "", why ? why : "");
+        }
         free(user);
         return r;
     }

@@ -76,8 +76,8 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     if (!tp) {
         devconf__uri_dispose(&u);
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
-                                  "URI scheme of '%s' is not supported by this build yet (supported: netconf://, "
-                                  "netconf+ssh://)", uri);
+                                  "the URI scheme '%.*s' is not supported by this build yet (supported: "
+                                  "netconf://, netconf+ssh://)", (int)strcspn(uri, ":"), uri);
     }
     devconf_session *s = calloc(1, sizeof *s);
     if (!s || !(s->host = devconf__strdup(u.host))) {

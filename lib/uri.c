@@ -71,13 +71,14 @@ void devconf__uri_dispose(devconf__uri *u)
     memset(u, 0, sizeof *u);
 }
 
-/* Copies uri into shown (for error messages) with any password in the user info masked. */
+/* Copies uri into shown (for error messages) with anything that may be a password masked: from
+ * the first ':' after "://" up to the last '@', wherever they are (a password may hold '/', '?'
+ * or '#', which would end the authority for a parser). */
 static void redact(char *shown, size_t size, const char *uri)
 {
     const char *sep = strstr(uri, "://");
     const char *auth = sep ? sep + 3 : uri;
-    size_t alen = strcspn(auth, "/?#");
-    const char *at = memchr(auth, '@', alen);
+    const char *at = strrchr(auth, '@');
     const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
     if (colon) {
         snprintf(shown, size, "%.*s:***%s", (int)(colon - uri), uri, at);
@@ -116,7 +117,7 @@ int devconf__uri_parse(devconf__uri *out, const char *uri_in)
 
     const char *auth = sep + 3;
     const char *auth_end = auth + strcspn(auth, "/?#");
-    if (*auth_end == '?' || *auth_end == '#') {
+    if (auth_end[strcspn(auth_end, "?#")] != '\0') {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "bad URI '%s': query and fragment are not allowed", uri);
     }

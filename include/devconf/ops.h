@@ -199,6 +199,8 @@ DEVCONF_API int devconf_discard_changes(devconf_session *s);
 
 /**
  * @brief Lock a datastore (`<lock>`).
+ * @param[in] s  Session.
+ * @param[in] ds Datastore to lock.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused; tag "lock-denied" names the holder's session id in error-info.
  * @retval DEVCONF_EUNSUPPORTED The datastore does not exist on the device, or the protocol has no locks.
  * @since 0.1
@@ -207,6 +209,8 @@ DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds);
 
 /**
  * @brief Unlock a datastore (`<unlock>`).
+ * @param[in] s  Session.
+ * @param[in] ds Datastore to unlock.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused (for example not locked by this session).
  * @retval DEVCONF_EUNSUPPORTED As for devconf_lock().
  * @since 0.1
@@ -237,6 +241,8 @@ DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target
 
 /**
  * @brief Delete a configuration datastore (`<delete-config>`); running cannot be deleted.
+ * @param[in] s      Session.
+ * @param[in] target Datastore to delete (startup, or candidate where the device allows it).
  * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EINVAL Target is running.
  * @since 0.1
  */

@@ -55,6 +55,30 @@ static int log_contains(const char *needle)
     return r;
 }
 
+/* Sessions a test opened; teardown frees what a failed test left behind, so that with CK_FORK=no
+ * one failure does not take the rest of the run down with it. */
+static devconf_session *tracked[32];
+
+static void track(devconf_session *s)
+{
+    for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+        if (!tracked[i]) {
+            tracked[i] = s;
+            return;
+        }
+    }
+}
+
+static void sess_free(devconf_session *s)
+{
+    for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+        if (tracked[i] == s) {
+            tracked[i] = NULL;
+        }
+    }
+    devconf_session_free(s);
+}
+
 /* ---- fixtures ---- */
 
 static void server_up(void)
@@ -78,6 +102,11 @@ static void ctx_up(void)
 
 static void ctx_down(void)
 {
+    for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+        if (tracked[i]) {
+            sess_free(tracked[i]);
+        }
+    }
     devconf_ctx_free(ctx);
     ctx = NULL;
     devconf_deinit();
@@ -100,6 +129,7 @@ static devconf_session *open_session(void)
     devconf_session *s = NULL;
     int r = devconf_session_open(&s, ctx, srv.uri, &o);
     ck_assert_msg(r == 0, "open failed: %d %s", r, devconf_error_message(devconf_error_last()));
+    track(s);
     return s;
 }
 
@@ -160,11 +190,12 @@ START_TEST(password_login_works)
     o.password = TEST_PASSWORD;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
     ck_assert_uint_gt(devconf_session_id(s), 0);
     ck_assert_int_eq(devconf_session_protocol(s), DEVCONF_PROTO_NETCONF);
     ck_assert_int_eq(devconf_session_is_connected(s), 1);
     ck_assert_str_eq(devconf_session_host(s), "127.0.0.1");
-    devconf_session_free(s);
+    sess_free(s);
     ck_assert_msg(!log_contains(TEST_PASSWORD), "the password appeared in a log line");
 }
 END_TEST
@@ -173,7 +204,7 @@ START_TEST(key_login_works)
 {
     devconf_session *s = open_session();
     ck_assert_uint_gt(devconf_session_id(s), 0);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -184,7 +215,8 @@ START_TEST(key_with_passphrase_works)
     o.passphrase = TEST_PASSPHRASE;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
-    devconf_session_free(s);
+    track(s);
+    sess_free(s);
     ck_assert(!log_contains(TEST_PASSPHRASE));
 }
 END_TEST
@@ -251,8 +283,9 @@ START_TEST(keyboard_interactive_login_works)
     o.kbdint_payload = &calls;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
     ck_assert_int_ge(calls, 1);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -304,14 +337,16 @@ START_TEST(accept_new_records_the_key_then_strict_accepts_it)
     o.hostkey_policy = DEVCONF_HOSTKEY_ACCEPT_NEW;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
-    devconf_session_free(s);
+    track(s);
+    sess_free(s);
     char *text = test_read_file(kh);
     ck_assert_ptr_nonnull(text);
     free(text);
     o.hostkey_policy = DEVCONF_HOSTKEY_STRICT;
     s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
-    devconf_session_free(s);
+    track(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -324,7 +359,8 @@ START_TEST(insecure_skip_connects_and_warns)
     o.hostkey_policy = DEVCONF_HOSTKEY_INSECURE_SKIP;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
-    devconf_session_free(s);
+    track(s);
+    sess_free(s);
     ck_assert(log_contains("NOT verified"));
     ck_assert_int_ne(access(kh, F_OK), 0); /* nothing recorded */
 }
@@ -368,7 +404,7 @@ START_TEST(capabilities_are_reported)
     ck_assert_int_eq(devconf_session_has_capability(s, "ietf-interfaces"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "writable-running"), 0);
     ck_assert_int_eq(devconf_session_has_capability(s, "no-such-thing"), 0);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -388,7 +424,7 @@ START_TEST(get_config_returns_xml_and_json)
     ck_assert_ptr_nonnull(strstr(json, "\"name\": \"eth0\""));
     ck_assert_ptr_nonnull(strstr(json, "\"type\": \"iana-if-type:ethernetCsmacd\""));
     devconf_free(json);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -413,7 +449,7 @@ START_TEST(subtree_and_xpath_filters_select)
     ro.filter_type = DEVCONF_FILTER_SUBTREE;
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", &ro),
                  DEVCONF_EINVAL);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -431,7 +467,7 @@ START_TEST(bad_filters_are_rejected_before_sending)
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces[", NULL), DEVCONF_EYANG);
     ck_assert_ptr_null(out);
     ck_assert(!log_contains("get-config sent"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -446,7 +482,7 @@ START_TEST(get_returns_config_and_state)
     ASSERT_OK(devconf_get(&out, s, "/ietf-netconf-monitoring:netconf-state/sessions", NULL));
     ck_assert_ptr_nonnull(strstr(out, "<session-id>"));
     devconf_free(out);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -479,7 +515,7 @@ START_TEST(with_defaults_modes)
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
     ck_assert_msg(!strstr(out, "<enabled>"), "trim mode shows the default: %s", out);
     devconf_free(out);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -494,12 +530,12 @@ START_TEST(edit_candidate_commit_and_read_back)
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
     ASSERT_OK(devconf_commit(s, NULL));
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
-    devconf_session_free(s);
+    sess_free(s);
 
     /* a new session sees it too */
     s = open_session();
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -525,7 +561,7 @@ START_TEST(json_payload_and_config_wrapper_are_accepted)
     ck_assert_ptr_nonnull(strstr(out, "\"description\": \"from json\""));
     ck_assert_ptr_nonnull(strstr(out, "\"enabled\": false"));
     devconf_free(out);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -545,7 +581,7 @@ START_TEST(per_node_delete_and_default_operation_none)
     ASSERT_OK(devconf_commit(s, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "<name>del0</name>"));
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "<name>eth1</name>"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -571,7 +607,7 @@ START_TEST(replace_default_operation_replaces)
     ck_assert_ptr_null(strstr(out, "old description"));
     ck_assert_ptr_null(strstr(out, "<enabled>false</enabled>"));
     devconf_free(out);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -606,7 +642,7 @@ START_TEST(rpc_error_fields_are_reported)
     ASSERT_OK(devconf_discard_changes(s));
     ck_assert_str_eq(devconf_rpc_error_tag(devconf_error_rpc_error(copy, 0)), "data-missing");
     devconf_error_free(copy);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -639,7 +675,7 @@ START_TEST(invalid_payloads_are_rejected_before_sending)
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "colour"));
     ck_assert_msg(!log_contains("edit-config sent"), "an invalid payload reached the device");
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>x</name>"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -653,7 +689,7 @@ START_TEST(missing_capability_is_unsupported_and_nothing_sent)
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "writable-running"));
     free(x);
     ck_assert(!log_contains("sent to"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -666,7 +702,7 @@ START_TEST(discard_changes_drops_the_candidate)
     ASSERT_OK(devconf_discard_changes(s));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "never committed"));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -685,7 +721,7 @@ START_TEST(test_only_changes_nothing)
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "test only"));
     ASSERT_OK(devconf_discard_changes(s));
     free(x);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -714,7 +750,7 @@ START_TEST(unconfirmed_commit_rolls_back_by_itself)
     ASSERT_OK(devconf_commit(s, &co));
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "confirmed but not confirmed"));
     ck_assert_msg(wait_running(s, "confirmed but not confirmed", 0), "the device never rolled back");
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -739,7 +775,7 @@ START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
     set_description(s, "eth1", "persisted");
     co.persist = "devconf-test-persist";
     ASSERT_OK(devconf_commit(s, &co));
-    devconf_session_free(s);
+    sess_free(s);
     devconf_session *s2 = open_session();
     ck_assert(cfg_contains(s2, DEVCONF_DS_RUNNING, "persisted"));
     devconf_commit_options confirm = DEVCONF_COMMIT_OPTIONS_INIT;
@@ -747,7 +783,7 @@ START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
     ASSERT_OK(devconf_commit(s2, &confirm));
     ASSERT_FAILS(devconf_cancel_commit(s2, "devconf-test-persist"), DEVCONF_ERPC);
     ck_assert(cfg_contains(s2, DEVCONF_DS_RUNNING, "persisted"));
-    devconf_session_free(s2);
+    sess_free(s2);
 }
 END_TEST
 
@@ -759,7 +795,7 @@ START_TEST(commit_options_are_checked)
     ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EINVAL);
     co.version = 0;
     ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EINVAL);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -784,8 +820,8 @@ START_TEST(lock_held_by_one_session_is_refused_to_another)
     ASSERT_OK(devconf_unlock(b, DEVCONF_DS_CANDIDATE));
     ASSERT_OK(devconf_lock(a, DEVCONF_DS_RUNNING));
     ASSERT_OK(devconf_unlock(a, DEVCONF_DS_RUNNING));
-    devconf_session_free(b);
-    devconf_session_free(a);
+    sess_free(b);
+    sess_free(a);
 }
 END_TEST
 
@@ -802,7 +838,7 @@ START_TEST(validate_datastore_and_inline_config)
                  DEVCONF_ERPC);
     ck_assert_uint_ge(devconf_error_rpc_error_count(devconf_error_last()), 1);
     ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG, NULL), DEVCONF_EINVAL);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -825,7 +861,7 @@ START_TEST(copy_config_between_datastores_and_from_text)
     ck_assert(cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
     ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_RUNNING, DEVCONF_DS_RUNNING, NULL), DEVCONF_EINVAL);
     ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<bad"), DEVCONF_EYANG);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -837,7 +873,7 @@ START_TEST(delete_config_startup)
     ASSERT_OK(devconf_delete_config(s, DEVCONF_DS_STARTUP));
     ck_assert(!cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
     ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -853,7 +889,7 @@ START_TEST(get_schema_returns_yang_text)
     ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL), DEVCONF_ERPC);
     ck_assert_ptr_null(out);
     ASSERT_FAILS(devconf_get_schema(&out, s, "ietf-interfaces", NULL, "xsd"), DEVCONF_EINVAL);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -871,8 +907,8 @@ START_TEST(kill_session_ends_the_other_session)
     ASSERT_OK(devconf_get_config(&out, killer, DEVCONF_DS_RUNNING, NULL, NULL));
     devconf_free(out);
     ASSERT_FAILS(devconf_kill_session(killer, 99999), DEVCONF_ERPC);
-    devconf_session_free(victim);
-    devconf_session_free(killer);
+    sess_free(victim);
+    sess_free(killer);
 }
 END_TEST
 
@@ -901,7 +937,7 @@ START_TEST(generic_rpc_in_xml_and_json)
     /* mandatory input missing */
     ASSERT_FAILS(devconf_rpc(&out, s, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>",
                              DEVCONF_FORMAT_AUTO), DEVCONF_EYANG);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -932,7 +968,7 @@ static void *worker_main(void *arg)
         }
         devconf_free(out);
     }
-    devconf_session_free(s);
+    sess_free(s);
     devconf_thread_cleanup();
     return NULL;
 }
@@ -959,6 +995,7 @@ START_TEST(stalled_device_times_out)
     o.rpc_timeout_ms = 1500;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
     test_server_signal(&srv, SIGSTOP, 0);
     char *out = NULL;
     int r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
@@ -966,7 +1003,7 @@ START_TEST(stalled_device_times_out)
     ck_assert_msg(r == DEVCONF_ETIMEOUT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no reply"));
     ck_assert_ptr_null(out);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
@@ -989,6 +1026,7 @@ START_TEST(device_killed_mid_session_gives_an_error)
     o.rpc_timeout_ms = 5000;
     devconf_session *s = NULL;
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
     test_server_signal(&srv, SIGKILL, 0);
     char *out = NULL;
     int r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
@@ -998,7 +1036,7 @@ START_TEST(device_killed_mid_session_gives_an_error)
     /* and further calls fail fast, never hang */
     r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL);
     ck_assert(r == DEVCONF_ECONNECT || r == DEVCONF_ETIMEOUT);
-    devconf_session_free(s);
+    sess_free(s);
 }
 END_TEST
 
