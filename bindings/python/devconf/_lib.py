@@ -1,0 +1,455 @@
+"""ctypes declarations of libdevconf: every public function, its argument and result types.
+
+This module is the only one that touches ``ctypes`` function objects. It loads ``libdevconf.so.0``
+through the normal dynamic loader path (``LD_LIBRARY_PATH``, ``ldconfig``'s cache, the default
+directories), or the file named by the environment variable ``DEVCONF_LIBRARY``; it checks the
+library's version; and it declares ``argtypes``/``restype`` for every exported function.
+
+Every ``int``-returning function that can fail gets ``errcheck=_check``: ctypes runs it right after
+the foreign call, on the same OS thread, so ``devconf_error_last()`` (thread-local in C) still
+describes that call when the exception is built.
+
+``ctypes.CDLL`` releases the GIL for the duration of every foreign call, so network waits in one
+thread do not block Python code in other threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import threading
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char_p,
+    c_int,
+    c_size_t,
+    c_uint,
+    c_uint32,
+    c_void_p,
+)
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+#: Oldest library version this binding works with (MAJOR * 10000 + MINOR * 100 + MICRO).
+MIN_VERSION_NUMBER = 100  # 0.1.0
+MIN_VERSION = "0.1.0"
+
+#: Name passed to the dynamic loader when ``DEVCONF_LIBRARY`` is not set.
+SONAME = "libdevconf.so.0"
+
+
+class LibraryNotFoundError(ImportError):
+    """libdevconf cannot be loaded, or it is older than this binding needs."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Handle types: each opaque C pointer type is its own c_void_p subclass, so ctypes refuses to
+# pass a session where a context is expected.
+
+
+class CtxP(c_void_p):
+    """``devconf_ctx *``."""
+
+
+class SessionP(c_void_p):
+    """``devconf_session *``."""
+
+
+class ErrorP(c_void_p):
+    """``devconf_error *`` (owned copy or borrowed thread-local object)."""
+
+
+class RpcErrorP(c_void_p):
+    """``const devconf_rpc_error *`` (borrowed from its error object)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Enums (values from the C headers; append-only there).
+
+OK = 0
+ERROR = -1
+EINVAL = -2
+ENOMEM = -3
+ENOTFOUND = -4
+ETIMEOUT = -5
+ECONNECT = -6
+EAUTH = -7
+EHOSTKEY = -8
+EPROTO = -9
+EYANG = -10
+ERPC = -11
+EUNSUPPORTED = -12
+EUSER = -13
+
+LOG_ERROR, LOG_WARNING, LOG_INFO, LOG_DEBUG = 0, 1, 2, 3
+
+PROTO_NETCONF, PROTO_RESTCONF = 1, 2
+
+HOSTKEY_STRICT, HOSTKEY_ACCEPT_NEW, HOSTKEY_INSECURE_SKIP = 0, 1, 2
+
+DS_RUNNING, DS_CANDIDATE, DS_STARTUP, DS_CONFIG = 1, 2, 3, 4
+
+FORMAT_AUTO, FORMAT_XML, FORMAT_JSON = 0, 1, 2
+
+FILTER_AUTO, FILTER_SUBTREE, FILTER_XPATH = 0, 1, 2
+
+WD_DEVICE, WD_REPORT_ALL, WD_REPORT_ALL_TAGGED, WD_TRIM, WD_EXPLICIT = 0, 1, 2, 3, 4
+
+EDIT_MERGE, EDIT_REPLACE, EDIT_NONE = 0, 1, 2
+
+TEST_DEVICE, TEST_THEN_SET, TEST_SET, TEST_ONLY = 0, 1, 2, 3
+
+ERROR_OPTION_DEVICE, ERROR_OPTION_STOP, ERROR_OPTION_CONTINUE, ERROR_OPTION_ROLLBACK = 0, 1, 2, 3
+
+# ---------------------------------------------------------------------------------------------
+# Callback types.
+
+#: ``void (*)(devconf_log_level, const char *origin, const char *msg, void *payload)``
+LOG_CB = CFUNCTYPE(None, c_int, c_char_p, c_char_p, c_void_p)
+
+#: ``int (*)(const char *name, const char *instruction, const char *prompt, int echo,
+#: char *answer, size_t answer_size, void *payload)``; the answer buffer is a ``void *`` here so
+#: ctypes hands over the address rather than a copied bytes object.
+KBDINT_CB = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_int, c_void_p, c_size_t, c_void_p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Options structs (version 1 layouts).
+
+
+class SessionOptions(Structure):
+    """``devconf_session_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("username", c_char_p),
+        ("password", c_char_p),
+        ("private_key", c_char_p),
+        ("passphrase", c_char_p),
+        ("use_agent", c_int),
+        ("kbdint_cb", KBDINT_CB),
+        ("kbdint_payload", c_void_p),
+        ("known_hosts", c_char_p),
+        ("hostkey_policy", c_int),
+        ("connect_timeout_ms", c_int),
+        ("rpc_timeout_ms", c_int),
+    ]
+
+    def __repr__(self) -> str:  # never show the secrets
+        return "<devconf_session_options version=%d>" % self.version
+
+
+class ReadOptions(Structure):
+    """``devconf_read_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("filter_type", c_int),
+        ("with_defaults", c_int),
+        ("format", c_int),
+    ]
+
+
+class EditOptions(Structure):
+    """``devconf_edit_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("default_operation", c_int),
+        ("test_option", c_int),
+        ("error_option", c_int),
+        ("format", c_int),
+    ]
+
+
+class CommitOptions(Structure):
+    """``devconf_commit_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("confirmed", c_int),
+        ("confirm_timeout", c_uint32),
+        ("persist", c_char_p),
+        ("persist_id", c_char_p),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers (the one str <-> C conversion pair).
+
+
+def str2c(value: Optional[str], what: str = "argument") -> Optional[bytes]:
+    """UTF-8 encode ``value`` for a ``const char *`` argument; ``None`` stays ``NULL``.
+
+    A string holding a NUL character is refused: C would silently cut it there.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        data = value
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+    elif isinstance(value, os.PathLike):
+        data = os.fsencode(value)
+    else:
+        raise TypeError("%s must be str, not %s" % (what, type(value).__name__))
+    if b"\0" in data:
+        raise ValueError("%s contains a NUL character" % what)
+    return data
+
+
+def c2str(value: Optional[bytes]) -> Optional[str]:
+    """Decode a borrowed ``const char *`` result (``None`` for ``NULL``)."""
+    if value is None:
+        return None
+    return value.decode("utf-8", errors="replace")
+
+
+def take_string(ptr: c_void_p) -> str:
+    """Copy a ``char *`` that the caller owns and release it with ``devconf_free()``."""
+    if not ptr.value:
+        return ""
+    try:
+        return ctypes.string_at(ptr.value).decode("utf-8", errors="replace")
+    finally:
+        lib.devconf_free(ptr)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading.
+
+
+def _load() -> ctypes.CDLL:
+    path = os.environ.get("DEVCONF_LIBRARY")
+    tried: List[str] = []
+    errors: List[str] = []
+    candidates = [path] if path else [SONAME]
+    if not path:
+        found = ctypes.util.find_library("devconf")
+        if found and found not in candidates:
+            candidates.append(found)
+    for name in candidates:
+        tried.append(name)
+        try:
+            return ctypes.CDLL(name)
+        except OSError as e:
+            errors.append(str(e))
+    if path:
+        hint = "DEVCONF_LIBRARY=%s cannot be loaded" % path
+    else:
+        hint = (
+            "%s was not found by the dynamic loader: build and install the C library "
+            "(meson setup build && ninja -C build && ninja -C build install; then ldconfig), "
+            "or set DEVCONF_LIBRARY to the path of libdevconf.so.0" % SONAME
+        )
+    raise LibraryNotFoundError("devconf: %s (%s)" % (hint, "; ".join(errors)), name="devconf")
+
+
+lib = _load()
+
+
+# ---------------------------------------------------------------------------------------------
+# Error check. The exception classes live in errors.py; it imports nothing from here at module
+# level except through from_last_error(), so there is no import cycle at run time.
+
+
+def _check(result: int, func: Any, args: Tuple[Any, ...]) -> int:
+    """``errcheck`` for int-returning calls: raise the matching DevconfError on a negative code."""
+    if result < 0:
+        from .errors import error_from_last  # local import: errors.py imports this module
+
+        raise error_from_last(result, getattr(func, "__name__", "devconf"))
+    return result
+
+
+# name, restype, argtypes, checked (errcheck=_check)
+_FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
+    # version.h
+    ("devconf_version", c_char_p, (), False),
+    ("devconf_version_number", c_int, (), False),
+    # error.h
+    ("devconf_strerror", c_char_p, (c_int,), False),
+    ("devconf_error_last", ErrorP, (), False),
+    ("devconf_error_dup", c_int, (POINTER(ErrorP), ErrorP), False),  # read inside _check itself
+    ("devconf_error_free", None, (ErrorP,), False),
+    ("devconf_error_code", c_int, (ErrorP,), False),
+    ("devconf_error_message", c_char_p, (ErrorP,), False),
+    ("devconf_error_origin", c_int, (ErrorP,), False),
+    ("devconf_origin_name", c_char_p, (c_int,), False),
+    ("devconf_error_http_status", c_int, (ErrorP,), False),
+    ("devconf_error_rpc_error_count", c_size_t, (ErrorP,), False),
+    ("devconf_error_rpc_error", RpcErrorP, (ErrorP, c_size_t), False),
+    ("devconf_rpc_error_type", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_tag", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_severity", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_app_tag", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_path", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_message", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_lang", c_char_p, (RpcErrorP,), False),
+    ("devconf_rpc_error_info_xml", c_char_p, (RpcErrorP,), False),
+    # log.h
+    ("devconf_log_level_name", c_char_p, (c_int,), False),
+    # ctx.h
+    ("devconf_init", c_int, (), True),
+    ("devconf_deinit", c_int, (), True),
+    ("devconf_thread_cleanup", None, (), False),
+    ("devconf_free", None, (c_void_p,), False),
+    ("devconf_ctx_new", c_int, (POINTER(CtxP),), True),
+    ("devconf_ctx_free", None, (CtxP,), False),
+    ("devconf_ctx_add_search_dir", c_int, (CtxP, c_char_p), True),
+    ("devconf_ctx_set_cache_dir", c_int, (CtxP, c_char_p), True),
+    ("devconf_ctx_cache_dir", c_char_p, (CtxP,), False),
+    ("devconf_ctx_set_log_callback", None, (CtxP, c_int, LOG_CB, c_void_p), False),
+    # session.h
+    ("devconf_session_options_init", c_int, (POINTER(SessionOptions), c_uint), True),
+    ("devconf_session_open", c_int, (POINTER(SessionP), CtxP, c_char_p, POINTER(SessionOptions)), True),
+    ("devconf_session_free", None, (SessionP,), False),
+    ("devconf_session_protocol", c_int, (SessionP,), False),
+    ("devconf_session_id", c_uint32, (SessionP,), False),
+    ("devconf_session_host", c_char_p, (SessionP,), False),
+    ("devconf_session_capability_count", c_size_t, (SessionP,), False),
+    ("devconf_session_capability", c_char_p, (SessionP, c_size_t), False),
+    ("devconf_session_has_capability", c_int, (SessionP, c_char_p), False),  # 0/1, never an error
+    ("devconf_session_is_connected", c_int, (SessionP,), False),  # 0/1, never an error
+    # ops.h
+    ("devconf_datastore_name", c_char_p, (c_int,), False),
+    ("devconf_get", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(ReadOptions)), True),
+    ("devconf_get_config", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(ReadOptions)), True),
+    ("devconf_edit_config", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
+    ("devconf_commit", c_int, (SessionP, POINTER(CommitOptions)), True),
+    ("devconf_cancel_commit", c_int, (SessionP, c_char_p), True),
+    ("devconf_discard_changes", c_int, (SessionP,), True),
+    ("devconf_lock", c_int, (SessionP, c_int), True),
+    ("devconf_unlock", c_int, (SessionP, c_int), True),
+    ("devconf_validate", c_int, (SessionP, c_int, c_char_p), True),
+    ("devconf_copy_config", c_int, (SessionP, c_int, c_int, c_char_p), True),
+    ("devconf_delete_config", c_int, (SessionP, c_int), True),
+    ("devconf_get_schema", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_char_p, c_char_p), True),
+    ("devconf_kill_session", c_int, (SessionP, c_uint32), True),
+    ("devconf_rpc", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_int), True),
+)
+
+#: Names of every declared function (the tests compare this with the library's symbol map).
+DECLARED = frozenset(name for name, _, _, _ in _FUNCTIONS)
+
+
+def _declare() -> None:
+    missing = []
+    for name, restype, argtypes, checked in _FUNCTIONS:
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = list(argtypes)
+        if checked:
+            fn.errcheck = _check
+    if missing:
+        raise LibraryNotFoundError(
+            "devconf: the loaded library (%s) lacks %s: it is not libdevconf, or it is too old "
+            "(this binding needs %s or later)" % (lib._name, ", ".join(missing), MIN_VERSION),
+            name="devconf",
+        )
+
+
+def _check_version() -> None:
+    try:
+        fn = lib.devconf_version_number
+    except AttributeError:
+        raise LibraryNotFoundError(
+            "devconf: %s does not export devconf_version_number(): it is not libdevconf" % lib._name,
+            name="devconf",
+        ) from None
+    fn.restype = c_int
+    fn.argtypes = []
+    number = fn()
+    if number < MIN_VERSION_NUMBER:
+        raise LibraryNotFoundError(
+            "devconf: the loaded libdevconf (%s) is version %d.%d.%d; this binding needs %s or later"
+            % (lib._name, number // 10000, number // 100 % 100, number % 100, MIN_VERSION),
+            name="devconf",
+        )
+
+
+_check_version()
+_declare()
+
+#: Reference taken on the library's global state at import (never dropped: sessions may be
+#: finalised by the garbage collector until the process exits).
+INIT_COUNT = lib.devconf_init()
+
+# ---------------------------------------------------------------------------------------------
+# Per-thread clean-up. libnetconf2 keeps per-thread state; a Python thread that used devconf
+# releases it when it ends (the marker's finaliser runs on the dying thread itself; it does
+# nothing when run elsewhere).
+
+_tls = threading.local()
+_main_ident = threading.main_thread().ident
+
+
+class _ThreadMarker:
+    __slots__ = ("ident",)
+
+    def __init__(self) -> None:
+        self.ident = threading.get_ident()
+
+    def __del__(self) -> None:
+        try:
+            if self.ident == threading.get_ident() and self.ident != _main_ident:
+                lib.devconf_thread_cleanup()
+        except Exception:  # interpreter shutdown: nothing left to release
+            pass
+
+
+def note_thread() -> None:
+    """Remember that the calling thread used devconf, so it is cleaned up when it ends."""
+    if getattr(_tls, "marker", None) is None:
+        _tls.marker = _ThreadMarker()
+
+
+def version() -> str:
+    """Version string of the loaded C library."""
+    return c2str(lib.devconf_version()) or "?"
+
+
+def version_number() -> int:
+    """Version of the loaded C library as MAJOR * 10000 + MINOR * 100 + MICRO."""
+    return int(lib.devconf_version_number())
+
+
+def library_path() -> str:
+    """What was handed to the dynamic loader (a path or the soname)."""
+    return str(lib._name)
+
+
+__all__ = [
+    "CtxP",
+    "SessionP",
+    "ErrorP",
+    "RpcErrorP",
+    "LOG_CB",
+    "KBDINT_CB",
+    "SessionOptions",
+    "ReadOptions",
+    "EditOptions",
+    "CommitOptions",
+    "LibraryNotFoundError",
+    "lib",
+    "str2c",
+    "c2str",
+    "take_string",
+    "note_thread",
+    "version",
+    "version_number",
+    "library_path",
+    "DECLARED",
+]
+
+_unused: Callable[..., Any] = c_void_p  # keep linters quiet about the re-exported names
