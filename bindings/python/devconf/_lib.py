@@ -30,7 +30,7 @@ from ctypes import (
     c_uint32,
     c_void_p,
 )
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 #: Oldest library version this binding works with (MAJOR * 10000 + MINOR * 100 + MICRO).
 MIN_VERSION_NUMBER = 100  # 0.1.0
@@ -451,5 +451,3 @@ __all__ = [
     "library_path",
     "DECLARED",
 ]
-
-_unused: Callable[..., Any] = c_void_p  # keep linters quiet about the re-exported names
