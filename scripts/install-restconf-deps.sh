@@ -16,10 +16,22 @@
 #                          (default /opt/devconf-jetconf-venv); the fixture
 #                          tests/fixtures/restconf/jetconf-up.sh reads the same
 #                          variable.
+#   DEVCONF_JETCONF_PYTHON the interpreter the virtualenv is built from
+#                          (default /usr/bin/python3, Debian's, whose venv
+#                          module comes with python3-venv; not whatever
+#                          python3 comes first on PATH)
 set -euo pipefail
 
 VENV=${DEVCONF_JETCONF_VENV:-/opt/devconf-jetconf-venv}
-PIP_PINS=(jetconf==0.3.6 yangson==1.6.3 h2==4.1.0 'setuptools<81')
+PYTHON=${DEVCONF_JETCONF_PYTHON:-/usr/bin/python3}
+# The pins of DESIGN.md, then Jetconf's and yangson's own dependencies at the
+# versions these were verified with (so that a new release of one of them
+# cannot change the test peer under us).
+PIP_PINS=(
+    jetconf==0.3.6 yangson==1.6.3 h2==4.1.0 'setuptools<81'
+    hpack==4.2.0 hyperframe==6.1.0 colorlog==6.12.0 pytz==2026.6
+    PyYAML==6.0.3 pyaml==26.7.0 elementpath==4.8.0
+)
 PACKAGES=(python3 python3-venv python3-pip openssl curl libyuma-base procps)
 
 log() { echo "install-restconf-deps.sh: $*" >&2; }
@@ -52,18 +64,24 @@ else
 fi
 
 # --- the virtualenv --------------------------------------------------------
+base_prefix() { "$1" -c 'import sys; print(sys.base_prefix)' 2>/dev/null; }
+
 venv_ok() {
     [ -x "$VENV/bin/python" ] && [ -x "$VENV/bin/jetconf" ] || return 1
-    "$VENV/bin/python" - <<'EOF' 2>/dev/null
+    # built from the expected interpreter
+    [ "$(base_prefix "$VENV/bin/python")" = "$(base_prefix "$PYTHON")" ] || return 1
+    "$VENV/bin/python" - "${PIP_PINS[@]}" <<'EOF' 2>/dev/null
 import sys
 from importlib.metadata import version
-want = {"jetconf": "0.3.6", "yangson": "1.6.3", "h2": "4.1.0"}
-for name, v in want.items():
-    if version(name) != v:
-        sys.exit(1)
-major = int(version("setuptools").split(".")[0])
-if major >= 81:
-    sys.exit(1)
+for pin in sys.argv[1:]:
+    if "==" in pin:
+        name, want = pin.split("==")
+        if version(name) != want:
+            sys.exit(1)
+    elif "<" in pin:
+        name, below = pin.split("<")
+        if int(version(name).split(".")[0]) >= int(below):
+            sys.exit(1)
 import jetconf, yangson, pkg_resources  # noqa: F401  (must import cleanly)
 EOF
 }
@@ -71,10 +89,12 @@ EOF
 if venv_ok; then
     log "Jetconf virtualenv at $VENV already up to date"
 else
-    if [ ! -x "$VENV/bin/python" ]; then
-        log "creating virtualenv $VENV"
+    if [ "$(base_prefix "$VENV/bin/python" || true)" != "$(base_prefix "$PYTHON")" ]; then
+        # Missing, broken (its interpreter is gone) or built from another
+        # interpreter: build it afresh.
+        log "creating virtualenv $VENV from $PYTHON"
         "${SUDO[@]}" mkdir -p "$(dirname "$VENV")"
-        "${SUDO[@]}" python3 -m venv "$VENV"
+        "${SUDO[@]}" "$PYTHON" -m venv --clear "$VENV"
     fi
     log "installing ${PIP_PINS[*]} into $VENV"
     "${SUDO[@]}" "$VENV/bin/python" -m pip install --disable-pip-version-check \

@@ -1,0 +1,863 @@
+"""The :class:`Device`: one NETCONF session, every datastore operation, the NAPALM-style lifecycle.
+
+>>> import devconf
+>>> with devconf.connect("netconf://admin@192.0.2.1", password="...") as dev:  # doctest: +SKIP
+...     print(dev.get_config(filter="/ietf-interfaces:interfaces", format="json"))
+...     dev.edit_config(payload, target="candidate")
+...     print(dev.compare_config())
+...     dev.commit(confirmed=True, timeout=60)
+...     dev.confirm()
+
+A device is used by one thread at a time: every method takes the device's lock, so sharing one
+device between threads is safe but serial. Different devices on different threads run in
+parallel: ctypes releases the GIL during every C call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import difflib
+import json
+import threading
+import time
+import xml.dom.minidom
+import xml.etree.ElementTree as ET
+from ctypes import byref, c_void_p
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+
+from . import _lib
+from . import log as _log
+from .errors import CallbackError, ConnectError, DevconfError, InvalidArgument, UnsupportedError
+
+__all__ = ["Device", "connect", "Payload", "KbdintHandler"]
+
+#: A configuration or RPC payload: XML text, RFC 7951 JSON text, a dict (sent as JSON), bytes
+#: (UTF-8), or an ElementTree / lxml element (sent as XML).
+Payload = Union[str, bytes, Dict[str, Any], Any]
+
+#: ``handler(name, instruction, prompt, echo) -> answer``; return ``None`` to abort.
+KbdintHandler = Callable[[str, str, str, bool], Optional[str]]
+
+_DATASTORES = {"running": _lib.DS_RUNNING, "candidate": _lib.DS_CANDIDATE, "startup": _lib.DS_STARTUP}
+_HOSTKEY = {
+    "strict": _lib.HOSTKEY_STRICT,
+    "accept-new": _lib.HOSTKEY_ACCEPT_NEW,
+    "insecure-skip": _lib.HOSTKEY_INSECURE_SKIP,
+}
+_WITH_DEFAULTS = {
+    "report-all": _lib.WD_REPORT_ALL,
+    "report-all-tagged": _lib.WD_REPORT_ALL_TAGGED,
+    "trim": _lib.WD_TRIM,
+    "explicit": _lib.WD_EXPLICIT,
+}
+_FILTER_TYPES = {"subtree": _lib.FILTER_SUBTREE, "xpath": _lib.FILTER_XPATH}
+_DEFAULT_OPS = {"merge": _lib.EDIT_MERGE, "replace": _lib.EDIT_REPLACE, "none": _lib.EDIT_NONE}
+_TEST_OPTIONS = {"test-then-set": _lib.TEST_THEN_SET, "set": _lib.TEST_SET, "test-only": _lib.TEST_ONLY}
+_ERROR_OPTIONS = {
+    "stop-on-error": _lib.ERROR_OPTION_STOP,
+    "continue-on-error": _lib.ERROR_OPTION_CONTINUE,
+    "rollback-on-error": _lib.ERROR_OPTION_ROLLBACK,
+}
+_IN_FORMATS = {None: _lib.FORMAT_AUTO, "auto": _lib.FORMAT_AUTO, "xml": _lib.FORMAT_XML, "json": _lib.FORMAT_JSON}
+_OUT_FORMATS = {"xml": _lib.FORMAT_XML, "json": _lib.FORMAT_JSON, "dict": _lib.FORMAT_JSON}
+
+
+def _choice(table: Dict[Any, int], value: Any, what: str) -> int:
+    key = value.replace("_", "-").lower() if isinstance(value, str) else value
+    try:
+        return table[key]
+    except (KeyError, TypeError):
+        names = ", ".join(repr(k) for k in table if k is not None)
+        raise InvalidArgument("%s must be one of %s, not %r" % (what, names, value), code=_lib.EINVAL) from None
+
+
+def _ms(seconds: Optional[float], what: str) -> int:
+    if seconds is None:
+        return 0
+    try:
+        ms = int(round(float(seconds) * 1000))
+    except (TypeError, ValueError):
+        raise InvalidArgument("%s must be a number of seconds, not %r" % (what, seconds)) from None
+    if ms <= 0:
+        raise InvalidArgument("%s must be positive (every network wait is bounded), not %r" % (what, seconds))
+    return min(ms, 2**31 - 1)
+
+
+def _payload_text(payload: Payload, what: str) -> "tuple[str, int]":
+    """Text of a payload and the format hint it implies."""
+    if isinstance(payload, str):
+        return payload, _lib.FORMAT_AUTO
+    if isinstance(payload, (bytes, bytearray)):
+        return bytes(payload).decode("utf-8"), _lib.FORMAT_AUTO
+    if isinstance(payload, dict):
+        return json.dumps(payload), _lib.FORMAT_JSON
+    if ET.iselement(payload):
+        return ET.tostring(payload, encoding="unicode"), _lib.FORMAT_XML
+    tostring = _lxml_tostring(payload)
+    if tostring is not None:
+        return tostring, _lib.FORMAT_XML
+    raise TypeError("%s must be XML or JSON text, a dict or an XML element, not %s" % (what, type(payload).__name__))
+
+
+def _lxml_tostring(obj: Any) -> Optional[str]:
+    try:
+        from lxml import etree  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    if isinstance(obj, etree._Element):
+        return etree.tostring(obj, encoding="unicode")
+    return None
+
+
+def _parse_output(text: str, fmt: str) -> Any:
+    if fmt == "dict":
+        return json.loads(text) if text.strip() else {}
+    return text
+
+
+def _redact_uri(uri: str) -> str:
+    """The URI without anything between '://' and '@' that follows a ':' (a password)."""
+    head, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest:
+        return uri
+    userinfo, _, hostpart = rest.rpartition("@")
+    if ":" in userinfo:
+        userinfo = userinfo.split(":", 1)[0] + ":***"
+    return "%s://%s@%s" % (head, userinfo, hostpart)
+
+
+class _Secret:
+    """A C string holding a secret, wiped after use (the Python str it came from is the caller's)."""
+
+    __slots__ = ("buf",)
+
+    def __init__(self, value: Optional[str], what: str) -> None:
+        data = _lib.str2c(value, what)
+        self.buf = ctypes.create_string_buffer(data) if data is not None else None
+
+    def ptr(self) -> Optional[ctypes.c_char_p]:
+        return ctypes.cast(self.buf, ctypes.c_char_p) if self.buf is not None else None
+
+    def wipe(self) -> None:
+        if self.buf is not None:
+            ctypes.memset(self.buf, 0, len(self.buf))
+            self.buf = None
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+
+class Device:
+    """One session with a device. Create it with :func:`connect`.
+
+    Use it as a context manager (``with devconf.connect(...) as dev:``), or call :meth:`close`.
+    Methods raise :class:`~devconf.DevconfError` subclasses on failure. The secrets given to
+    :func:`connect` are not kept: they are wiped from the C options after the session opens.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        username: Optional[str] = None,
+        password: Optional[str] = None,
+        key_filename: Optional[str] = None,
+        passphrase: Optional[str] = None,
+        allow_agent: bool = False,
+        known_hosts: Optional[str] = None,
+        hostkey_policy: str = "strict",
+        connect_timeout: Optional[float] = None,
+        timeout: Optional[float] = None,
+        cache_dir: Optional[str] = None,
+        search_dirs: Optional[Sequence[str]] = None,
+        kbdint_handler: Optional[KbdintHandler] = None,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._session: Optional[_lib.SessionP] = None
+        self._ctx: Optional[_lib.CtxP] = None
+        self._uri = _redact_uri(str(uri))
+        self._log_level = -1
+        self._log_cb: Any = None
+        self._kbdint_cb: Any = None
+        self._kbdint_exc: Optional[BaseException] = None
+        self._timeout = timeout
+        # NAPALM-style lifecycle state
+        self._rollback_config: Optional[str] = None
+        self._pending_deadline: Optional[float] = None
+        self.last_commit_message: Optional[str] = None
+
+        c_uri = _lib.str2c(uri, "uri")
+        policy = _choice(_HOSTKEY, hostkey_policy, "hostkey_policy")
+        opts = _lib.SessionOptions()
+        lib = _lib.lib
+        lib.devconf_session_options_init(byref(opts), _lib.SessionOptions.VERSION)
+        opts.connect_timeout_ms = _ms(connect_timeout, "connect_timeout")
+        opts.rpc_timeout_ms = _ms(timeout, "timeout")
+        opts.hostkey_policy = policy
+        opts.use_agent = 1 if allow_agent else 0
+        user_b = _lib.str2c(username, "username")
+        key_b = _lib.str2c(key_filename, "key_filename")
+        kh_b = _lib.str2c(known_hosts, "known_hosts")
+        opts.username = user_b
+        opts.private_key = key_b
+        opts.known_hosts = kh_b
+        secrets = [_Secret(password, "password"), _Secret(passphrase, "passphrase")]
+        opts.password = secrets[0].ptr()
+        opts.passphrase = secrets[1].ptr()
+        if kbdint_handler is not None:
+            if not callable(kbdint_handler):
+                raise TypeError("kbdint_handler must be callable")
+            self._kbdint_cb = _lib.KBDINT_CB(self._make_kbdint(kbdint_handler))
+            opts.kbdint_cb = self._kbdint_cb
+
+        _lib.note_thread()
+        ctx = _lib.CtxP()
+        try:
+            lib.devconf_ctx_new(byref(ctx))
+            self._ctx = ctx
+            # Until the session is open, log under the URI's host part.
+            self._set_log_host(self._uri.partition("://")[2] or self._uri)
+            if cache_dir is not None:
+                lib.devconf_ctx_set_cache_dir(ctx, _lib.str2c(str(cache_dir), "cache_dir"))
+            for d in search_dirs or ():
+                lib.devconf_ctx_add_search_dir(ctx, _lib.str2c(str(d), "search_dirs"))
+            session = _lib.SessionP()
+            try:
+                lib.devconf_session_open(byref(session), ctx, c_uri, byref(opts))
+            except DevconfError as e:
+                if self._kbdint_exc is not None:
+                    exc, self._kbdint_exc = self._kbdint_exc, None
+                    raise CallbackError(
+                        "keyboard-interactive handler raised %s; authentication aborted" % type(exc).__name__,
+                        code=_lib.EUSER,
+                        origin="ssh",
+                    ) from exc
+                raise
+            self._session = session
+        except BaseException:
+            self._free()
+            raise
+        finally:
+            for s in secrets:
+                s.wipe()
+            opts.password = None
+            opts.passphrase = None
+            self._kbdint_cb = None  # only used during the open
+        self._host = _lib.c2str(lib.devconf_session_host(self._session)) or ""
+        self._session_id = int(lib.devconf_session_id(self._session))
+        self._capabilities = [
+            _lib.c2str(lib.devconf_session_capability(self._session, i)) or ""
+            for i in range(lib.devconf_session_capability_count(self._session))
+        ]
+        # Log under the real host name from now on.
+        self._set_log_host(self._host)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _make_kbdint(self, handler: KbdintHandler) -> Callable[..., int]:
+        def _cb(name, instruction, prompt, echo, answer, size, payload):  # type: ignore[no-untyped-def]
+            try:
+                a = handler(_lib.c2str(name) or "", _lib.c2str(instruction) or "", _lib.c2str(prompt) or "", bool(echo))
+                if a is None:
+                    return 1
+                data = _lib.str2c(a, "keyboard-interactive answer")
+                assert data is not None
+                if len(data) >= size:
+                    return 1
+                ctypes.memmove(answer, data, len(data))
+                ctypes.memset(answer + len(data), 0, 1)
+                return 0
+            except BaseException as e:  # noqa: BLE001 - saved, re-raised after the C call
+                self._kbdint_exc = e
+                return 1
+
+        return _cb
+
+    def _set_log_host(self, host: str) -> None:
+        # The new callback is installed before the old one is released: the ctx never points
+        # at a freed callback object.
+        cb = _log.make_callback(host)
+        level = _log.c_level()
+        assert self._ctx is not None
+        _lib.lib.devconf_ctx_set_log_callback(self._ctx, level, cb, None)
+        self._log_cb, self._log_level = cb, level
+
+    def _refresh_log_level(self) -> None:
+        level = _log.c_level()
+        if level != self._log_level and self._ctx:
+            _lib.lib.devconf_ctx_set_log_callback(self._ctx, level, self._log_cb, None)
+            self._log_level = level
+
+    def _handle(self) -> _lib.SessionP:
+        if self._session is None:
+            raise ConnectError("the session to %s is closed" % self._uri, code=_lib.ECONNECT, origin="none")
+        _lib.note_thread()
+        self._refresh_log_level()
+        return self._session
+
+    def _free(self) -> None:
+        lib = _lib.lib
+        if self._session is not None:
+            s, self._session = self._session, None
+            lib.devconf_session_free(s)
+        if self._ctx is not None:
+            c, self._ctx = self._ctx, None
+            lib.devconf_ctx_free(c)
+
+    def _out(self, fn: Any, *args: Any) -> str:
+        out = c_void_p()
+        with self._lock:
+            fn(byref(out), self._handle(), *args)
+            return _lib.take_string(out)
+
+    def _call(self, fn: Any, *args: Any) -> None:
+        with self._lock:
+            fn(self._handle(), *args)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def close(self) -> None:
+        """Close the session (sends ``<close-session>``, bounded by the RPC timeout). Idempotent."""
+        with self._lock:
+            self._free()
+
+    def __enter__(self) -> "Device":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self._free()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __repr__(self) -> str:
+        state = "session-id=%d" % self._session_id if self._session is not None else "closed"
+        return "<devconf.Device %s %s>" % (self._uri, state)
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def uri(self) -> str:
+        """The URI this device was opened with."""
+        return self._uri
+
+    @property
+    def host(self) -> str:
+        """Host name the session is connected to."""
+        return self._host
+
+    @property
+    def session_id(self) -> int:
+        """Session id the device assigned (NETCONF ``<session-id>``)."""
+        return self._session_id
+
+    @property
+    def protocol(self) -> str:
+        """``"netconf"`` or ``"restconf"``."""
+        with self._lock:
+            p = _lib.lib.devconf_session_protocol(self._handle())
+        return "restconf" if p == _lib.PROTO_RESTCONF else "netconf"
+
+    @property
+    def capabilities(self) -> List[str]:
+        """The capability URIs the device announced (a copy)."""
+        return list(self._capabilities)
+
+    def has_capability(self, name: str) -> bool:
+        """Whether the device has a capability.
+
+        ``name`` is a short name (``"candidate"``, ``"confirmed-commit"``, ``"validate"``,
+        ``"writable-running"``, ``"startup"``, ``"xpath"``, ``"with-defaults"``, ...), a full
+        capability URI, or a YANG module name (``"ietf-interfaces"``).
+        """
+        with self._lock:
+            return bool(_lib.lib.devconf_session_has_capability(self._handle(), _lib.str2c(name, "name")))
+
+    @property
+    def connected(self) -> bool:
+        """Whether the connection is still up (as far as known without sending anything)."""
+        with self._lock:
+            if self._session is None:
+                return False
+            return bool(_lib.lib.devconf_session_is_connected(self._session))
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._session is None
+
+    @property
+    def timeout(self) -> Optional[float]:
+        """The RPC timeout in seconds given to :func:`connect` (``None``: the library's 60 s)."""
+        return self._timeout
+
+    @property
+    def cache_dir(self) -> str:
+        """The schema cache directory of this device's context."""
+        with self._lock:
+            if self._ctx is None:
+                return ""
+            return _lib.c2str(_lib.lib.devconf_ctx_cache_dir(self._ctx)) or ""
+
+    # ------------------------------------------------------------------ reads
+
+    def _read_opts(self, filter_type: Optional[str], with_defaults: Optional[str], fmt: str) -> _lib.ReadOptions:
+        o = _lib.ReadOptions()
+        o.version = _lib.ReadOptions.VERSION
+        o.filter_type = _lib.FILTER_AUTO if filter_type is None else _choice(_FILTER_TYPES, filter_type, "filter_type")
+        o.with_defaults = (
+            _lib.WD_DEVICE if with_defaults is None else _choice(_WITH_DEFAULTS, with_defaults, "with_defaults")
+        )
+        o.format = _choice(_OUT_FORMATS, fmt, "format")
+        return o
+
+    def get(
+        self,
+        filter: Optional[str] = None,
+        *,
+        filter_type: Optional[str] = None,
+        with_defaults: Optional[str] = None,
+        format: str = "xml",
+    ) -> Any:
+        """Configuration and state data (``<get>``).
+
+        Args:
+            filter: a subtree filter (XML text) or an XPath expression with module names as
+                prefixes (``/ietf-interfaces:interfaces``); ``None`` for everything.
+            filter_type: ``"subtree"`` or ``"xpath"``; ``None`` guesses from the first character.
+            with_defaults: ``"report-all"``, ``"report-all-tagged"``, ``"trim"`` or ``"explicit"``.
+            format: ``"xml"`` or ``"json"`` (text), or ``"dict"`` (parsed JSON).
+        """
+        o = self._read_opts(filter_type, with_defaults, format)
+        text = self._out(_lib.lib.devconf_get, _lib.str2c(filter, "filter"), byref(o))
+        return _parse_output(text, format)
+
+    def get_config(
+        self,
+        source: str = "running",
+        filter: Optional[str] = None,
+        *,
+        filter_type: Optional[str] = None,
+        with_defaults: Optional[str] = None,
+        format: str = "xml",
+    ) -> Any:
+        """Configuration of a datastore (``<get-config>``): ``"running"``, ``"candidate"`` or ``"startup"``.
+
+        Other arguments as for :meth:`get`.
+        """
+        ds = _choice(_DATASTORES, source, "source")
+        o = self._read_opts(filter_type, with_defaults, format)
+        text = self._out(_lib.lib.devconf_get_config, ds, _lib.str2c(filter, "filter"), byref(o))
+        return _parse_output(text, format)
+
+    # ------------------------------------------------------------------ edits
+
+    def edit_config(
+        self,
+        config: Payload,
+        target: str = "candidate",
+        *,
+        default_operation: Optional[str] = None,
+        test_option: Optional[str] = None,
+        error_option: Optional[str] = None,
+        format: Optional[str] = None,
+    ) -> None:
+        """Change configuration (``<edit-config>``).
+
+        Args:
+            config: XML (the content of ``<config>``, or wrapped in ``<config>``), RFC 7951 JSON
+                text, or a dict (sent as JSON). Per-node operations go in the payload
+                (``nc:operation="delete"``). It is validated against the device's schemas first:
+                a bad payload raises :class:`~devconf.YangError` and nothing is sent.
+            target: ``"candidate"`` (default) or ``"running"`` (needs writable-running).
+            default_operation: ``"merge"``, ``"replace"`` or ``"none"``.
+            test_option: ``"test-then-set"``, ``"set"`` or ``"test-only"``.
+            error_option: ``"stop-on-error"``, ``"continue-on-error"`` or ``"rollback-on-error"``.
+            format: ``"xml"`` or ``"json"``; ``None`` detects it.
+        """
+        text, hint = _payload_text(config, "config")
+        o = _lib.EditOptions()
+        o.version = _lib.EditOptions.VERSION
+        o.default_operation = (
+            _lib.EDIT_MERGE if default_operation is None else _choice(_DEFAULT_OPS, default_operation, "default_operation")
+        )
+        o.test_option = _lib.TEST_DEVICE if test_option is None else _choice(_TEST_OPTIONS, test_option, "test_option")
+        o.error_option = (
+            _lib.ERROR_OPTION_DEVICE if error_option is None else _choice(_ERROR_OPTIONS, error_option, "error_option")
+        )
+        o.format = hint if format is None else _choice(_IN_FORMATS, format, "format")
+        ds = _choice(_DATASTORES, target, "target")
+        self._call(_lib.lib.devconf_edit_config, ds, _lib.str2c(text, "config"), byref(o))
+
+    def commit(
+        self,
+        confirmed: bool = False,
+        timeout: Optional[Union[int, str]] = None,
+        persist: Optional[str] = None,
+        persist_id: Optional[str] = None,
+    ) -> None:
+        """Commit the candidate to running (``<commit>``).
+
+        Args:
+            confirmed: a confirmed commit, reverted unless confirmed within ``timeout``.
+            timeout: seconds until the revert (int or numeric str; default: the device's 600 s).
+            persist: a persist id, so the confirmed commit survives this session.
+            persist_id: confirm a commit that was started with this persist id (any session).
+        """
+        o = _lib.CommitOptions()
+        o.version = _lib.CommitOptions.VERSION
+        o.confirmed = 1 if confirmed else 0
+        if timeout is not None:
+            try:
+                t = int(timeout)
+            except (TypeError, ValueError):
+                raise InvalidArgument("commit: timeout must be a number of seconds, not %r" % (timeout,)) from None
+            if t <= 0 or t > 0xFFFFFFFF:
+                raise InvalidArgument("commit: timeout must be between 1 and 4294967295 seconds, not %r" % (timeout,))
+            o.confirm_timeout = t
+        o.persist = _lib.str2c(persist, "persist")
+        o.persist_id = _lib.str2c(persist_id, "persist_id")
+        self._call(_lib.lib.devconf_commit, byref(o))
+
+    def confirm(self, persist_id: Optional[str] = None) -> None:
+        """Confirm a confirmed commit: a plain commit (with ``persist_id`` when it was persisted)."""
+        self.commit(persist_id=persist_id)
+
+    def cancel_commit(self, persist_id: Optional[str] = None) -> None:
+        """Cancel an ongoing confirmed commit, reverting it (``<cancel-commit>``, confirmed-commit 1.1)."""
+        self._call(_lib.lib.devconf_cancel_commit, _lib.str2c(persist_id, "persist_id"))
+
+    def discard_changes(self) -> None:
+        """Drop uncommitted changes from the candidate (``<discard-changes>``)."""
+        self._call(_lib.lib.devconf_discard_changes)
+
+    def lock(self, target: str = "candidate") -> None:
+        """Lock a datastore (``<lock>``). A lock held elsewhere raises RpcError with tag ``lock-denied``."""
+        self._call(_lib.lib.devconf_lock, _choice(_DATASTORES, target, "target"))
+
+    def unlock(self, target: str = "candidate") -> None:
+        """Unlock a datastore (``<unlock>``)."""
+        self._call(_lib.lib.devconf_unlock, _choice(_DATASTORES, target, "target"))
+
+    @contextlib.contextmanager
+    def locked(self, target: str = "candidate") -> Iterator["Device"]:
+        """Hold a datastore lock for a ``with`` block; unlocked on the way out, even on errors."""
+        self.lock(target)
+        try:
+            yield self
+        except BaseException:
+            with contextlib.suppress(DevconfError):
+                self.unlock(target)
+            raise
+        else:
+            self.unlock(target)
+
+    def _ds_or_config(self, value: Payload, what: str) -> "tuple[int, Optional[bytes]]":
+        if isinstance(value, str) and value.replace("_", "-").lower() in _DATASTORES:
+            return _DATASTORES[value.lower()], None
+        text, _ = _payload_text(value, what)
+        return _lib.DS_CONFIG, _lib.str2c(text, what)
+
+    def validate(self, source: Payload = "candidate") -> None:
+        """Validate a datastore (``"candidate"``, ``"running"``, ``"startup"``) or inline configuration."""
+        ds, text = self._ds_or_config(source, "source")
+        self._call(_lib.lib.devconf_validate, ds, text)
+
+    def copy_config(self, target: str, source: Payload = "running") -> None:
+        """Copy a whole configuration (``<copy-config>``).
+
+        Args:
+            target: the datastore to overwrite.
+            source: a datastore name, or configuration text / dict to copy.
+        """
+        ds, text = self._ds_or_config(source, "source")
+        self._call(_lib.lib.devconf_copy_config, _choice(_DATASTORES, target, "target"), ds, text)
+
+    def delete_config(self, target: str) -> None:
+        """Delete a datastore (``<delete-config>``): startup, or candidate where the device allows it."""
+        self._call(_lib.lib.devconf_delete_config, _choice(_DATASTORES, target, "target"))
+
+    def get_schema(self, identifier: str, version: Optional[str] = None, format: Optional[str] = None) -> str:
+        """Schema text of a module the device has (``<get-schema>``); ``format`` is ``"yang"`` or ``"yin"``."""
+        return self._out(
+            _lib.lib.devconf_get_schema,
+            _lib.str2c(identifier, "identifier"),
+            _lib.str2c(version, "version"),
+            _lib.str2c(format, "format"),
+        )
+
+    def kill_session(self, session_id: int) -> None:
+        """Force another session to close (``<kill-session>``)."""
+        self._call(_lib.lib.devconf_kill_session, int(session_id))
+
+    def rpc(self, rpc: Payload, *, format: Optional[str] = None) -> Any:
+        """Send any RPC or YANG 1.1 action and return its output.
+
+        Args:
+            rpc: the RPC element as XML, its RFC 7951 JSON (``{"module:rpc": {...}}``), or a dict.
+            format: ``"xml"``, ``"json"`` or ``"dict"``; ``None`` answers in the RPC's encoding.
+
+        Returns ``""`` (``{}`` for ``"dict"``) for an ``<ok/>`` reply.
+        """
+        text, hint = _payload_text(rpc, "rpc")
+        if format is None:
+            cfmt = _lib.FORMAT_AUTO if hint == _lib.FORMAT_AUTO else hint
+            out_kind = "text"
+        else:
+            cfmt = _choice(_OUT_FORMATS, format, "format")
+            out_kind = format
+        result = self._out(_lib.lib.devconf_rpc, _lib.str2c(text, "rpc"), cfmt)
+        if out_kind == "dict" or (format is None and isinstance(rpc, dict)):
+            return json.loads(result) if result.strip() else {}
+        return result
+
+    # ------------------------------------------------------------------ NAPALM-style lifecycle
+
+    def _require(self, capability: str, what: str) -> None:
+        if not self.has_capability(capability):
+            raise UnsupportedError(
+                "%s needs the '%s' capability, which %s does not announce" % (what, capability, self._host),
+                code=_lib.EUNSUPPORTED,
+                origin="netconf",
+            )
+
+    @staticmethod
+    def _napalm_payload(filename: Optional[str], config: Optional[Payload], what: str) -> Payload:
+        if (filename is None) == (config is None):
+            raise InvalidArgument("%s: give exactly one of filename= or config=" % what)
+        if filename is not None:
+            with open(filename, encoding="utf-8") as f:
+                return f.read()
+        assert config is not None
+        return config
+
+    def load_merge_candidate(
+        self, filename: Optional[str] = None, config: Optional[Payload] = None, *, format: Optional[str] = None
+    ) -> None:
+        """Merge configuration into the candidate (edit-config, default-operation merge)."""
+        payload = self._napalm_payload(filename, config, "load_merge_candidate")
+        self._require("candidate", "load_merge_candidate")
+        self.edit_config(payload, target="candidate", default_operation="merge", format=format)
+
+    def load_replace_candidate(
+        self, filename: Optional[str] = None, config: Optional[Payload] = None, *, format: Optional[str] = None
+    ) -> None:
+        """Replace the candidate's configuration (edit-config, default-operation replace)."""
+        payload = self._napalm_payload(filename, config, "load_replace_candidate")
+        self._require("candidate", "load_replace_candidate")
+        self.edit_config(payload, target="candidate", default_operation="replace", format=format)
+
+    def compare_config(self, format: str = "json") -> str:
+        """A unified diff from the running to the candidate configuration; ``""`` when equal.
+
+        Both datastores are read with get-config and normalised so the diff is stable:
+
+        * ``format="json"`` (default): RFC 7951 JSON, pretty printed with 2-space indents and
+          object keys sorted; list entries stay in the device's order. Falls back to XML when
+          the device returns data its schemas do not describe.
+        * ``format="xml"``: XML in canonical form (C14N 2.0: attributes sorted, whitespace
+          between elements dropped), pretty printed; element order is the device's.
+
+        The diff headers are ``--- running`` and ``+++ candidate``.
+        """
+        self._require("candidate", "compare_config")
+        fmt = format.lower()
+        if fmt not in ("json", "xml"):
+            raise InvalidArgument("compare_config: format must be 'json' or 'xml', not %r" % (format,))
+        with self._lock:
+            if fmt == "json":
+                try:
+                    run = _pretty_json(self.get_config("running", format="json"))
+                    cand = _pretty_json(self.get_config("candidate", format="json"))
+                except DevconfError as e:
+                    if e.code != _lib.EYANG:
+                        raise
+                    fmt = "xml"
+            if fmt == "xml":
+                run = _pretty_xml(self.get_config("running"))
+                cand = _pretty_xml(self.get_config("candidate"))
+        diff = difflib.unified_diff(
+            run.splitlines(keepends=True), cand.splitlines(keepends=True), fromfile="running", tofile="candidate"
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in diff)
+
+    def diff(self, format: str = "json") -> str:
+        """Alias of :meth:`compare_config`."""
+        return self.compare_config(format=format)
+
+    def commit_config(self, message: Optional[str] = None, revert_in: Optional[int] = None) -> None:
+        """Commit the candidate, remembering the running configuration for :meth:`rollback`.
+
+        Args:
+            message: a commit comment. NETCONF has no place for it: it is logged (INFO) and kept
+                in :attr:`last_commit_message`, not sent.
+            revert_in: seconds; makes it a confirmed commit that the device reverts unless
+                :meth:`confirm_commit` is called in time (needs confirmed-commit).
+        """
+        self._require("candidate", "commit_config")
+        if revert_in is not None:
+            self._require("confirmed-commit", "commit_config(revert_in=...)")
+        with self._lock:
+            if self.has_pending_commit():
+                raise InvalidArgument(
+                    "commit_config: a confirmed commit is pending on %s: confirm_commit() or rollback() first"
+                    % self._host
+                )
+            snapshot = self._snapshot_running()
+            if revert_in is not None:
+                self.commit(confirmed=True, timeout=revert_in)
+                self._pending_deadline = time.monotonic() + int(revert_in)
+            else:
+                self.commit()
+                self._pending_deadline = None
+            self._rollback_config = snapshot
+            self.last_commit_message = message
+            if message is not None:
+                _log.logger.info(
+                    "%s: committed%s: %s",
+                    self._host,
+                    " (reverts in %s s unless confirmed)" % revert_in if revert_in is not None else "",
+                    message,
+                    extra={"devconf_origin": "devconf", "devconf_host": self._host},
+                )
+
+    def _snapshot_running(self) -> str:
+        wd = "explicit" if self.has_capability("with-defaults") else None
+        return self.get_config("running", with_defaults=wd)
+
+    def confirm_commit(self) -> None:
+        """Confirm the pending confirmed commit made by :meth:`commit_config` (``revert_in``)."""
+        with self._lock:
+            if not self.has_pending_commit():
+                raise InvalidArgument("confirm_commit: no confirmed commit is pending on %s" % self._host)
+            self.commit()
+            self._pending_deadline = None
+
+    def has_pending_commit(self) -> bool:
+        """Whether a confirmed commit made by :meth:`commit_config` awaits confirmation.
+
+        Tracked on this object: NETCONF cannot ask the device. After the ``revert_in`` time
+        has passed it reports ``False`` (the device has reverted, or is about to).
+        """
+        with self._lock:
+            if self._pending_deadline is None:
+                return False
+            if time.monotonic() >= self._pending_deadline:
+                self._pending_deadline = None
+                return False
+            return True
+
+    def discard_config(self) -> None:
+        """Drop the changes loaded into the candidate (``<discard-changes>``)."""
+        self._require("candidate", "discard_config")
+        self.discard_changes()
+
+    def rollback(self) -> None:
+        """Undo the last :meth:`commit_config`.
+
+        A confirmed commit still pending is cancelled (``<cancel-commit>``, confirmed-commit
+        1.1). Otherwise the running configuration saved just before the last commit_config is
+        copied into the candidate and committed. Only one level is kept, per Device object.
+        """
+        self._require("candidate", "rollback")
+        with self._lock:
+            if self.has_pending_commit() and self.has_capability(
+                "urn:ietf:params:netconf:capability:confirmed-commit:1.1"
+            ):
+                self.cancel_commit()
+                self._pending_deadline = None
+                self._rollback_config = None
+                return
+            snapshot = self._rollback_config
+            if snapshot is None:
+                raise InvalidArgument("rollback: commit_config() has committed nothing on this device object")
+            if not snapshot.strip():
+                raise UnsupportedError(
+                    "rollback: the saved configuration is empty, and copy-config of an empty configuration "
+                    "is refused by libdevconf; nothing was changed",
+                    code=_lib.EUNSUPPORTED,
+                )
+            self.copy_config("candidate", snapshot)
+            self.commit()
+            self._pending_deadline = None
+            self._rollback_config = None
+
+
+def _pretty_json(text: str) -> str:
+    data = json.loads(text) if text.strip() else {}
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _pretty_xml(text: str) -> str:
+    if not text.strip():
+        return ""
+    wrapped = "<devconf-compare>%s</devconf-compare>" % text
+    canon = ET.canonicalize(xml_data=wrapped, strip_text=True)
+    pretty = xml.dom.minidom.parseString(canon).toprettyxml(indent="  ")
+    lines = [ln for ln in pretty.splitlines() if ln.strip()]
+    # drop the declaration and the wrapper, unindent one level
+    body = [ln[2:] if ln.startswith("  ") else ln for ln in lines[2:-1]]
+    return "\n".join(body) + "\n"
+
+
+def connect(
+    uri: str,
+    *,
+    username: Optional[str] = None,
+    password: Optional[str] = None,
+    key_filename: Optional[str] = None,
+    passphrase: Optional[str] = None,
+    allow_agent: bool = False,
+    known_hosts: Optional[str] = None,
+    hostkey_policy: str = "strict",
+    connect_timeout: Optional[float] = None,
+    timeout: Optional[float] = None,
+    cache_dir: Optional[str] = None,
+    search_dirs: Optional[Sequence[str]] = None,
+    kbdint_handler: Optional[KbdintHandler] = None,
+) -> Device:
+    """Open a session to a device.
+
+    Args:
+        uri: ``netconf://[user@]host[:port]`` (NETCONF over SSH, port 830 by default); IPv6
+            literals in brackets. A password in the URI is refused: pass ``password=``.
+        username: login name (overrides the URI's; default: the URI's, else ``$USER``).
+        password: SSH password; also answers a single keyboard-interactive password prompt.
+        key_filename: private key file for public-key authentication.
+        passphrase: passphrase of ``key_filename``.
+        allow_agent: also try the keys of the ssh-agent at ``$SSH_AUTH_SOCK``.
+        known_hosts: known_hosts file (default ``~/.ssh/known_hosts``).
+        hostkey_policy: ``"strict"`` (default: unknown or changed keys are refused),
+            ``"accept-new"`` (record unknown keys, refuse changed ones) or ``"insecure-skip"``
+            (no check at all: anyone on the path can impersonate the device).
+        connect_timeout: seconds for TCP connect, SSH, authentication and hello (default 10).
+        timeout: seconds for every later network wait (default 60).
+        cache_dir: where schemas downloaded from the device are kept (default
+            ``$XDG_CACHE_HOME/devconf`` or ``~/.cache/devconf``).
+        search_dirs: extra directories searched for YANG modules before asking the device.
+        kbdint_handler: ``handler(name, instruction, prompt, echo) -> str | None`` answering
+            keyboard-interactive prompts; ``None`` or an exception aborts authentication (an
+            exception surfaces as :class:`~devconf.CallbackError` with it as the cause).
+
+    Raises:
+        ConnectError, AuthError, HostKeyError, TimeoutError, InvalidArgument, NotFound.
+    """
+    return Device(
+        uri,
+        username=username,
+        password=password,
+        key_filename=key_filename,
+        passphrase=passphrase,
+        allow_agent=allow_agent,
+        known_hosts=known_hosts,
+        hostkey_policy=hostkey_policy,
+        connect_timeout=connect_timeout,
+        timeout=timeout,
+        cache_dir=cache_dir,
+        search_dirs=search_dirs,
+        kbdint_handler=kbdint_handler,
+    )
