@@ -34,6 +34,32 @@ const char *devconf__skip_ws(const char *s);
 int devconf__mkdir_p(const char *path, unsigned int mode);
 int64_t devconf__now_ms(void);                     /* monotonic clock */
 
+/* ---- json.c: a small reader for schema-less JSON (RESTCONF errors, yang-patch-status) ---- */
+
+typedef enum devconf__json_type {
+    DEVCONF_JSON_NULL, DEVCONF_JSON_TRUE, DEVCONF_JSON_FALSE, DEVCONF_JSON_NUMBER, DEVCONF_JSON_STRING,
+    DEVCONF_JSON_ARRAY, DEVCONF_JSON_OBJECT
+} devconf__json_type;
+
+typedef struct devconf__json {
+    devconf__json_type type;
+    char *key;                   /* member name inside an object, else NULL */
+    char *str;                   /* string value, or the number's text */
+    struct devconf__json *child; /* members or elements */
+    struct devconf__json *next;
+    size_t count;                /* number of children */
+} devconf__json;
+
+/* Parses text; on failure returns -1 with a reason and offset in err. */
+int devconf__json_parse(const char *text, devconf__json **out, char *err, size_t errlen);
+void devconf__json_free(devconf__json *j);
+/* Member of an object by name; "mod:name" and "name" match each other. */
+const devconf__json *devconf__json_get(const devconf__json *obj, const char *key);
+/* String (or number text) member, or NULL. */
+const char *devconf__json_str(const devconf__json *obj, const char *key);
+/* Compact JSON text of a value; NULL with an OOM error set on failure. */
+char *devconf__json_print(const devconf__json *j);
+
 /* ---- error.c ---- */
 
 struct devconf_rpc_error {

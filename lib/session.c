@@ -1,6 +1,7 @@
 /* Sessions: URI dispatch through the transport table, options, capabilities. */
 #include "devconf_p.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsi
                                   "knows up to %u)", version, DEVCONF_SESSION_OPTIONS_VERSION);
     }
     devconf_session_options def = DEVCONF_SESSION_OPTIONS_INIT;
-    *opts = def;
+    size_t size = version == 1 ? offsetof(devconf_session_options, rpc_timeout_ms) + sizeof(int) : sizeof def;
+    memcpy(opts, &def, size);
     opts->version = version;
     return 0;
 }
@@ -50,7 +52,9 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
                                       "initialise them with DEVCONF_SESSION_OPTIONS_INIT", opts->version,
                                       DEVCONF_SESSION_OPTIONS_VERSION);
         }
-        o = *opts; /* version 1 is the only layout so far */
+        /* copy only what the caller's version has: the struct may be an older, shorter one */
+        size_t size = opts->version == 1 ? offsetof(devconf_session_options, rpc_timeout_ms) + sizeof(int) : sizeof o;
+        memcpy(&o, opts, size);
     }
     if (o.connect_timeout_ms < 0 || o.rpc_timeout_ms < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,

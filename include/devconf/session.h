@@ -7,6 +7,9 @@
  * between threads. URIs:
  * - `netconf://[user@]host[:port]`: NETCONF over SSH, port 830 by default.
  * - `netconf+ssh://...`: the same, spelled out.
+ * - `restconf://host[:port][/root]`: RESTCONF over HTTPS, port 443 by default; without a root the
+ *   RESTCONF root is discovered from `/.well-known/host-meta` (RFC 8040 section 3.1).
+ * - `restconf+http://host[:port][/root]`: RESTCONF over plain HTTP, only when asked for.
  * IPv6 literals go in brackets: `netconf://admin@[2001:db8::1]:830`.
  * @{
  */
@@ -73,13 +76,19 @@ typedef struct devconf_session_options {
     devconf_hostkey_policy hostkey_policy; /**< Default ::DEVCONF_HOSTKEY_STRICT. */
     int connect_timeout_ms;         /**< TCP connect, SSH handshake, authentication and hello; 0: 10 s. */
     int rpc_timeout_ms;             /**< Every later network wait; 0: 60 s. Negative values are invalid. */
+    /* version 2 */
+    const char *ca_file;            /**< PEM CA bundle the server's TLS certificate must chain to; default: the system store. @since 0.1 (version 2) */
+    const char *client_cert;        /**< PEM client certificate for TLS client authentication. @since 0.1 (version 2) */
+    const char *client_key;         /**< PEM private key of @ref client_cert. Never logged. @since 0.1 (version 2) */
+    const char *bearer_token;       /**< RESTCONF: sent as `Authorization: Bearer`. Never logged. @since 0.1 (version 2) */
+    int tls_insecure_skip_verify;   /**< Non-zero: accept any TLS certificate and host name. Insecure. @since 0.1 (version 2) */
     /* New fields are appended here only, with a version bump. */
 } devconf_session_options;
 
-/** Current version of ::devconf_session_options. */
-#define DEVCONF_SESSION_OPTIONS_VERSION 1
+/** Current version of ::devconf_session_options. Version 1 ends at @ref devconf_session_options.rpc_timeout_ms. */
+#define DEVCONF_SESSION_OPTIONS_VERSION 2
 /** Static initialiser for ::devconf_session_options. */
-#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0 }
+#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0, NULL, NULL, NULL, NULL, 0 }
 
 /**
  * @brief Initialise an options struct with defaults.
