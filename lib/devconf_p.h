@@ -224,6 +224,17 @@ int devconf__rpc_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt,
                        devconf_format *detected);
 /* Prints a data tree (siblings) in the requested format; empty tree gives "" or "{}". */
 int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, char **out);
+/* The first RPC or action node in tree (depth first), or NULL. */
+struct lyd_node *devconf__find_op(struct lyd_node *tree);
+/* Prints the output of an RPC/action reply node: XML children, or RFC 8040 {"module:output": {...}};
+ * "" when there is no output. */
+int devconf__print_rpc_output(const struct lyd_node *act, devconf_format format, char **out);
+/* Name of a data node, schema-backed or opaque. */
+const char *devconf__node_name(const struct lyd_node *n);
+/* First child named name (schema-backed or opaque), or NULL. */
+const struct lyd_node *devconf__child_named(const struct lyd_node *parent, const char *name);
+/* Value of the first child named name; NULL when missing or empty. */
+const char *devconf__child_value(const struct lyd_node *parent, const char *name);
 /* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
 int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
 

@@ -222,39 +222,6 @@ static int nc_is_connected(const devconf_session *s)
 
 /* ---- rpc-error ---- */
 
-static const char *opaq_name(const struct lyd_node *n)
-{
-    if (n->schema) {
-        return n->schema->name;
-    }
-    return ((const struct lyd_node_opaq *)n)->name.name;
-}
-
-static const char *node_value(const struct lyd_node *n)
-{
-    if (n->schema) {
-        return lyd_get_value(n);
-    }
-    return ((const struct lyd_node_opaq *)n)->value;
-}
-
-static const struct lyd_node *child_named(const struct lyd_node *parent, const char *name)
-{
-    for (const struct lyd_node *c = lyd_child(parent); c; c = c->next) {
-        if (!strcmp(opaq_name(c), name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
-
-static const char *child_value(const struct lyd_node *parent, const char *name)
-{
-    const struct lyd_node *c = child_named(parent, name);
-    const char *v = c ? node_value(c) : NULL;
-    return v && *v ? v : NULL;
-}
-
 /* Collects the <rpc-error> elements of a reply envelope into the thread's error object and
  * returns how many there were (errors with severity "error"; warnings are logged). */
 static int collect_rpc_errors(devconf_session *s, const struct lyd_node *envp, const char *what)
@@ -263,17 +230,17 @@ static int collect_rpc_errors(devconf_session *s, const struct lyd_node *envp, c
     const struct lyd_node *first = NULL;
     devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ERPC, "%s", what);
     for (const struct lyd_node *e = envp ? lyd_child(envp) : NULL; e; e = e->next) {
-        if (strcmp(opaq_name(e), "rpc-error")) {
+        if (strcmp(devconf__node_name(e), "rpc-error")) {
             continue;
         }
         struct devconf_rpc_error r = { 0 };
-        r.type = (char *)child_value(e, "error-type");
-        r.tag = (char *)child_value(e, "error-tag");
-        r.severity = (char *)child_value(e, "error-severity");
-        r.app_tag = (char *)child_value(e, "error-app-tag");
-        r.path = (char *)child_value(e, "error-path");
-        r.message = (char *)child_value(e, "error-message");
-        const struct lyd_node *msg = child_named(e, "error-message");
+        r.type = (char *)devconf__child_value(e, "error-type");
+        r.tag = (char *)devconf__child_value(e, "error-tag");
+        r.severity = (char *)devconf__child_value(e, "error-severity");
+        r.app_tag = (char *)devconf__child_value(e, "error-app-tag");
+        r.path = (char *)devconf__child_value(e, "error-path");
+        r.message = (char *)devconf__child_value(e, "error-message");
+        const struct lyd_node *msg = devconf__child_named(e, "error-message");
         if (msg && !msg->schema) {
             for (const struct lyd_attr *a = ((const struct lyd_node_opaq *)msg)->attr; a; a = a->next) {
                 if (!strcmp(a->name.name, "lang")) {
@@ -282,7 +249,7 @@ static int collect_rpc_errors(devconf_session *s, const struct lyd_node *envp, c
             }
         }
         char *info = NULL;
-        const struct lyd_node *in = child_named(e, "error-info");
+        const struct lyd_node *in = devconf__child_named(e, "error-info");
         if (in) {
             lyd_print_mem(&info, in, LYD_XML, LYD_PRINT_SHRINK);
             r.info_xml = info;
@@ -304,13 +271,13 @@ static int collect_rpc_errors(devconf_session *s, const struct lyd_node *envp, c
         }
     }
     if (first) {
-        const char *m = child_value(first, "error-message");
-        const char *tag = child_value(first, "error-tag");
-        const char *path = child_value(first, "error-path");
+        const char *m = devconf__child_value(first, "error-message");
+        const char *tag = devconf__child_value(first, "error-tag");
+        const char *path = devconf__child_value(first, "error-path");
         const char *info_bad = NULL;
-        const struct lyd_node *in = child_named(first, "error-info");
+        const struct lyd_node *in = devconf__child_named(first, "error-info");
         if (in) {
-            info_bad = child_value(in, "bad-element");
+            info_bad = devconf__child_value(in, "bad-element");
         }
         devconf__error_set_message("%s: %s refused it: %s (%s%s%s%s%s)%s", what, s->host,
                                    m ? m : tag ? tag : "no message",
@@ -523,7 +490,7 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
         return r;
     }
     const struct lyd_node *data = NULL;
-    const struct lyd_node *dn = op ? child_named(op, "data") : NULL;
+    const struct lyd_node *dn = op ? devconf__child_named(op, "data") : NULL;
     if (dn && dn->schema && (dn->schema->nodetype & LYD_NODE_ANY)) {
         const struct lyd_node_any *any = (const struct lyd_node_any *)dn;
         if (any->value_type == LYD_ANYDATA_DATATREE) {
@@ -714,7 +681,7 @@ static int nc_get_schema(devconf_session *s, char **out, const char *id, const c
     if (r < 0) {
         return r;
     }
-    const struct lyd_node *data = op ? child_named(op, "data") : NULL;
+    const struct lyd_node *data = op ? devconf__child_named(op, "data") : NULL;
     char *text = NULL;
     if (!data || lyd_any_value_str(data, &text) != LY_SUCCESS || !text) {
         lyd_free_all(op);
@@ -744,16 +711,10 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     if (format == DEVCONF_FORMAT_AUTO) {
         format = in_fmt;
     }
-    char what[128] = "rpc";
-    struct lyd_node *elem;
-    LYD_TREE_DFS_BEGIN(tree, elem) {
-        if (elem->schema && (elem->schema->nodetype & (LYS_RPC | LYS_ACTION))) {
-            snprintf(what, sizeof what, "%s %s", elem->schema->nodetype == LYS_RPC ? "rpc" : "action",
-                     elem->schema->name);
-            break;
-        }
-        LYD_TREE_DFS_END(tree, elem);
-    }
+    struct lyd_node *req = devconf__find_op(tree);
+    char what[128];
+    snprintf(what, sizeof what, "%s %s", req && req->schema->nodetype == LYS_ACTION ? "action" : "rpc",
+             req ? req->schema->name : "(unknown)");
     struct nc_rpc *rpc = nc_rpc_act_generic(tree, NC_PARAMTYPE_FREE);
     if (!rpc) {
         lyd_free_all(tree);
@@ -763,40 +724,7 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     if ((r = nc_call(s, rpc, what, &op)) < 0) {
         return r;
     }
-    /* the rpc or action node of the reply tree */
-    struct lyd_node *act = NULL;
-    LYD_TREE_DFS_BEGIN(op, elem) {
-        if (elem->schema && (elem->schema->nodetype & (LYS_RPC | LYS_ACTION))) {
-            act = elem;
-            break;
-        }
-        LYD_TREE_DFS_END(op, elem);
-    }
-    if (!act || !lyd_child(act)) {
-        /* <ok/> or an empty output */
-        lyd_free_all(op);
-        *out = devconf__strdup("");
-        return *out ? 0 : DEVCONF_ENOMEM;
-    }
-    if (format == DEVCONF_FORMAT_XML) {
-        r = devconf__print_data(lyd_child(act), format, false, out);
-    } else if ((r = lyd_print_mem(out, act, LYD_JSON, LYD_PRINT_WD_ALL)) != LY_SUCCESS) {
-        r = devconf__yang_error(LYD_CTX(act), DEVCONF_ERROR, "cannot print the reply");
-    } else {
-        /* RFC 8040 section 3.6.2: the output object is named "module:output" */
-        char key[256];
-        snprintf(key, sizeof key, "\"%s:%s\"", act->schema->module->name, act->schema->name);
-        char *k = strstr(*out, key);
-        devconf__buf b = { 0 };
-        if (k) {
-            devconf__buf_append(&b, *out, (size_t)(k - *out));
-            devconf__buf_printf(&b, "\"%s:output\"", act->schema->module->name);
-            devconf__buf_puts(&b, k + strlen(key));
-            free(*out);
-            *out = devconf__buf_steal(&b);
-            r = *out ? 0 : DEVCONF_ENOMEM;
-        }
-    }
+    r = devconf__print_rpc_output(devconf__find_op(op), format, out);
     lyd_free_all(op);
     return r;
 }

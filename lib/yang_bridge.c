@@ -202,3 +202,81 @@ int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd
     }
     return 0;
 }
+
+const char *devconf__node_name(const struct lyd_node *n)
+{
+    if (n->schema) {
+        return n->schema->name;
+    }
+    return ((const struct lyd_node_opaq *)n)->name.name;
+}
+
+static const char *node_value(const struct lyd_node *n)
+{
+    if (n->schema) {
+        return lyd_get_value(n);
+    }
+    return ((const struct lyd_node_opaq *)n)->value;
+}
+
+const struct lyd_node *devconf__child_named(const struct lyd_node *parent, const char *name)
+{
+    for (const struct lyd_node *c = lyd_child(parent); c; c = c->next) {
+        if (!strcmp(devconf__node_name(c), name)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+const char *devconf__child_value(const struct lyd_node *parent, const char *name)
+{
+    const struct lyd_node *c = devconf__child_named(parent, name);
+    const char *v = c ? node_value(c) : NULL;
+    return v && *v ? v : NULL;
+}
+
+struct lyd_node *devconf__find_op(struct lyd_node *tree)
+{
+    struct lyd_node *elem;
+    LYD_TREE_DFS_BEGIN(tree, elem) {
+        if (elem->schema && (elem->schema->nodetype & (LYS_RPC | LYS_ACTION))) {
+            return elem;
+        }
+        LYD_TREE_DFS_END(tree, elem);
+    }
+    return NULL;
+}
+
+int devconf__print_rpc_output(const struct lyd_node *act, devconf_format format, char **out)
+{
+    *out = NULL;
+    if (!act || !lyd_child(act)) {
+        /* <ok/> or an empty output */
+        *out = devconf__strdup("");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    if (format != DEVCONF_FORMAT_JSON) {
+        return devconf__print_data(lyd_child(act), DEVCONF_FORMAT_XML, false, out);
+    }
+    char *text = NULL;
+    if (lyd_print_mem(&text, act, LYD_JSON, LYD_PRINT_WD_ALL) != LY_SUCCESS || !text) {
+        free(text);
+        return devconf__yang_error(LYD_CTX(act), DEVCONF_ERROR, "cannot print the reply");
+    }
+    /* RFC 8040 section 3.6.2: the output object is named "module:output" */
+    char key[256];
+    snprintf(key, sizeof key, "\"%s:%s\"", act->schema->module->name, act->schema->name);
+    char *k = strstr(text, key);
+    if (!k) {
+        *out = text;
+        return 0;
+    }
+    devconf__buf b = { 0 };
+    devconf__buf_append(&b, text, (size_t)(k - text));
+    devconf__buf_printf(&b, "\"%s:output\"", act->schema->module->name);
+    devconf__buf_puts(&b, k + strlen(key));
+    free(text);
+    *out = devconf__buf_steal(&b);
+    return *out ? 0 : DEVCONF_ENOMEM;
+}
