@@ -180,6 +180,7 @@ typedef struct devconf__transport {
 } devconf__transport;
 
 extern const devconf__transport devconf__netconf_ssh_transport;
+extern const devconf__transport devconf__restconf_transport;
 
 struct devconf_session {
     devconf_ctx *ctx;
@@ -216,6 +217,9 @@ struct lyd_node;
 
 /* Detects the payload format (AUTO -> XML or JSON); sets DEVCONF_EYANG for empty text. */
 int devconf__detect_format(const char *text, devconf_format hint, devconf_format *out);
+/* Parses configuration data (XML, optionally wrapped in <config>, or JSON) strictly against ctx,
+ * allowing ietf-netconf operation metadata; the caller frees the tree with lyd_free_all(). */
+int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out);
 /* Parses configuration data (edit-config/copy-config/validate content) strictly against ctx,
  * allowing ietf-netconf operation attributes; prints it as XML siblings into *xml_out. */
 int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out);

@@ -100,9 +100,9 @@ static const char *unwrap_config(const char *text, size_t *len)
     return gt + 1;
 }
 
-int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out)
+int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out)
 {
-    *xml_out = NULL;
+    *tree_out = NULL;
     devconf_format f;
     int r = devconf__detect_format(text, fmt, &f);
     if (r < 0) {
@@ -138,6 +138,18 @@ int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format 
     devconf__log_capture_end();
     if (!tree) {
         return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG, "configuration payload has no data nodes");
+    }
+    *tree_out = tree;
+    return 0;
+}
+
+int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out)
+{
+    *xml_out = NULL;
+    struct lyd_node *tree = NULL;
+    int r = devconf__config_parse(ctx, text, fmt, &tree);
+    if (r < 0) {
+        return r;
     }
     if (lyd_print_mem(xml_out, tree, LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK | LYD_PRINT_WD_ALL) !=
         LY_SUCCESS) {
