@@ -50,7 +50,8 @@ enum {
     OPT_DEFAULT_OPERATION, OPT_TEST_OPTION, OPT_ERROR_OPTION, OPT_COMMIT, OPT_CONFIRMED,
     OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
     OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
-    OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION
+    OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
+    OPT_TLS_INSECURE
 };
 
 struct global_opts {
@@ -66,6 +67,10 @@ struct global_opts {
     const char **search_dirs; /* borrowed from argv */
     size_t n_search_dirs;
     const char *cache_dir;
+    const char *ca_file;   /* RESTCONF over HTTPS */
+    const char *cert;
+    const char *cert_key;
+    int tls_insecure;
 };
 
 struct cmd_args {
@@ -825,6 +830,8 @@ static void print_help(void)
           "\n"
           "URI: netconf://[USER@]HOST[:PORT]  NETCONF over SSH, port 830 by default; IPv6 addresses\n"
           "     go in brackets: netconf://admin@[2001:db8::1]:830\n"
+          "     restconf://[USER@]HOST[:PORT][/ROOT]  RESTCONF over HTTPS (root discovered when absent)\n"
+          "     restconf+http://HOST[:PORT][/ROOT]    RESTCONF over plain HTTP (unencrypted)\n"
           "\n"
           "Commands:\n",
           stdout);
@@ -846,6 +853,10 @@ static void print_help(void)
           "  --search-dir DIR     also look for YANG modules in DIR (repeatable)\n"
           "  --cache-dir DIR      where schemas downloaded from the device are kept\n"
           "                       (default: $XDG_CACHE_HOME/devconf or ~/.cache/devconf)\n"
+          "  --ca-file FILE       RESTCONF: PEM CA bundle the server certificate must chain to\n"
+          "  --cert FILE          RESTCONF: PEM client certificate\n"
+          "  --cert-key FILE      RESTCONF: PEM key of --cert (default: in the --cert file)\n"
+          "  --tls-insecure       RESTCONF: do not verify the server certificate (insecure)\n"
           "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
           "  -h, --help           show this help (COMMAND --help: the command's)\n"
           "  --version            print the version\n"
@@ -893,6 +904,10 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"search-dir", required_argument, NULL, OPT_SEARCH_DIR},
         {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+        {"ca-file", required_argument, NULL, OPT_CA_FILE},
+        {"cert", required_argument, NULL, OPT_CERT},
+        {"cert-key", required_argument, NULL, OPT_CERT_KEY},
+        {"tls-insecure", no_argument, NULL, OPT_TLS_INSECURE},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -929,6 +944,10 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
             break;
         case OPT_SEARCH_DIR: g->search_dirs[g->n_search_dirs++] = optarg; break;
         case OPT_CACHE_DIR: g->cache_dir = optarg; break;
+        case OPT_CA_FILE: g->ca_file = optarg; break;
+        case OPT_CERT: g->cert = optarg; break;
+        case OPT_CERT_KEY: g->cert_key = optarg; break;
+        case OPT_TLS_INSECURE: g->tls_insecure = 1; break;
         case 'v': g->verbose = 1; break;
         case 'h': print_help(); return EXIT_OK;
         case OPT_VERSION:
@@ -1034,7 +1053,7 @@ static int get_password(const struct global_opts *g, const char *uri, char *buf,
         *out = env;
         return CONTINUE;
     }
-    if (g->key || g->agent || !isatty(STDIN_FILENO))
+    if (g->key || g->agent || g->cert || !strncmp(uri, "restconf", 8) || !isatty(STDIN_FILENO))
         return CONTINUE;
     snprintf(prompt, sizeof prompt, "Password for %s: ", uri);
     if (tty_prompt(prompt, 0, buf, size) != 0) {
@@ -1067,6 +1086,10 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
     so.hostkey_policy = g->hostkey;
     so.connect_timeout_ms = g->timeout_ms;
     so.rpc_timeout_ms = g->timeout_ms;
+    so.ca_file = g->ca_file;
+    so.client_cert = g->cert;
+    so.client_key = g->cert_key;
+    so.tls_insecure_skip_verify = g->tls_insecure;
     if (g->hostkey == DEVCONF_HOSTKEY_INSECURE_SKIP)
         fputs("devconf: warning: --hostkey skip: the host key is not checked, so anyone on the network "
               "path can impersonate the device\n",

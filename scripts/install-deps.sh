@@ -57,4 +57,7 @@ echo "$TEST_USER:$TEST_PASSWORD" | "${SUDO[@]}" chpasswd
 "${SUDO[@]}" mkdir -p /run/sshd
 "${SUDO[@]}" chmod 0755 /run/sshd
 
+# The RESTCONF test peer (Jetconf in its own virtualenv) and its certificates tooling.
+bash "$(dirname "$0")/install-restconf-deps.sh"
+
 echo "install-deps.sh: done" >&2
