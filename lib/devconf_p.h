@@ -146,6 +146,8 @@ struct devconf__read_req {
     devconf_filter_type filter_type;
     devconf_with_defaults with_defaults;
     devconf_format format;
+    unsigned int depth;
+    const char *fields;
 };
 
 struct devconf__edit_req {
@@ -155,6 +157,7 @@ struct devconf__edit_req {
     devconf_test_option test_option;
     devconf_error_option error_option;
     devconf_format format;
+    bool if_match;
 };
 
 /* The transport table: every public operation goes through it. A NULL entry means the
@@ -194,6 +197,8 @@ struct devconf_session {
     int rpc_timeout_ms;
     bool in_call; /* re-entrancy guard (log callback calling back) */
     bool counted; /* counted in ctx->live_sessions */
+    char etag[128];          /* of the last read (RESTCONF) */
+    char last_modified[64];
     void *tp_data; /* transport state */
 };
 

@@ -469,6 +469,11 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
 {
     const char *what = req->source ? "get-config" : "get";
     int r;
+    if (req->depth || req->fields) {
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: NETCONF has no %s parameter; select with a subtree or XPath filter instead",
+                                  what, req->depth ? "depth" : "fields");
+    }
     if (req->source && (r = require_ds(s, req->source, what)) < 0) {
         return r;
     }
@@ -523,6 +528,10 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
 static int nc_edit(devconf_session *s, const struct devconf__edit_req *req)
 {
     int r;
+    if (req->if_match) {
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EUNSUPPORTED,
+                                  "edit-config: NETCONF has no entity tags for If-Match; lock the datastore instead");
+    }
     if (req->target != DEVCONF_DS_RUNNING && req->target != DEVCONF_DS_CANDIDATE) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "edit-config: target must be running or candidate");

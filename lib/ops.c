@@ -1,6 +1,7 @@
 /* The public datastore operations: argument checks, then the session's transport. */
 #include "devconf_p.h"
 
+#include <stddef.h>
 #include <string.h>
 
 DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
@@ -88,14 +89,15 @@ static int read_common(char **out, devconf_session *s, devconf_datastore source,
         if (r < 0) {
             return r;
         }
-        o = *opts;
+        memcpy(&o, opts, opts->version == 1 ? offsetof(devconf_read_options, depth) : sizeof o);
     }
     if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH || (unsigned)o.with_defaults > DEVCONF_WD_EXPLICIT ||
         check_format(o.format, fn) < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: invalid read options", fn);
     }
     struct devconf__read_req req = { source, filter, o.filter_type, o.with_defaults,
-                                     o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML };
+                                     o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML,
+                                     o.depth, o.fields };
     CALL(s, fn, read, fn, out, &req);
 }
 
@@ -126,7 +128,7 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
         if (r < 0) {
             return r;
         }
-        o = *opts;
+        memcpy(&o, opts, opts->version == 1 ? offsetof(devconf_edit_options, if_match) : sizeof o);
     }
     if (!config) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-config: NULL configuration");
@@ -135,7 +137,8 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
         (unsigned)o.error_option > DEVCONF_ERROR_OPTION_ROLLBACK || check_format(o.format, "edit-config") < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-config: invalid edit options");
     }
-    struct devconf__edit_req req = { target, config, o.default_operation, o.test_option, o.error_option, o.format };
+    struct devconf__edit_req req = { target, config, o.default_operation, o.test_option, o.error_option, o.format,
+                                     o.if_match != 0 };
     CALL(s, "edit-config", edit, "edit-config", &req);
 }
 

@@ -48,9 +48,8 @@ typedef struct rc_state {
     const rc_profile *profile;
     struct ly_ctx *ly;
     char errbuf[CURL_ERROR_SIZE];
-    char etag[128];     /* of the last read resource */
-    char last_modified[64];
     bool http2;
+    const char *if_match; /* If-Match for the writes of the current edit, or NULL */
 } rc_state;
 
 static rc_state *ST(const devconf_session *s)
@@ -619,6 +618,14 @@ static int load_schemas(devconf_session *s, devconf__buf *caps_out)
     for (size_t i = 0; i < s->ctx->search_dir_count; i++) {
         ly_ctx_set_searchdir(st->ly, s->ctx->search_dirs[i]);
     }
+    /* per-node operations in edit payloads (nc:operation) are ietf-netconf metadata: load the
+     * module when the cache or a search directory has it */
+    if (!ly_ctx_load_module(st->ly, "ietf-netconf", NULL, NULL)) {
+        ly_err_clean(st->ly, NULL);
+        devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf",
+                     "ietf-netconf is not in the cache or the search directories: payloads cannot carry "
+                     "per-node operations (nc:operation)");
+    }
     char path[256];
     snprintf(path, sizeof path, "%s/data/ietf-yang-library:modules-state", st->root);
     rc_resp r;
@@ -891,6 +898,15 @@ static int rc_read(devconf_session *s, char **out, const struct devconf__read_re
     }
     if (wd_param(req->with_defaults)) {
         devconf__buf_printf(&url, "%cwith-defaults=%s", sep, wd_param(req->with_defaults));
+        sep = '&';
+    }
+    if (req->depth) {
+        devconf__buf_printf(&url, "%cdepth=%u", sep, req->depth);
+        sep = '&';
+    }
+    if (req->fields) {
+        devconf__buf_printf(&url, "%cfields=", sep);
+        pct_encode(&url, req->fields);
     }
     free(rpath);
     char *path = devconf__buf_steal(&url);
@@ -908,8 +924,8 @@ static int rc_read(devconf_session *s, char **out, const struct devconf__read_re
     if (r < 0) {
         return r;
     }
-    snprintf(st->etag, sizeof st->etag, "%s", resp.etag);
-    snprintf(st->last_modified, sizeof st->last_modified, "%s", resp.last_modified);
+    snprintf(s->etag, sizeof s->etag, "%s", resp.etag);
+    snprintf(s->last_modified, sizeof s->last_modified, "%s", resp.last_modified);
     struct lyd_node *tree = NULL;
     r = parse_resource(s, &resp, filter, &tree);
     resp_dispose(&resp);
@@ -1007,7 +1023,7 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
         free(res);
         return DEVCONF_ENOMEM;
     }
-    r = rc_request(s, "PUT", path, body, NULL, &resp, what, st->etag[0] ? NULL : NULL);
+    r = rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
     free(body);
     free(res);
     if (r == 0) {
@@ -1027,6 +1043,12 @@ static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
     if (r < 0) {
         return r;
     }
+    if (req->if_match && !s->etag[0]) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
+                                  what, s->host);
+    }
+    st->if_match = req->if_match ? s->etag : NULL;
     if (req->test_option != DEVCONF_TEST_DEVICE || req->error_option == DEVCONF_ERROR_OPTION_CONTINUE) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: test-option and continue-on-error have no RESTCONF equivalent", what);
@@ -1107,7 +1129,7 @@ static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
             char path[1024];
             snprintf(path, sizeof path, "%s%s", root, res);
             rc_resp resp;
-            r = rc_request(s, "PUT", path, body, NULL, &resp, what, NULL);
+            r = rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
             if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
                 !st->profile->has_patch) {
                 /* Jetconf's PUT cannot create: create with POST */
@@ -1122,7 +1144,7 @@ static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
         } else if (st->profile->has_patch) {
             char *body = node_json(top);
             rc_resp resp;
-            r = body ? rc_request(s, "PATCH", root, body, NULL, &resp, what, NULL) : DEVCONF_ENOMEM;
+            r = body ? rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
             if (r == 0) {
                 resp_dispose(&resp);
             }
@@ -1136,7 +1158,7 @@ static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
             char path[1024];
             snprintf(path, sizeof path, "%s%s", root, deletes[i]);
             rc_resp resp;
-            r = rc_request(s, "DELETE", path, NULL, NULL, &resp, what, NULL);
+            r = rc_request(s, "DELETE", path, NULL, NULL, &resp, what, st->if_match);
             if (r == DEVCONF_ERPC && tolerate[i] && devconf_error_http_status(devconf_error_last()) == 404) {
                 devconf__error_clear();
                 r = 0;
@@ -1324,6 +1346,20 @@ static int rc_rpc(devconf_session *s, char **out, const char *text, devconf_form
         *out = devconf__strdup("");
         return *out ? 0 : DEVCONF_ENOMEM;
     }
+    if (op->schema->nodetype != LYS_RPC) {
+        /* an action's reply would need its parents to be parsed: hand back the device's JSON */
+        if (format == DEVCONF_FORMAT_JSON) {
+            *out = devconf__strdup(reply);
+            r = *out ? 0 : DEVCONF_ENOMEM;
+        } else {
+            r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                   "%s: action output over RESTCONF is returned as JSON only so far; ask for JSON",
+                                   what);
+        }
+        resp_dispose(&resp);
+        lyd_free_all(tree);
+        return r;
+    }
     /* {"module:output": {...}} -> {"module:name": {...}} parsed as the reply of the request */
     devconf__buf rb = { 0 };
     char okey[256];
@@ -1342,23 +1378,12 @@ static int rc_rpc(devconf_session *s, char **out, const char *text, devconf_form
         lyd_free_all(tree);
         return DEVCONF_ENOMEM;
     }
-    struct lyd_node *rtree = NULL, *rop = NULL;
+    struct lyd_node *rtree = NULL;
     struct ly_in *lin = NULL;
     r = 0;
-    if (op->schema->nodetype != LYS_RPC) {
-        r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, format == DEVCONF_FORMAT_JSON ? 0 : DEVCONF_EUNSUPPORTED,
-                               "action output over RESTCONF is returned as JSON only so far");
-        if (format == DEVCONF_FORMAT_JSON) {
-            devconf__error_clear();
-            *out = devconf__strdup(reply);
-        }
-        free(rtext);
-        lyd_free_all(tree);
-        return r;
-    }
     ly_in_new_memory(rtext, &lin);
     devconf__log_capture_begin();
-    if (lyd_parse_op(st->ly, NULL, lin, LYD_JSON, LYD_TYPE_REPLY_YANG, &rtree, &rop) != LY_SUCCESS) {
+    if (lyd_parse_op(st->ly, NULL, lin, LYD_JSON, LYD_TYPE_REPLY_YANG, &rtree, NULL) != LY_SUCCESS) {
         r = devconf__yang_error(st->ly, DEVCONF_EPROTO, "the RPC output does not match the device's schemas");
     }
     devconf__log_capture_end();

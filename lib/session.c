@@ -235,3 +235,13 @@ int devconf__require_cap(const devconf_session *s, const char *name, const char 
                               DEVCONF_EUNSUPPORTED, "%s needs the '%s' capability, which %s does not announce; "
                               "nothing was sent", what, name, s->host);
 }
+
+DEVCONF_API const char *devconf_session_etag(const devconf_session *s)
+{
+    return s && s->etag[0] ? s->etag : NULL;
+}
+
+DEVCONF_API const char *devconf_session_last_modified(const devconf_session *s)
+{
+    return s && s->last_modified[0] ? s->last_modified : NULL;
+}

@@ -61,12 +61,15 @@ typedef struct devconf_read_options {
     devconf_filter_type filter_type;     /**< How to read the filter argument. */
     devconf_with_defaults with_defaults; /**< with-defaults mode (needs the with-defaults capability). */
     devconf_format format;               /**< Result encoding; AUTO means XML. */
+    /* version 2 */
+    unsigned int depth;                  /**< RESTCONF `depth`: levels of the target returned; 0: all. NETCONF: must be 0. */
+    const char *fields;                  /**< RESTCONF `fields` expression (RFC 8040 4.8.3); NULL: all. NETCONF: must be NULL. */
     /* New fields are appended here only, with a version bump. */
 } devconf_read_options;
-/** Current version of ::devconf_read_options. */
-#define DEVCONF_READ_OPTIONS_VERSION 1
+/** Current version of ::devconf_read_options (version 1 ends at @ref devconf_read_options.format). */
+#define DEVCONF_READ_OPTIONS_VERSION 2
 /** Static initialiser for ::devconf_read_options. */
-#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO }
+#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL }
 
 /** @brief edit-config default-operation. */
 typedef enum devconf_edit_operation {
@@ -100,12 +103,16 @@ typedef struct devconf_edit_options {
     devconf_test_option test_option;          /**< test-option. */
     devconf_error_option error_option;        /**< error-option. */
     devconf_format format;                    /**< Payload encoding; AUTO detects it. */
+    /* version 2 */
+    int if_match;                             /**< RESTCONF optimistic locking: send `If-Match` with the ETag of the
+                                                   last read (devconf_session_etag()); the edit fails with HTTP 412
+                                                   when the resource changed since. NETCONF: must be 0. */
     /* New fields are appended here only, with a version bump. */
 } devconf_edit_options;
-/** Current version of ::devconf_edit_options. */
-#define DEVCONF_EDIT_OPTIONS_VERSION 1
+/** Current version of ::devconf_edit_options (version 1 ends at @ref devconf_edit_options.format). */
+#define DEVCONF_EDIT_OPTIONS_VERSION 2
 /** Static initialiser for ::devconf_edit_options. */
-#define DEVCONF_EDIT_OPTIONS_INIT { DEVCONF_EDIT_OPTIONS_VERSION, DEVCONF_EDIT_MERGE, DEVCONF_TEST_DEVICE, DEVCONF_ERROR_OPTION_DEVICE, DEVCONF_FORMAT_AUTO }
+#define DEVCONF_EDIT_OPTIONS_INIT { DEVCONF_EDIT_OPTIONS_VERSION, DEVCONF_EDIT_MERGE, DEVCONF_TEST_DEVICE, DEVCONF_ERROR_OPTION_DEVICE, DEVCONF_FORMAT_AUTO, 0 }
 
 /**
  * @brief Options of devconf_commit(). Initialise with ::DEVCONF_COMMIT_OPTIONS_INIT; NULL is a plain commit.

@@ -170,6 +170,23 @@ DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const c
  */
 DEVCONF_API int devconf_session_is_connected(const devconf_session *s);
 
+/**
+ * @brief Entity tag of the resource the last read returned (RESTCONF `ETag`).
+ * @param[in] s Session.
+ * @return Borrowed string valid until the next call on @p s, or NULL when the device sent none
+ *         (always NULL on NETCONF).
+ * @since 0.1
+ */
+DEVCONF_API const char *devconf_session_etag(const devconf_session *s);
+
+/**
+ * @brief `Last-Modified` of the resource the last read returned (RESTCONF).
+ * @param[in] s Session.
+ * @return Borrowed HTTP date valid until the next call on @p s, or NULL when the device sent none.
+ * @since 0.1
+ */
+DEVCONF_API const char *devconf_session_last_modified(const devconf_session *s);
+
 DEVCONF_END_DECLS
 
 /** @} */

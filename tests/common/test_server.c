@@ -92,3 +92,49 @@ char *test_read_file(const char *path)
     fclose(f);
     return buf;
 }
+
+void test_restconf_start(test_restconf *t)
+{
+    memset(t, 0, sizeof *t);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(t->dir, sizeof t->dir, "%s/devconf-rc-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(t->dir)) {
+        perror("mkdtemp");
+        abort();
+    }
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "bash '%s/tests/fixtures/restconf/jetconf-up.sh' '%s' >'%s/up.out' 2>'%s/up.err'",
+             source_dir(), t->dir, t->dir, t->dir);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "cat '%s/up.err' >&2", t->dir);
+        (void)system(cmd);
+        fprintf(stderr, "test setup failed: cannot start the RESTCONF test device (Jetconf)\n");
+        abort();
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s/port", t->dir);
+    char *port = test_read_file(path);
+    if (!port) {
+        abort();
+    }
+    t->port = (uint16_t)atoi(port);
+    free(port);
+    snprintf(t->uri, sizeof t->uri, "restconf://127.0.0.1:%u", (unsigned)t->port);
+    snprintf(t->ca, sizeof t->ca, "%s/ca.pem", t->dir);
+    snprintf(t->cert, sizeof t->cert, "%s/client.pem", t->dir);
+    snprintf(t->key, sizeof t->key, "%s/client.key", t->dir);
+    snprintf(t->other_ca, sizeof t->other_ca, "%s/other-ca.pem", t->dir);
+    snprintf(t->cache_dir, sizeof t->cache_dir, "%s/cache", t->dir);
+}
+
+void test_restconf_stop(test_restconf *t)
+{
+    if (!t->dir[0]) {
+        return;
+    }
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "bash '%s/tests/fixtures/restconf/jetconf-down.sh' '%s' >/dev/null 2>&1; rm -rf '%s'",
+             source_dir(), t->dir, t->dir);
+    (void)system(cmd);
+    t->dir[0] = '\0';
+}

@@ -27,6 +27,19 @@ void test_server_stop(test_server *t);
 void test_server_signal(test_server *t, int sig, int sshd);
 /* Path of a file in the server directory (static buffer). */
 const char *test_server_file(test_server *t, const char *name);
+/* A real RESTCONF device: Jetconf 0.3.6 (tests/fixtures/restconf/jetconf-up.sh), HTTP/2 over TLS
+ * with a mandatory client certificate. */
+typedef struct test_restconf {
+    char dir[256];
+    uint16_t port;
+    char uri[320];          /* restconf://127.0.0.1:PORT (root discovered) */
+    char ca[300], cert[300], key[300], other_ca[300];
+    char cache_dir[300];
+} test_restconf;
+
+void test_restconf_start(test_restconf *t);
+void test_restconf_stop(test_restconf *t);
+
 /* Reads a whole file; the caller frees it. NULL when missing. */
 char *test_read_file(const char *path);
 

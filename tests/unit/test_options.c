@@ -276,11 +276,12 @@ START_TEST(session_open_netconf_tls_is_unsupported)
 }
 END_TEST
 
-START_TEST(session_open_restconf_is_unsupported)
+START_TEST(session_open_restconf_refused_port_is_connect_error)
 {
     devconf_session *s = (devconf_session *)&s;
-    ck_assert_error(devconf_session_open(&s, ctx, "restconf://router1/restconf", NULL), DEVCONF_EUNSUPPORTED,
-                    "not supported");
+    /* port 1 on loopback: nothing listens */
+    ck_assert_error(devconf_session_open(&s, ctx, "restconf://127.0.0.1:1/restconf", NULL), DEVCONF_ECONNECT,
+                    "127.0.0.1:1");
     ck_assert_ptr_null(s);
 }
 END_TEST
@@ -582,7 +583,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, session_open_rejects_negative_timeouts);
     tcase_add_test(tc, session_open_rejects_unknown_hostkey_policy);
     tcase_add_test(tc, session_open_netconf_tls_is_unsupported);
-    tcase_add_test(tc, session_open_restconf_is_unsupported);
+    tcase_add_test(tc, session_open_restconf_refused_port_is_connect_error);
     tcase_add_test(tc, session_open_rejects_path_in_netconf_uri);
     tcase_add_test(tc, session_open_refused_names_host_and_port);
     suite_add_tcase(s, tc);

@@ -27,6 +27,7 @@ from ctypes import byref, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _lib
+from . import _xml
 from . import log as _log
 from .errors import CallbackError, ConnectError, DevconfError, InvalidArgument, UnsupportedError
 
@@ -84,20 +85,31 @@ def _ms(seconds: Optional[float], what: str) -> int:
     return min(ms, 2**31 - 1)
 
 
-def _payload_text(payload: Payload, what: str) -> "tuple[str, int]":
-    """Text of a payload and the format hint it implies."""
+def _payload_text(payload: Payload, what: str, config: bool = False) -> "tuple[str, int]":
+    """Text of a payload and the format hint it implies.
+
+    With ``config``, an XML ``<config>`` wrapper is removed here, pushing its namespace
+    declarations down to the top-level elements (libdevconf's own unwrapping drops them, so
+    ``nc:operation`` or identityref prefixes declared on the wrapper would not resolve).
+    """
     if isinstance(payload, str):
-        return payload, _lib.FORMAT_AUTO
-    if isinstance(payload, (bytes, bytearray)):
-        return bytes(payload).decode("utf-8"), _lib.FORMAT_AUTO
-    if isinstance(payload, dict):
+        text, hint = payload, _lib.FORMAT_AUTO
+    elif isinstance(payload, (bytes, bytearray)):
+        text, hint = bytes(payload).decode("utf-8"), _lib.FORMAT_AUTO
+    elif isinstance(payload, dict):
         return json.dumps(payload), _lib.FORMAT_JSON
-    if ET.iselement(payload):
-        return ET.tostring(payload, encoding="unicode"), _lib.FORMAT_XML
-    tostring = _lxml_tostring(payload)
-    if tostring is not None:
-        return tostring, _lib.FORMAT_XML
-    raise TypeError("%s must be XML or JSON text, a dict or an XML element, not %s" % (what, type(payload).__name__))
+    elif ET.iselement(payload):
+        text, hint = ET.tostring(payload, encoding="unicode"), _lib.FORMAT_XML
+    else:
+        lx = _lxml_tostring(payload)
+        if lx is None:
+            raise TypeError(
+                "%s must be XML or JSON text, a dict or an XML element, not %s" % (what, type(payload).__name__)
+            )
+        text, hint = lx, _lib.FORMAT_XML
+    if config and text.lstrip().startswith("<"):
+        text = _xml.unwrap_config(text)
+    return text, hint
 
 
 def _lxml_tostring(obj: Any) -> Optional[str]:
@@ -108,6 +120,16 @@ def _lxml_tostring(obj: Any) -> Optional[str]:
     if isinstance(obj, etree._Element):
         return etree.tostring(obj, encoding="unicode")
     return None
+
+
+def _filter_arg(filter: Optional[str]) -> Optional[bytes]:
+    # Surrounding whitespace is trimmed here: libdevconf 0.1.0 hands a filter that starts with
+    # whitespace to libnetconf2 unchanged, which refuses it (reported as "out of memory").
+    if filter is None:
+        return None
+    if not isinstance(filter, str):
+        filter = _payload_text(filter, "filter")[0]
+    return _lib.str2c(filter.strip(), "filter")
 
 
 def _parse_output(text: str, fmt: str) -> Any:
@@ -291,7 +313,7 @@ class Device:
 
     def _handle(self) -> _lib.SessionP:
         if self._session is None:
-            raise ConnectError("the session to %s is closed" % self._uri, code=_lib.ECONNECT, origin="none")
+            raise ConnectError("the session to %s is closed" % self._uri, code=_lib.ECONNECT, origin="devconf")
         _lib.note_thread()
         self._refresh_log_level()
         return self._session
@@ -433,7 +455,7 @@ class Device:
             format: ``"xml"`` or ``"json"`` (text), or ``"dict"`` (parsed JSON).
         """
         o = self._read_opts(filter_type, with_defaults, format)
-        text = self._out(_lib.lib.devconf_get, _lib.str2c(filter, "filter"), byref(o))
+        text = self._out(_lib.lib.devconf_get, _filter_arg(filter), byref(o))
         return _parse_output(text, format)
 
     def get_config(
@@ -451,7 +473,7 @@ class Device:
         """
         ds = _choice(_DATASTORES, source, "source")
         o = self._read_opts(filter_type, with_defaults, format)
-        text = self._out(_lib.lib.devconf_get_config, ds, _lib.str2c(filter, "filter"), byref(o))
+        text = self._out(_lib.lib.devconf_get_config, ds, _filter_arg(filter), byref(o))
         return _parse_output(text, format)
 
     # ------------------------------------------------------------------ edits
@@ -479,7 +501,7 @@ class Device:
             error_option: ``"stop-on-error"``, ``"continue-on-error"`` or ``"rollback-on-error"``.
             format: ``"xml"`` or ``"json"``; ``None`` detects it.
         """
-        text, hint = _payload_text(config, "config")
+        text, hint = _payload_text(config, "config", config=True)
         o = _lib.EditOptions()
         o.version = _lib.EditOptions.VERSION
         o.default_operation = (
@@ -559,7 +581,7 @@ class Device:
     def _ds_or_config(self, value: Payload, what: str) -> "tuple[int, Optional[bytes]]":
         if isinstance(value, str) and value.replace("_", "-").lower() in _DATASTORES:
             return _DATASTORES[value.lower()], None
-        text, _ = _payload_text(value, what)
+        text, _ = _payload_text(value, what, config=True)
         return _lib.DS_CONFIG, _lib.str2c(text, what)
 
     def validate(self, source: Payload = "candidate") -> None:
@@ -659,8 +681,9 @@ class Device:
         * ``format="json"`` (default): RFC 7951 JSON, pretty printed with 2-space indents and
           object keys sorted; list entries stay in the device's order. Falls back to XML when
           the device returns data its schemas do not describe.
-        * ``format="xml"``: XML in canonical form (C14N 2.0: attributes sorted, whitespace
-          between elements dropped), pretty printed; element order is the device's.
+        * ``format="xml"``: the XML as read (libyang prints it the same way every time), with
+          whitespace between elements and comments dropped, pretty printed with 2-space
+          indents; element and attribute order are the device's.
 
         The diff headers are ``--- running`` and ``+++ candidate``.
         """
@@ -795,13 +818,23 @@ def _pretty_json(text: str) -> str:
 def _pretty_xml(text: str) -> str:
     if not text.strip():
         return ""
-    wrapped = "<devconf-compare>%s</devconf-compare>" % text
-    canon = ET.canonicalize(xml_data=wrapped, strip_text=True)
-    pretty = xml.dom.minidom.parseString(canon).toprettyxml(indent="  ")
+    doc = xml.dom.minidom.parseString("<devconf-compare>%s</devconf-compare>" % text)
+    _strip_blank_text(doc.documentElement)
+    pretty = doc.documentElement.toprettyxml(indent="  ")
     lines = [ln for ln in pretty.splitlines() if ln.strip()]
-    # drop the declaration and the wrapper, unindent one level
-    body = [ln[2:] if ln.startswith("  ") else ln for ln in lines[2:-1]]
+    # drop the wrapper, unindent one level
+    body = [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:-1]]
     return "\n".join(body) + "\n"
+
+
+def _strip_blank_text(node: Any) -> None:
+    for child in list(node.childNodes):
+        if child.nodeType == child.TEXT_NODE and not child.data.strip():
+            node.removeChild(child)
+        elif child.nodeType == child.COMMENT_NODE:
+            node.removeChild(child)
+        elif child.nodeType == child.ELEMENT_NODE:
+            _strip_blank_text(child)
 
 
 def connect(

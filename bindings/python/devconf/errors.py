@@ -109,7 +109,7 @@ class DevconfError(Exception):
         code: the C return code (a negative ``devconf_code``).
         message: one line a person can act on.
         origin: the layer that failed: ``"netconf"``, ``"restconf"``, ``"ssh"``, ``"tls"``,
-            ``"http"``, ``"yang"``, ``"os"``, or ``"none"`` (devconf itself).
+            ``"http"``, ``"yang"``, ``"os"``, or ``"devconf"`` (devconf itself: argument checks).
         http_status: the HTTP status of a RESTCONF failure, else 0.
         rpc_errors: the errors the device reported (:class:`RpcErrorEntry`), maybe empty.
     """
@@ -121,7 +121,7 @@ class DevconfError(Exception):
         message: str,
         *,
         code: Optional[int] = None,
-        origin: str = "none",
+        origin: str = "devconf",
         http_status: int = 0,
         rpc_errors: Tuple[RpcErrorEntry, ...] = (),
     ) -> None:

@@ -1,0 +1,213 @@
+"""Test set-up: the C library from the build tree, and a real NETCONF device (yuma123 netconfd
+behind a private sshd) started once per test session with the repository's fixture scripts.
+
+Environment:
+    DEVCONF_BUILD_DIR  meson build directory holding lib/libdevconf.so.0 (default: <repo>/build).
+                       When it is not set and DEVCONF_LIBRARY is, DEVCONF_LIBRARY is used as is.
+
+The device is a setup requirement: when it cannot be started the tests error, they are never
+skipped. Every session against the device uses one schema cache directory (netconfd crashes
+when the same schema is downloaded twice in its lifetime); XDG_CACHE_HOME points at it too, so
+example scripts run as subprocesses share it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+PKG_ROOT = HERE.parent  # bindings/python
+REPO = PKG_ROOT.parent.parent
+FIXTURES = REPO / "tests" / "fixtures" / "netconf"
+EXAMPLES = REPO / "examples" / "python"
+
+# --- the library under test -----------------------------------------------------------------
+if os.environ.get("DEVCONF_BUILD_DIR") or not os.environ.get("DEVCONF_LIBRARY"):
+    _build = Path(os.environ.get("DEVCONF_BUILD_DIR") or REPO / "build")
+    os.environ["DEVCONF_LIBRARY"] = str(_build / "lib" / "libdevconf.so.0")
+LIBRARY = os.environ["DEVCONF_LIBRARY"]
+if not os.path.exists(LIBRARY):
+    raise pytest.UsageError(
+        "libdevconf not found at %s: build it first (ninja -C build), or set DEVCONF_BUILD_DIR" % LIBRARY
+    )
+sys.path.insert(0, str(PKG_ROOT))
+
+# One schema cache for the whole run (see the module docstring).
+_TMP_ROOT = tempfile.mkdtemp(prefix="devconf-pytest-")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_TMP_ROOT, "xdg-cache")
+CACHE_DIR = os.path.join(os.environ["XDG_CACHE_HOME"], "devconf")
+
+import devconf  # noqa: E402  (after the environment is set)
+
+IF_NS = "urn:ietf:params:xml:ns:yang:ietf-interfaces"
+NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    shutil.rmtree(_TMP_ROOT, ignore_errors=True)
+
+
+@dataclass
+class NetconfServer:
+    """A running test device and how to reach it."""
+
+    dir: Path
+    port: int
+    host: str = "127.0.0.1"
+    user: str = "devconf-test"
+    password: str = "devconf-test-pw"
+    passphrase: str = "devconf-pass"
+    cache_dir: str = CACHE_DIR
+    baseline: str = field(default="", repr=False)
+
+    @property
+    def uri(self) -> str:
+        return "netconf://%s@%s:%d" % (self.user, self.host, self.port)
+
+    @property
+    def key(self) -> str:
+        return str(self.dir / "client_ed25519")
+
+    @property
+    def key_pp(self) -> str:
+        return str(self.dir / "client_ed25519_pp")
+
+    @property
+    def known_hosts(self) -> str:
+        return str(self.dir / "known_hosts")
+
+    @property
+    def netconfd_pid(self) -> int:
+        return int((self.dir / "netconfd.pid").read_text().strip())
+
+    def kwargs(self, **over: Any) -> Dict[str, Any]:
+        kw: Dict[str, Any] = dict(key_filename=self.key, known_hosts=self.known_hosts, cache_dir=self.cache_dir)
+        kw.update(over)
+        return kw
+
+    def connect(self, **over: Any) -> devconf.Device:
+        return devconf.connect(self.uri, **self.kwargs(**over))
+
+    def example_env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            DEVCONF_HOST=self.host,
+            DEVCONF_PORT=str(self.port),
+            DEVCONF_USER=self.user,
+            DEVCONF_KEY=self.key,
+            DEVCONF_KNOWN_HOSTS=self.known_hosts,
+            PYTHONPATH=os.pathsep.join([str(PKG_ROOT)] + [p for p in [env.get("PYTHONPATH")] if p]),
+        )
+        return env
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """netconfd frozen with SIGSTOP for the block (sshd still accepts connections)."""
+        pid = self.netconfd_pid
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
+    def alive(self) -> bool:
+        try:
+            os.kill(self.netconfd_pid, 0)
+            return True
+        except OSError:
+            return False
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[NetconfServer]:
+    d = Path(tempfile.mkdtemp(prefix="dcpy.", dir="/tmp"))
+    proc = subprocess.run(
+        ["bash", str(FIXTURES / "netconfd-up.sh"), str(d)], capture_output=True, text=True, timeout=120
+    )
+    if proc.returncode != 0:
+        subprocess.run(["bash", str(FIXTURES / "netconfd-down.sh"), str(d)], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+        raise RuntimeError(
+            "cannot start the NETCONF test device (netconfd-up.sh exit %d):\n%s%s"
+            % (proc.returncode, proc.stdout, proc.stderr)
+        )
+    srv = NetconfServer(dir=d, port=int((d / "port").read_text().strip()))
+    try:
+        with srv.connect() as dev:
+            srv.baseline = dev.get_config("running")
+        yield srv
+    finally:
+        if srv.dir.exists() and (srv.dir / "netconfd.pid").exists():
+            with contextlib.suppress(OSError):
+                os.kill(srv.netconfd_pid, signal.SIGCONT)
+        subprocess.run(["bash", str(FIXTURES / "netconfd-down.sh"), str(d)], capture_output=True, timeout=60)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def dev(server: NetconfServer) -> Iterator[devconf.Device]:
+    """A fresh session; the candidate is discarded and the session closed afterwards."""
+    d = server.connect()
+    try:
+        yield d
+    finally:
+        if not d.closed and d.connected:
+            with contextlib.suppress(devconf.DevconfError):
+                d.discard_changes()
+        d.close()
+
+
+def restore_baseline(server: NetconfServer) -> None:
+    """Put the running configuration back to what it was when the device started."""
+    with server.connect() as d:
+        with contextlib.suppress(devconf.DevconfError):
+            d.cancel_commit()
+        if d.get_config("running") != server.baseline:
+            d.copy_config("candidate", server.baseline)
+            d.commit()
+        else:
+            d.discard_changes()
+
+
+@pytest.fixture
+def restore(server: NetconfServer) -> Iterator[None]:
+    """Restores the running configuration after a test that commits."""
+    yield
+    restore_baseline(server)
+
+
+def wait_until(pred: Any, timeout: float, interval: float = 1.5) -> bool:
+    """Polls slowly (netconfd runs its confirmed-commit timer only when idle about 1 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(interval)
+    return bool(pred())
+
+
+def interface_xml(name: str, description: str) -> str:
+    return (
+        '<interfaces xmlns="%s"><interface><name>%s</name><description>%s</description></interface></interfaces>'
+        % (IF_NS, name, description)
+    )
+
+
+def description_of(d: devconf.Device, name: str, source: str = "running") -> Any:
+    data = d.get_config(source, "/ietf-interfaces:interfaces/interface[name='%s']" % name, format="dict")
+    for intf in data.get("ietf-interfaces:interfaces", {}).get("interface", []):
+        if intf["name"] == name:
+            return intf.get("description")
+    return None

@@ -1,0 +1,470 @@
+/* RESTCONF against a real device: Jetconf 0.3.6 (HTTP/2, TLS with a client certificate), started
+ * by the suite (tests/common/test_server.c). Jetconf lacks PATCH, YANG Patch and XML bodies: what
+ * devconf does without them (documented fallback or a clear error) is tested here. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <devconf/devconf.h>
+
+#include "test_server.h"
+
+static test_restconf srv;
+static devconf_ctx *ctx;
+static char *log_text;
+static size_t log_len;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)level;
+    (void)payload;
+    pthread_mutex_lock(&log_lock);
+    size_t n = strlen(origin) + strlen(msg) + 3;
+    char *p = realloc(log_text, log_len + n + 1);
+    if (p) {
+        log_text = p;
+        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void log_reset(void)
+{
+    free(log_text);
+    log_text = NULL;
+    log_len = 0;
+}
+
+static int log_contains(const char *needle)
+{
+    return log_text && strstr(log_text, needle) != NULL;
+}
+
+static void server_up(void)
+{
+    test_restconf_start(&srv);
+}
+
+static void server_down(void)
+{
+    test_restconf_stop(&srv);
+}
+
+static devconf_session *tracked[16];
+
+static void ctx_up(void)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
+    /* where ietf-netconf (per-node operations in payloads) comes from on this machine */
+    ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
+    log_reset();
+}
+
+static void ctx_down(void)
+{
+    for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+        devconf_session_free(tracked[i]);
+        tracked[i] = NULL;
+    }
+    devconf_ctx_free(ctx);
+    ctx = NULL;
+    devconf_deinit();
+    log_reset();
+}
+
+static devconf_session_options tls_opts(void)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.ca_file = srv.ca;
+    o.client_cert = srv.cert;
+    o.client_key = srv.key;
+    o.rpc_timeout_ms = 30000;
+    return o;
+}
+
+static devconf_session *open_at(const char *uri)
+{
+    devconf_session_options o = tls_opts();
+    devconf_session *s = NULL;
+    int r = devconf_session_open(&s, ctx, uri, &o);
+    ck_assert_msg(r == 0, "open failed: %d %s", r, devconf_error_message(devconf_error_last()));
+    for (size_t i = 0; i < sizeof tracked / sizeof tracked[0]; i++) {
+        if (!tracked[i]) {
+            tracked[i] = s;
+            break;
+        }
+    }
+    return s;
+}
+
+static devconf_session *open_session(void)
+{
+    return open_at(srv.uri);
+}
+
+#define ASSERT_OK(call)                                                                                     \
+    do {                                                                                                    \
+        int r_ = (call);                                                                                    \
+        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
+    } while (0)
+
+#define ASSERT_FAILS(call, code)                                                                \
+    do {                                                                                        \
+        int r_ = (call);                                                                        \
+        ck_assert_msg(r_ == (code), "%s returned %d (%s), expected %d", #call, r_,              \
+                      devconf_error_message(devconf_error_last()), (code));                      \
+        ck_assert_int_eq(devconf_error_code(devconf_error_last()), (code));                     \
+        ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                      \
+    } while (0)
+
+static char *read_cfg(devconf_session *s, devconf_datastore ds, const char *path, devconf_format f)
+{
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.format = f;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, ds, path, &ro));
+    return out;
+}
+
+static int contains(devconf_session *s, devconf_datastore ds, const char *path, const char *needle)
+{
+    char *out = read_cfg(s, ds, path, DEVCONF_FORMAT_JSON);
+    int r = strstr(out, needle) != NULL;
+    devconf_free(out);
+    return r;
+}
+
+#define IFS "/ietf-interfaces:interfaces"
+
+/* ---- connecting ---- */
+
+START_TEST(root_is_discovered_over_http2_with_jetconf_profile)
+{
+    devconf_session *s = open_session();
+    ck_assert_int_eq(devconf_session_protocol(s), DEVCONF_PROTO_RESTCONF);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:http:2"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:profile:jetconf"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "ietf-interfaces"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "devconf-example"), 1);
+    ck_assert(log_contains("RESTCONF root https://127.0.0.1"));
+    /* an explicit root works too */
+    char uri[400];
+    snprintf(uri, sizeof uri, "%s/restconf", srv.uri);
+    devconf_session *s2 = open_at(uri);
+    ck_assert_int_eq(devconf_session_is_connected(s2), 1);
+}
+END_TEST
+
+START_TEST(wrong_ca_is_refused)
+{
+    devconf_session_options o = tls_opts();
+    o.ca_file = srv.other_ca;
+    devconf_session *s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EHOSTKEY);
+    ck_assert_int_eq(devconf_error_origin(devconf_error_last()), DEVCONF_ORIGIN_TLS);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "certificate"));
+    ck_assert_ptr_null(s);
+    /* and without a CA file the system store does not know the device's private CA either */
+    o.ca_file = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EHOSTKEY);
+}
+END_TEST
+
+START_TEST(missing_client_certificate_fails_clearly)
+{
+    devconf_session_options o = tls_opts();
+    o.client_cert = o.client_key = NULL;
+    devconf_session *s = NULL;
+    int r = devconf_session_open(&s, ctx, srv.uri, &o);
+    ck_assert_msg(r == DEVCONF_ECONNECT || r == DEVCONF_EAUTH, "got %d: %s", r,
+                  devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "127.0.0.1"));
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(schemas_are_cached_across_sessions)
+{
+    devconf_session *s = open_session();
+    (void)s;
+    log_reset();
+    devconf_session *s2 = open_session();
+    (void)s2;
+    ck_assert_msg(!log_contains("downloaded into the cache"), "the second session downloaded schemas again");
+}
+END_TEST
+
+/* ---- reads ---- */
+
+START_TEST(reads_at_several_depths_read_like_netconf)
+{
+    devconf_session *s = open_session();
+    /* a container */
+    char *out = read_cfg(s, DEVCONF_DS_RUNNING, IFS, DEVCONF_FORMAT_XML);
+    ck_assert_ptr_nonnull(strstr(out, "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">"));
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth1</name>"));
+    devconf_free(out);
+    /* a list entry: still rooted at the top */
+    out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth0']", DEVCONF_FORMAT_JSON);
+    ck_assert_ptr_nonnull(strstr(out, "\"ietf-interfaces:interfaces\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"name\": \"eth0\""));
+    ck_assert_ptr_null(strstr(out, "eth1"));
+    devconf_free(out);
+    /* a leaf */
+    out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth0']/description", DEVCONF_FORMAT_XML);
+    ck_assert_ptr_nonnull(strstr(out, "<description>Uplink to the core</description>"));
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth0</name>"));
+    devconf_free(out);
+    /* depth=1: the container alone */
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.depth = 1;
+    ro.format = DEVCONF_FORMAT_JSON;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS, &ro));
+    ck_assert_ptr_null(strstr(out, "eth0"));
+    devconf_free(out);
+    /* the ETag and Last-Modified of what was read are kept */
+    ck_assert_ptr_nonnull(devconf_session_etag(s));
+    ck_assert_ptr_nonnull(devconf_session_last_modified(s));
+    /* a missing entry reads as empty data, as on NETCONF */
+    out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth9']", DEVCONF_FORMAT_XML);
+    ck_assert_str_eq(out, "");
+    devconf_free(out);
+    /* state data through get */
+    ASSERT_OK(devconf_get(&out, s, "/devconf-example:status", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "<item-count>"));
+    devconf_free(out);
+}
+END_TEST
+
+START_TEST(keys_are_percent_encoded)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"ge-0/0/1,x=y\","
+                                  "\"type\":\"iana-if-type:ethernetCsmacd\"}]}}", NULL));
+    char *out = read_cfg(s, DEVCONF_DS_CANDIDATE, IFS "/interface[name='ge-0/0/1,x=y']", DEVCONF_FORMAT_JSON);
+    ck_assert_msg(strstr(out, "ge-0/0/1,x=y"), "%s", out);
+    devconf_free(out);
+    ck_assert(log_contains("interface=ge-0%2F0%2F1%2Cx%3Dy"));
+    ASSERT_OK(devconf_discard_changes(s));
+}
+END_TEST
+
+START_TEST(bad_filters_are_refused_before_sending)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    log_reset();
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:nothing", NULL), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS "/interface[type='x']", NULL),
+                 DEVCONF_EUNSUPPORTED);
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "interfaces", NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_STARTUP, IFS, NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert(!log_contains("GET https"));
+}
+END_TEST
+
+/* ---- edits through the staging area, commit, discard ---- */
+
+START_TEST(merge_in_candidate_then_commit)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface>"
+                                  "<name>eth1</name><description>merged over restconf</description></interface>"
+                                  "</interfaces>", NULL));
+    ck_assert(contains(s, DEVCONF_DS_CANDIDATE, IFS, "merged over restconf"));
+    ck_assert(!contains(s, DEVCONF_DS_RUNNING, IFS, "merged over restconf"));
+    ASSERT_OK(devconf_commit(s, NULL));
+    char *out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth1']", DEVCONF_FORMAT_JSON);
+    ck_assert_ptr_nonnull(strstr(out, "merged over restconf"));
+    /* merge kept what the edit did not name */
+    ck_assert_ptr_nonnull(strstr(out, "\"enabled\": false"));
+    ck_assert_ptr_nonnull(strstr(out, "iana-if-type:ethernetCsmacd"));
+    devconf_free(out);
+}
+END_TEST
+
+START_TEST(create_and_delete_entries)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"devconf-example:items\":{\"item\":[{\"name\":\"gamma\",\"value\":7}]}}", NULL));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(contains(s, DEVCONF_DS_RUNNING, "/devconf-example:items", "gamma"));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+                                  "<item nc:operation=\"delete\"><name>gamma</name></item></items>", &eo));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(!contains(s, DEVCONF_DS_RUNNING, "/devconf-example:items", "gamma"));
+    /* remove of what is not there is fine; delete is an error from the device, with its fields */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+                                  "<item nc:operation=\"remove\"><name>gamma</name></item></items>", &eo));
+    ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                     "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+                                     "<item nc:operation=\"delete\"><name>gamma</name></item></items>", &eo),
+                 DEVCONF_ERPC);
+    const devconf_error *e = devconf_error_last();
+    ck_assert_int_eq(devconf_error_http_status(e), 404);
+    ck_assert_int_eq(devconf_error_origin(e), DEVCONF_ORIGIN_RESTCONF);
+    ck_assert_uint_eq(devconf_error_rpc_error_count(e), 1);
+    const devconf_rpc_error *re = devconf_error_rpc_error(e, 0);
+    ck_assert_str_eq(devconf_rpc_error_tag(re), "invalid-value");
+    ck_assert_str_eq(devconf_rpc_error_type(re), "protocol");
+    ck_assert_ptr_nonnull(strstr(devconf_rpc_error_message(re), "NonexistentInstance"));
+    ASSERT_OK(devconf_discard_changes(s));
+}
+END_TEST
+
+START_TEST(replace_leaves_exactly_the_payload)
+{
+    devconf_session *s = open_session();
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_REPLACE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"devconf-example:settings\":{\"hostname\":\"replaced\",\"mtu\":1400}}", &eo));
+    ASSERT_OK(devconf_commit(s, NULL));
+    char *out = read_cfg(s, DEVCONF_DS_RUNNING, "/devconf-example:settings", DEVCONF_FORMAT_JSON);
+    ck_assert_ptr_nonnull(strstr(out, "\"hostname\": \"replaced\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"mtu\": 1400"));
+    ck_assert_msg(!strstr(out, "ntp1.example.net"), "replace kept a leaf-list entry: %s", out);
+    devconf_free(out);
+}
+END_TEST
+
+START_TEST(edit_on_running_commits_at_once)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "{\"devconf-example:settings\":{\"mtu\":9000}}", NULL));
+    ck_assert(contains(s, DEVCONF_DS_RUNNING, "/devconf-example:settings", "9000"));
+}
+END_TEST
+
+START_TEST(discard_drops_staged_edits)
+{
+    devconf_session *s = open_session();
+    ASSERT_OK(devconf_discard_changes(s)); /* nothing staged: still fine */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1234}}", NULL));
+    ck_assert(contains(s, DEVCONF_DS_CANDIDATE, "/devconf-example:settings", "1234"));
+    ASSERT_OK(devconf_discard_changes(s));
+    ck_assert(!contains(s, DEVCONF_DS_CANDIDATE, "/devconf-example:settings", "1234"));
+    ck_assert(!contains(s, DEVCONF_DS_RUNNING, "/devconf-example:settings", "1234"));
+}
+END_TEST
+
+START_TEST(invalid_payloads_never_reach_the_device)
+{
+    devconf_session *s = open_session();
+    log_reset();
+    const char *bad[] = {
+        "{\"devconf-example:settings\":{\"mtu\":\"big\"}}",
+        "{\"devconf-example:settings\":{\"colour\":\"red\"}}",
+        "{\"devconf-example:settings\":",
+        "<settings xmlns=\"urn:devconf:example\"><mtu>99999999</mtu></settings>",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int r = devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[i], NULL);
+        ck_assert_msg(r == DEVCONF_EYANG, "payload %zu: %d %s", i, r, devconf_error_message(devconf_error_last()));
+    }
+    ck_assert(!log_contains("PUT https") && !log_contains("POST https") && !log_contains("GET https"));
+}
+END_TEST
+
+START_TEST(what_restconf_cannot_do_is_unsupported)
+{
+    devconf_session *s = open_session();
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "confirmed commit"));
+    ASSERT_FAILS(devconf_lock(s, DEVCONF_DS_RUNNING), DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "lock"));
+    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CANDIDATE, NULL), DEVCONF_EUNSUPPORTED);
+    ASSERT_FAILS(devconf_kill_session(s, 5), DEVCONF_EUNSUPPORTED);
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.test_option = DEVCONF_TEST_ONLY;
+    ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1}}", &eo),
+                 DEVCONF_EUNSUPPORTED);
+}
+END_TEST
+
+/* ---- RPCs, actions, schemas ---- */
+
+START_TEST(rpc_and_action)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>3</repeat></echo>",
+                          DEVCONF_FORMAT_AUTO));
+    ck_assert_msg(strstr(out, "<reply xmlns=\"urn:devconf:example\">hi hi hi</reply>"), "%s", out);
+    devconf_free(out);
+    ASSERT_OK(devconf_rpc(&out, s, "{\"devconf-example:echo\":{\"message\":\"yo\"}}", DEVCONF_FORMAT_JSON));
+    ck_assert_msg(strstr(out, "\"devconf-example:output\"") && strstr(out, "\"reply\": \"yo\""), "%s", out);
+    devconf_free(out);
+    ASSERT_OK(devconf_rpc(&out, s,
+                          "{\"devconf-example:items\":{\"item\":[{\"name\":\"alpha\",\"reset\":{\"to\":5}}]}}",
+                          DEVCONF_FORMAT_JSON));
+    ck_assert_msg(strstr(out, "\"current\"") && strstr(out, "5"), "%s", out);
+    devconf_free(out);
+    /* validated locally first */
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:echo\":{}}", DEVCONF_FORMAT_JSON), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:nope\":{}}", DEVCONF_FORMAT_JSON), DEVCONF_EYANG);
+}
+END_TEST
+
+START_TEST(get_schema_from_the_yang_library_url)
+{
+    devconf_session *s = open_session();
+    char *out = NULL;
+    ASSERT_OK(devconf_get_schema(&out, s, "devconf-example", NULL, NULL));
+    ck_assert_ptr_nonnull(strstr(out, "module devconf-example"));
+    devconf_free(out);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL), DEVCONF_ERPC);
+}
+END_TEST
+
+static Suite *restconf_suite(void)
+{
+    Suite *su = suite_create("restconf");
+    TCase *tc = tcase_create("jetconf");
+    tcase_add_unchecked_fixture(tc, server_up, server_down);
+    tcase_add_checked_fixture(tc, ctx_up, ctx_down);
+    tcase_add_test(tc, root_is_discovered_over_http2_with_jetconf_profile);
+    tcase_add_test(tc, wrong_ca_is_refused);
+    tcase_add_test(tc, missing_client_certificate_fails_clearly);
+    tcase_add_test(tc, schemas_are_cached_across_sessions);
+    tcase_add_test(tc, reads_at_several_depths_read_like_netconf);
+    tcase_add_test(tc, keys_are_percent_encoded);
+    tcase_add_test(tc, bad_filters_are_refused_before_sending);
+    tcase_add_test(tc, merge_in_candidate_then_commit);
+    tcase_add_test(tc, create_and_delete_entries);
+    tcase_add_test(tc, replace_leaves_exactly_the_payload);
+    tcase_add_test(tc, edit_on_running_commits_at_once);
+    tcase_add_test(tc, discard_drops_staged_edits);
+    tcase_add_test(tc, invalid_payloads_never_reach_the_device);
+    tcase_add_test(tc, what_restconf_cannot_do_is_unsupported);
+    tcase_add_test(tc, rpc_and_action);
+    tcase_add_test(tc, get_schema_from_the_yang_library_url);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(restconf_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
