@@ -41,6 +41,10 @@ typedef struct rc_resp {
     char server[128];
 } rc_resp;
 
+struct plan;
+static void plan_free(struct plan *p);
+static int collect_patch_status(const char *body);
+
 typedef struct rc_state {
     CURL *curl;
     char *base;         /* scheme://host:port */
@@ -50,6 +54,7 @@ typedef struct rc_state {
     char errbuf[CURL_ERROR_SIZE];
     bool http2;
     const char *if_match; /* If-Match for the writes of the current edit, or NULL */
+    struct plan *staged;  /* client-side candidate: edits not sent yet */
 } rc_state;
 
 static rc_state *ST(const devconf_session *s)
@@ -113,6 +118,10 @@ static int collect_errors(devconf_session *s, const rc_resp *r)
         devconf__json *j = NULL;
         if (devconf__json_parse(body, &j, NULL, 0) < 0) {
             return 0;
+        }
+        if (devconf__json_get(j, "ietf-yang-patch:yang-patch-status")) {
+            devconf__json_free(j);
+            return collect_patch_status(body);
         }
         const devconf__json *errs = devconf__json_get(devconf__json_get(j, "ietf-restconf:errors"), "error");
         const devconf__json *e = errs && errs->type == DEVCONF_JSON_ARRAY ? errs->child : errs;
@@ -748,16 +757,36 @@ static int rc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "RESTCONF root %s%s, profile %s, %s", st->base, st->root,
                  st->profile->name, st->http2 ? "HTTP/2" : "HTTP/1.1");
     devconf__buf caps = { 0 };
-    /* a candidate: the server's staging area, when the profile has one */
-    if (st->profile->commit_rpc) {
-        devconf__buf_puts(&caps, "urn:ietf:params:netconf:capability:candidate:1.0");
-        devconf__buf_append(&caps, "", 1);
-    }
+    /* a candidate: the server's staging area where the profile has one, else the session's own
+     * client-side candidate (edits staged, sent by commit) */
+    devconf__buf_puts(&caps, "urn:ietf:params:netconf:capability:candidate:1.0");
+    devconf__buf_append(&caps, "", 1);
     devconf__buf_printf(&caps, "urn:devconf:restconf:profile:%s", st->profile->name);
     devconf__buf_append(&caps, "", 1);
     if (st->http2) {
         devconf__buf_puts(&caps, "urn:devconf:http:2");
         devconf__buf_append(&caps, "", 1);
+    }
+    /* capabilities the server advertises (RFC 8040 9.1) */
+    char cpath[300];
+    snprintf(cpath, sizeof cpath, "%s/data/ietf-restconf-monitoring:restconf-state/capabilities", st->root);
+    if (rc_request(s, "GET", cpath, NULL, NULL, &rr, "reading ietf-restconf-monitoring", NULL) == 0) {
+        devconf__json *j = NULL;
+        if (devconf__json_parse(rr.body.data ? rr.body.data : "", &j, NULL, 0) == 0) {
+            const devconf__json *list = devconf__json_get(devconf__json_get(j, "capabilities"), "capability");
+            for (const devconf__json *c = list ? list->child : NULL; c; c = c->next) {
+                if (c->str) {
+                    devconf__buf_puts(&caps, c->str);
+                    devconf__buf_append(&caps, "", 1);
+                }
+            }
+        }
+        devconf__json_free(j);
+        resp_dispose(&rr);
+    } else {
+        devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "%s: no ietf-restconf-monitoring capabilities (%s)",
+                     s->host, devconf_error_message(devconf_error_last()));
+        devconf__error_clear();
     }
     if ((r = load_schemas(s, &caps)) < 0) {
         devconf__buf_dispose(&caps);
@@ -786,6 +815,7 @@ static void rc_close(devconf_session *s)
     if (st->curl) {
         curl_easy_cleanup(st->curl);
     }
+    plan_free(st->staged);
     ly_ctx_destroy(st->ly);
     free(st->base);
     free(st->root);
@@ -1032,145 +1062,329 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
     return r;
 }
 
-static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
+/* An edit turned into resource operations: merges and replaces of top-level subtrees, then the
+ * deletions the payload asked for with nc:operation. The plan owns the parsed tree. */
+enum act_op { ACT_MERGE, ACT_REPLACE, ACT_DELETE, ACT_REMOVE };
+static const char *const act_names[] = { "merge", "replace", "delete", "remove" };
+
+struct action {
+    enum act_op op;
+    char *target;           /* resource path below the datastore, "/module:node=key/..." */
+    struct lyd_node *node;  /* merge/replace: the subtree to write (in plan->tree) */
+};
+
+struct plan {
+    struct lyd_node *tree;
+    struct action *acts;
+    size_t n;
+    struct plan *next;      /* staged plans of the client-side candidate */
+};
+
+static void plan_free(struct plan *p)
+{
+    while (p) {
+        struct plan *next = p->next;
+        for (size_t i = 0; i < p->n; i++) {
+            free(p->acts[i].target);
+        }
+        free(p->acts);
+        lyd_free_all(p->tree);
+        free(p);
+        p = next;
+    }
+}
+
+static int plan_add(struct plan *p, enum act_op op, char *target, struct lyd_node *node)
+{
+    struct action *a = realloc(p->acts, (p->n + 1) * sizeof *a);
+    if (!a) {
+        free(target);
+        return devconf__error_oom();
+    }
+    p->acts = a;
+    a[p->n++] = (struct action){ op, target, node };
+    return 0;
+}
+
+static int make_plan(devconf_session *s, const struct devconf__edit_req *req, struct plan **out)
 {
     rc_state *st = ST(s);
-    const char *what = "edit-config";
-    char root[256];
-    int r = data_root(s, req->target == DEVCONF_DS_RUNNING && st->profile->commit_rpc ? DEVCONF_DS_CANDIDATE
-                                                                                        : req->target,
-                      root, sizeof root, what);
-    if (r < 0) {
-        return r;
+    *out = NULL;
+    struct plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
     }
-    if (req->if_match && !s->etag[0]) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
-                                  "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
-                                  what, s->host);
-    }
-    st->if_match = req->if_match ? s->etag : NULL;
-    if (req->test_option != DEVCONF_TEST_DEVICE || req->error_option == DEVCONF_ERROR_OPTION_CONTINUE) {
-        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "%s: test-option and continue-on-error have no RESTCONF equivalent", what);
-    }
-    struct lyd_node *tree = NULL;
-    if ((r = devconf__config_parse(st->ly, req->config, req->format, &tree)) < 0) {
-        return r;
-    }
-    /* per-node operations: delete/remove become DELETEs after the writes */
-    char *deletes[64];
-    bool tolerate[64];
-    int ndel = 0;
-    struct lyd_node *elem, *next;
-    for (struct lyd_node *top = tree; top && r == 0; top = top->next) {
+    int r = devconf__config_parse(st->ly, req->config, req->format, &p->tree);
+    struct lyd_node *elem;
+    /* collect deletions first (they are written last) */
+    struct { struct lyd_node *node; enum act_op op; } del[64];
+    size_t nd = 0;
+    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
         LYD_TREE_DFS_BEGIN(top, elem) {
             struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
             const char *op = m ? lyd_get_meta_value(m) : NULL;
             if (op && (!strcmp(op, "delete") || !strcmp(op, "remove"))) {
-                if (ndel == 64) {
-                    r = devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED, "%s: too many deletions", what);
+                if (nd == 64) {
+                    r = devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
+                                           "edit-config: more than 64 deletions in one edit");
                     break;
                 }
-                char *res = NULL;
-                if ((r = node_resource(s, elem, &res)) < 0) {
-                    break;
-                }
-                tolerate[ndel] = !strcmp(op, "remove");
-                deletes[ndel++] = res;
+                del[nd].node = elem;
+                del[nd++].op = !strcmp(op, "delete") ? ACT_DELETE : ACT_REMOVE;
+                LYD_TREE_DFS_continue = 1;
             } else if (op && strcmp(op, "merge")) {
                 r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                       "%s: the per-node operation '%s' is not supported over RESTCONF yet (merge, "
-                                       "delete and remove are)", what, op);
+                                       "edit-config: the per-node operation '%s' is not supported over RESTCONF yet "
+                                       "(merge, delete and remove are)", op);
                 break;
+            } else if (m) {
+                lyd_free_meta_single(m);
             }
             LYD_TREE_DFS_END(top, elem);
         }
     }
-    /* drop the deleted subtrees from what is written */
-    for (struct lyd_node *top = tree; r == 0 && top; top = next) {
-        next = top->next;
-        struct lyd_node *doomed[64];
-        int nd = 0;
-        LYD_TREE_DFS_BEGIN(top, elem) {
-            struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
-            if (m) {
-                const char *op = lyd_get_meta_value(m);
-                if ((!strcmp(op, "delete") || !strcmp(op, "remove")) && nd < 64) {
-                    doomed[nd++] = elem;
-                    LYD_TREE_DFS_continue = 1;
-                } else {
-                    lyd_free_meta_single(m);
-                }
-            }
-            LYD_TREE_DFS_END(top, elem);
-        }
-        for (int i = nd - 1; i >= 0; i--) {
-            if (doomed[i] == tree) {
-                tree = tree->next;
-            }
-            if (doomed[i] == next) {
-                next = next->next;
-            }
-            lyd_free_tree(doomed[i]);
+    struct action dels[64];
+    size_t ndels = 0;
+    for (size_t i = 0; r == 0 && i < nd; i++) {
+        char *res = NULL;
+        if ((r = node_resource(s, del[i].node, &res)) == 0) {
+            dels[ndels++] = (struct action){ del[i].op, res, NULL };
         }
     }
-    for (struct lyd_node *top = tree; r == 0 && top; top = top->next) {
-        /* a container left with only its keys after deletions carries nothing to write */
+    /* the deleted subtrees are not written */
+    for (size_t i = nd; r == 0 && i > 0; i--) {
+        if (del[i - 1].node == p->tree) {
+            p->tree = p->tree->next;
+        }
+        lyd_free_tree(del[i - 1].node);
+    }
+    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
         if (req->default_operation == DEVCONF_EDIT_NONE) {
-            continue;
+            break;
         }
-        if (req->default_operation == DEVCONF_EDIT_REPLACE) {
-            char *res = NULL, *body = node_json(top);
-            if (!body || (r = node_resource(s, top, &res)) < 0) {
-                free(body);
-                r = r < 0 ? r : DEVCONF_ENOMEM;
-                break;
+        char *res = NULL;
+        if ((r = node_resource(s, top, &res)) == 0) {
+            r = plan_add(p, req->default_operation == DEVCONF_EDIT_REPLACE ? ACT_REPLACE : ACT_MERGE, res, top);
+        }
+    }
+    for (size_t i = 0; i < ndels; i++) {
+        if (r == 0) {
+            r = plan_add(p, dels[i].op, dels[i].target, NULL);
+        } else {
+            free(dels[i].target);
+        }
+    }
+    if (r < 0) {
+        plan_free(p);
+        return r;
+    }
+    *out = p;
+    return 0;
+}
+
+/* Adds the errors of a yang-patch-status body (RFC 8072 2.3) to the error object. */
+static int collect_patch_status(const char *body)
+{
+    devconf__json *j = NULL;
+    if (devconf__json_parse(body, &j, NULL, 0) < 0) {
+        return 0;
+    }
+    const devconf__json *st = devconf__json_get(j, "ietf-yang-patch:yang-patch-status");
+    int count = 0;
+    const devconf__json *lists[2] = { devconf__json_get(devconf__json_get(st, "errors"), "error"), NULL };
+    const devconf__json *edits = devconf__json_get(devconf__json_get(st, "edit-status"), "edit");
+    for (const devconf__json *ed = edits ? edits->child : NULL;; ed = ed->next) {
+        for (int k = 0; k < 2; k++) {
+            const devconf__json *errs = lists[k];
+            for (const devconf__json *e = errs ? (errs->type == DEVCONF_JSON_ARRAY ? errs->child : errs) : NULL; e;
+                 e = errs->type == DEVCONF_JSON_ARRAY ? e->next : NULL) {
+                struct devconf_rpc_error re = { 0 };
+                re.type = (char *)devconf__json_str(e, "error-type");
+                re.tag = (char *)devconf__json_str(e, "error-tag");
+                re.app_tag = (char *)devconf__json_str(e, "error-app-tag");
+                re.path = (char *)devconf__json_str(e, "error-path");
+                re.message = (char *)devconf__json_str(e, "error-message");
+                re.severity = "error";
+                if (devconf__error_add_rpc_error(&re) < 0) {
+                    devconf__json_free(j);
+                    return count;
+                }
+                count++;
             }
-            char path[1024];
-            snprintf(path, sizeof path, "%s%s", root, res);
-            rc_resp resp;
-            r = rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
+            lists[k] = NULL;
+        }
+        if (!ed) {
+            break;
+        }
+        lists[0] = devconf__json_get(devconf__json_get(ed, "errors"), "error");
+    }
+    devconf__json_free(j);
+    return count;
+}
+
+static int yang_patch_counter;
+
+/* Sends a list of plans as one YANG Patch (RFC 8072): atomic on the server. */
+static int send_yang_patch(devconf_session *s, const char *root, const struct plan *plans, const char *what)
+{
+    devconf__buf b = { 0 };
+    int id = __atomic_add_fetch(&yang_patch_counter, 1, __ATOMIC_SEQ_CST);
+    devconf__buf_printf(&b, "{\"ietf-yang-patch:yang-patch\":{\"patch-id\":\"devconf-%ld-%d\",\"edit\":[",
+                        (long)getpid(), id);
+    int n = 0;
+    for (const struct plan *p = plans; p; p = p->next) {
+        for (size_t i = 0; i < p->n; i++) {
+            const struct action *a = &p->acts[i];
+            devconf__buf_printf(&b, "%s{\"edit-id\":\"%d\",\"operation\":\"%s\",\"target\":\"", n ? "," : "", n + 1,
+                                act_names[a->op]);
+            devconf__buf_puts(&b, a->target); /* percent-encoded: no JSON escaping needed */
+            devconf__buf_puts(&b, "\"");
+            if (a->node) {
+                char *v = node_json(a->node);
+                if (!v) {
+                    devconf__buf_dispose(&b);
+                    return DEVCONF_ENOMEM;
+                }
+                devconf__buf_printf(&b, ",\"value\":%s", v);
+                free(v);
+            }
+            devconf__buf_puts(&b, "}");
+            n++;
+        }
+    }
+    devconf__buf_puts(&b, "]}}");
+    char *body = devconf__buf_steal(&b);
+    if (!body) {
+        return DEVCONF_ENOMEM;
+    }
+    if (!n) {
+        free(body);
+        return 0;
+    }
+    rc_resp resp;
+    int r = rc_request(s, "PATCH", root, body, "application/yang-patch+json", &resp, what, ST(s)->if_match);
+    free(body);
+    if (r == 0) {
+        resp_dispose(&resp);
+    }
+    return r;
+}
+
+/* Sends a plan's actions one request each (no YANG Patch): not atomic. */
+static int send_actions(devconf_session *s, const char *root, const struct plan *p, const char *what)
+{
+    rc_state *st = ST(s);
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < p->n; i++) {
+        const struct action *a = &p->acts[i];
+        char path[2048];
+        snprintf(path, sizeof path, "%s%s", root, a->target);
+        rc_resp resp;
+        if (a->op == ACT_MERGE && st->profile->has_patch) {
+            char *body = node_json(a->node);
+            r = body ? rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            free(body);
+        } else if (a->op == ACT_MERGE) {
+            r = merge_top(s, root, a->node, what);
+            continue;
+        } else if (a->op == ACT_REPLACE) {
+            char *body = node_json(a->node);
+            r = body ? rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
             if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
                 !st->profile->has_patch) {
                 /* Jetconf's PUT cannot create: create with POST */
                 devconf__error_clear();
                 r = rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
             }
-            if (r == 0) {
-                resp_dispose(&resp);
-            }
-            free(body);
-            free(res);
-        } else if (st->profile->has_patch) {
-            char *body = node_json(top);
-            rc_resp resp;
-            r = body ? rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
-            if (r == 0) {
-                resp_dispose(&resp);
-            }
             free(body);
         } else {
-            r = merge_top(s, root, top, what);
-        }
-    }
-    for (int i = 0; i < ndel; i++) {
-        if (r == 0) {
-            char path[1024];
-            snprintf(path, sizeof path, "%s%s", root, deletes[i]);
-            rc_resp resp;
             r = rc_request(s, "DELETE", path, NULL, NULL, &resp, what, st->if_match);
-            if (r == DEVCONF_ERPC && tolerate[i] && devconf_error_http_status(devconf_error_last()) == 404) {
+            if (r == DEVCONF_ERPC && a->op == ACT_REMOVE && devconf_error_http_status(devconf_error_last()) == 404) {
                 devconf__error_clear();
                 r = 0;
-            } else if (r == 0) {
-                resp_dispose(&resp);
+                continue;
             }
         }
-        free(deletes[i]);
+        if (r == 0) {
+            resp_dispose(&resp);
+        }
     }
-    lyd_free_all(tree);
+    return r;
+}
+
+static bool has_yang_patch(const devconf_session *s)
+{
+    return devconf_session_has_capability(s, "urn:ietf:params:restconf:capability:yang-patch:1.0");
+}
+
+/* Sends plans to the server: one YANG Patch when the server has it and there is more than one
+ * request to make; else one request per action, in order. */
+static int send_plans(devconf_session *s, const char *root, const struct plan *plans, const char *what)
+{
+    size_t total = 0;
+    for (const struct plan *p = plans; p; p = p->next) {
+        total += p->n;
+    }
+    if (total > 1 && has_yang_patch(s)) {
+        return send_yang_patch(s, root, plans, what);
+    }
+    if (total > 1) {
+        devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
+                     "%s: %s has no YANG Patch: %zu changes are sent one by one, NOT atomically", what, s->host,
+                     total);
+    }
+    for (const struct plan *p = plans; p; p = p->next) {
+        int r = send_actions(s, root, p, what);
+        if (r < 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
+{
+    rc_state *st = ST(s);
+    const char *what = "edit-config";
+    if (req->target != DEVCONF_DS_RUNNING && req->target != DEVCONF_DS_CANDIDATE) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "edit-config: target must be running or candidate");
+    }
+    if (req->test_option != DEVCONF_TEST_DEVICE || req->error_option == DEVCONF_ERROR_OPTION_CONTINUE) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: test-option and continue-on-error have no RESTCONF equivalent", what);
+    }
+    if (req->if_match && !s->etag[0]) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
+                                  what, s->host);
+    }
+    struct plan *p = NULL;
+    int r = make_plan(s, req, &p);
+    if (r < 0) {
+        return r;
+    }
+    if (req->target == DEVCONF_DS_CANDIDATE && !st->profile->commit_rpc) {
+        /* client-side candidate: staged in the session, sent by commit */
+        struct plan **tail = &st->staged;
+        while (*tail) {
+            tail = &(*tail)->next;
+        }
+        *tail = p;
+        devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "restconf", "%s: %zu change(s) staged in the session's candidate",
+                     what, p->n);
+        return 0;
+    }
+    char root[256];
+    /* on a staging server, the edits go to the staging area (then commit for running) */
+    r = data_root(s, st->profile->commit_rpc ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING, root, sizeof root, what);
+    st->if_match = req->if_match ? s->etag : NULL;
+    if (r == 0) {
+        r = send_plans(s, root, p, what);
+    }
+    st->if_match = NULL;
+    plan_free(p);
     if (r == 0 && req->target == DEVCONF_DS_RUNNING && st->profile->commit_rpc) {
-        /* running on a staging server: the edit takes effect with the server's commit */
         rc_resp resp;
         if ((r = post_operation(s, st->profile->commit_rpc, &resp, "edit-config on running (commit)")) == 0) {
             resp_dispose(&resp);
@@ -1188,9 +1402,15 @@ static int rc_commit(devconf_session *s, const devconf_commit_options *o)
                                   s->host);
     }
     if (!st->profile->commit_rpc) {
-        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "commit: %s applies edits at once (no staging area), and the client-side "
-                                  "candidate is not implemented yet", s->host);
+        /* client-side candidate: send what was staged, as one YANG Patch where possible */
+        char root[256];
+        data_root(s, DEVCONF_DS_RUNNING, root, sizeof root, "commit");
+        int r = send_plans(s, root, st->staged, "commit");
+        if (r == 0) {
+            plan_free(st->staged);
+            st->staged = NULL;
+        }
+        return r;
     }
     rc_resp resp;
     int r = post_operation(s, st->profile->commit_rpc, &resp, "commit");
@@ -1204,8 +1424,10 @@ static int rc_discard(devconf_session *s)
 {
     rc_state *st = ST(s);
     if (!st->profile->discard_rpc) {
-        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "discard-changes: %s has no staging area", s->host);
+        /* client-side candidate */
+        plan_free(st->staged);
+        st->staged = NULL;
+        return 0;
     }
     /* Jetconf answers 500 to a reset without staged edits: ask first */
     rc_resp resp;

@@ -191,11 +191,15 @@ static bool cap_matches(const char *cap, const char *name)
         }
         return clen == nlen && strncmp(cap, name, nlen) == 0;
     }
-    /* a short name: urn:ietf:params:netconf:capability:NAME:VERSION */
-    if (strncmp(cap, NC_CAP_PREFIX, sizeof NC_CAP_PREFIX - 1) == 0) {
-        const char *c = cap + sizeof NC_CAP_PREFIX - 1;
-        if (strncmp(c, name, nlen) == 0 && c[nlen] == ':') {
-            return true;
+    /* a short name: urn:ietf:params:{netconf,restconf}:capability:NAME:VERSION */
+    static const char *const prefixes[] = { NC_CAP_PREFIX, "urn:ietf:params:restconf:capability:" };
+    for (size_t i = 0; i < 2; i++) {
+        size_t plen = strlen(prefixes[i]);
+        if (strncmp(cap, prefixes[i], plen) == 0) {
+            const char *c = cap + plen;
+            if (strncmp(c, name, nlen) == 0 && c[nlen] == ':') {
+                return true;
+            }
         }
     }
     /* a module name: ...?module=NAME[&...] */

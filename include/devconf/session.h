@@ -157,8 +157,11 @@ DEVCONF_API const char *devconf_session_capability(const devconf_session *s, siz
  * @param[in] s    Session.
  * @param[in] name A short name ("candidate", "confirmed-commit", "validate", "writable-running",
  *                 "startup", "rollback-on-error", "xpath", "with-defaults", "notification",
- *                 "interleave", "url", "yang-library"), a full capability URI (parameters after
+ *                 "interleave", "url", "yang-library"; for RESTCONF also "yang-patch", "depth",
+ *                 "fields", "defaults", "filter"), a full capability URI (parameters after
  *                 '?' are ignored when @p name has none), or a module name ("ietf-interfaces").
+ *                 RESTCONF sessions always have "candidate": the server's staging area where it has
+ *                 one (Jetconf), else a client-side candidate kept in the session.
  * @return 1 when present, 0 when absent or on a NULL argument.
  * @since 0.1
  */

@@ -120,9 +120,9 @@ KBDINT_CB = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_int, c_void_p, c_si
 
 
 class SessionOptions(Structure):
-    """``devconf_session_options`` (version 1)."""
+    """``devconf_session_options`` (version 2 layout; version 1 ends at ``rpc_timeout_ms``)."""
 
-    VERSION = 1
+    VERSION = 2
     _fields_ = [
         ("version", c_uint),
         ("username", c_char_p),
@@ -136,6 +136,12 @@ class SessionOptions(Structure):
         ("hostkey_policy", c_int),
         ("connect_timeout_ms", c_int),
         ("rpc_timeout_ms", c_int),
+        # version 2
+        ("ca_file", c_char_p),
+        ("client_cert", c_char_p),
+        ("client_key", c_char_p),
+        ("bearer_token", c_char_p),
+        ("tls_insecure_skip_verify", c_int),
     ]
 
     def __repr__(self) -> str:  # never show the secrets
@@ -143,27 +149,32 @@ class SessionOptions(Structure):
 
 
 class ReadOptions(Structure):
-    """``devconf_read_options`` (version 1)."""
+    """``devconf_read_options`` (version 2 layout; version 1 ends at ``format``)."""
 
-    VERSION = 1
+    VERSION = 2
     _fields_ = [
         ("version", c_uint),
         ("filter_type", c_int),
         ("with_defaults", c_int),
         ("format", c_int),
+        # version 2
+        ("depth", c_uint),
+        ("fields", c_char_p),
     ]
 
 
 class EditOptions(Structure):
-    """``devconf_edit_options`` (version 1)."""
+    """``devconf_edit_options`` (version 2 layout; version 1 ends at ``format``)."""
 
-    VERSION = 1
+    VERSION = 2
     _fields_ = [
         ("version", c_uint),
         ("default_operation", c_int),
         ("test_option", c_int),
         ("error_option", c_int),
         ("format", c_int),
+        # version 2
+        ("if_match", c_int),
     ]
 
 
@@ -317,6 +328,8 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_session_capability", c_char_p, (SessionP, c_size_t), False),
     ("devconf_session_has_capability", c_int, (SessionP, c_char_p), False),  # 0/1, never an error
     ("devconf_session_is_connected", c_int, (SessionP,), False),  # 0/1, never an error
+    ("devconf_session_etag", c_char_p, (SessionP,), False),
+    ("devconf_session_last_modified", c_char_p, (SessionP,), False),
     # ops.h
     ("devconf_datastore_name", c_char_p, (c_int,), False),
     ("devconf_get", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(ReadOptions)), True),
@@ -339,13 +352,24 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
 DECLARED = frozenset(name for name, _, _, _ in _FUNCTIONS)
 
 
+#: Functions added after the first 0.1.0 builds (with the version 2 option structs): the binding
+#: works without them and reports the features they bring as unavailable.
+OPTIONAL = frozenset({"devconf_session_etag", "devconf_session_last_modified"})
+
+
+def has(name: str) -> bool:
+    """Whether the loaded library exports ``name``."""
+    return hasattr(lib, name)
+
+
 def _declare() -> None:
     missing = []
     for name, restype, argtypes, checked in _FUNCTIONS:
         try:
             fn = getattr(lib, name)
         except AttributeError:
-            missing.append(name)
+            if name not in OPTIONAL:
+                missing.append(name)
             continue
         fn.restype = restype
         fn.argtypes = list(argtypes)
@@ -380,6 +404,24 @@ def _check_version() -> None:
 
 _check_version()
 _declare()
+
+def _options_versions() -> Tuple[int, int, int]:
+    """Option struct versions the loaded library knows (session, read, edit).
+
+    The session options are probed with ``devconf_session_options_init()`` (a separate function
+    object without errcheck, so a refusal raises nothing). The read and edit options went to
+    version 2 in the same change that added ``devconf_session_etag()``.
+    """
+    probe = lib["devconf_session_options_init"]
+    probe.restype = c_int
+    probe.argtypes = [POINTER(SessionOptions), c_uint]
+    tmp = SessionOptions()
+    session = 2 if probe(ctypes.byref(tmp), 2) == 0 else 1
+    rw = 2 if has("devconf_session_etag") else 1
+    return session, rw, rw
+
+
+SESSION_OPTIONS_VERSION, READ_OPTIONS_VERSION, EDIT_OPTIONS_VERSION = _options_versions()
 
 #: Reference taken on the library's global state at import (never dropped: sessions may be
 #: finalised by the garbage collector until the process exits).

@@ -194,6 +194,11 @@ class Device:
         cache_dir: Optional[str] = None,
         search_dirs: Optional[Sequence[str]] = None,
         kbdint_handler: Optional[KbdintHandler] = None,
+        ca_file: Optional[str] = None,
+        client_cert: Optional[str] = None,
+        client_key: Optional[str] = None,
+        bearer_token: Optional[str] = None,
+        tls_insecure_skip_verify: bool = False,
     ) -> None:
         self._lock = threading.RLock()
         self._session: Optional[_lib.SessionP] = None
@@ -213,7 +218,7 @@ class Device:
         policy = _choice(_HOSTKEY, hostkey_policy, "hostkey_policy")
         opts = _lib.SessionOptions()
         lib = _lib.lib
-        lib.devconf_session_options_init(byref(opts), _lib.SessionOptions.VERSION)
+        lib.devconf_session_options_init(byref(opts), _lib.SESSION_OPTIONS_VERSION)
         opts.connect_timeout_ms = _ms(connect_timeout, "connect_timeout")
         opts.rpc_timeout_ms = _ms(timeout, "timeout")
         opts.hostkey_policy = policy
@@ -224,9 +229,27 @@ class Device:
         opts.username = user_b
         opts.private_key = key_b
         opts.known_hosts = kh_b
-        secrets = [_Secret(password, "password"), _Secret(passphrase, "passphrase")]
+        secrets = [_Secret(password, "password"), _Secret(passphrase, "passphrase"), _Secret(bearer_token, "bearer_token")]
         opts.password = secrets[0].ptr()
         opts.passphrase = secrets[1].ptr()
+        tls = (ca_file, client_cert, client_key, bearer_token)
+        if _lib.SESSION_OPTIONS_VERSION >= 2:
+            ca_b = _lib.str2c(ca_file, "ca_file")
+            cert_b = _lib.str2c(client_cert, "client_cert")
+            ckey_b = _lib.str2c(client_key, "client_key")
+            opts.ca_file = ca_b
+            opts.client_cert = cert_b
+            opts.client_key = ckey_b
+            opts.bearer_token = secrets[2].ptr()
+            opts.tls_insecure_skip_verify = 1 if tls_insecure_skip_verify else 0
+        elif any(x is not None for x in tls) or tls_insecure_skip_verify:
+            for sec in secrets:
+                sec.wipe()
+            raise UnsupportedError(
+                "ca_file, client_cert, client_key, bearer_token and tls_insecure_skip_verify need a libdevconf "
+                "with session options version 2 (the loaded one has version 1)",
+                code=_lib.EUNSUPPORTED,
+            )
         if kbdint_handler is not None:
             if not callable(kbdint_handler):
                 raise TypeError("kbdint_handler must be callable")
@@ -265,6 +288,8 @@ class Device:
                 s.wipe()
             opts.password = None
             opts.passphrase = None
+            if _lib.SESSION_OPTIONS_VERSION >= 2:
+                opts.bearer_token = None
             self._kbdint_cb = None  # only used during the open
         self._host = _lib.c2str(lib.devconf_session_host(self._session)) or ""
         self._session_id = int(lib.devconf_session_id(self._session))
@@ -425,11 +450,44 @@ class Device:
                 return ""
             return _lib.c2str(_lib.lib.devconf_ctx_cache_dir(self._ctx)) or ""
 
+    @property
+    def etag(self) -> Optional[str]:
+        """Entity tag of the resource the last read returned (RESTCONF ``ETag``; None on NETCONF)."""
+        if not _lib.has("devconf_session_etag"):
+            return None
+        with self._lock:
+            return _lib.c2str(_lib.lib.devconf_session_etag(self._handle()))
+
+    @property
+    def last_modified(self) -> Optional[str]:
+        """``Last-Modified`` of the resource the last read returned (RESTCONF; None on NETCONF)."""
+        if not _lib.has("devconf_session_last_modified"):
+            return None
+        with self._lock:
+            return _lib.c2str(_lib.lib.devconf_session_last_modified(self._handle()))
+
     # ------------------------------------------------------------------ reads
 
-    def _read_opts(self, filter_type: Optional[str], with_defaults: Optional[str], fmt: str) -> _lib.ReadOptions:
+    def _read_opts(
+        self,
+        filter_type: Optional[str],
+        with_defaults: Optional[str],
+        fmt: str,
+        depth: Optional[int] = None,
+        fields: Optional[str] = None,
+    ) -> _lib.ReadOptions:
         o = _lib.ReadOptions()
-        o.version = _lib.ReadOptions.VERSION
+        o.version = _lib.READ_OPTIONS_VERSION
+        if depth is not None or fields is not None:
+            if _lib.READ_OPTIONS_VERSION < 2:
+                raise UnsupportedError(
+                    "depth and fields need a libdevconf with read options version 2", code=_lib.EUNSUPPORTED
+                )
+            if depth is not None:
+                if int(depth) < 1:
+                    raise InvalidArgument("depth must be 1 or more, not %r" % (depth,))
+                o.depth = int(depth)
+            o.fields = _lib.str2c(fields, "fields")
         o.filter_type = _lib.FILTER_AUTO if filter_type is None else _choice(_FILTER_TYPES, filter_type, "filter_type")
         o.with_defaults = (
             _lib.WD_DEVICE if with_defaults is None else _choice(_WITH_DEFAULTS, with_defaults, "with_defaults")
@@ -444,6 +502,8 @@ class Device:
         filter_type: Optional[str] = None,
         with_defaults: Optional[str] = None,
         format: str = "xml",
+        depth: Optional[int] = None,
+        fields: Optional[str] = None,
     ) -> Any:
         """Configuration and state data (``<get>``).
 
@@ -453,8 +513,10 @@ class Device:
             filter_type: ``"subtree"`` or ``"xpath"``; ``None`` guesses from the first character.
             with_defaults: ``"report-all"``, ``"report-all-tagged"``, ``"trim"`` or ``"explicit"``.
             format: ``"xml"`` or ``"json"`` (text), or ``"dict"`` (parsed JSON).
+            depth: RESTCONF ``depth`` (levels returned); NETCONF devices refuse it.
+            fields: RESTCONF ``fields`` expression (RFC 8040 4.8.3); NETCONF devices refuse it.
         """
-        o = self._read_opts(filter_type, with_defaults, format)
+        o = self._read_opts(filter_type, with_defaults, format, depth, fields)
         text = self._out(_lib.lib.devconf_get, _filter_arg(filter), byref(o))
         return _parse_output(text, format)
 
@@ -466,13 +528,15 @@ class Device:
         filter_type: Optional[str] = None,
         with_defaults: Optional[str] = None,
         format: str = "xml",
+        depth: Optional[int] = None,
+        fields: Optional[str] = None,
     ) -> Any:
         """Configuration of a datastore (``<get-config>``): ``"running"``, ``"candidate"`` or ``"startup"``.
 
         Other arguments as for :meth:`get`.
         """
         ds = _choice(_DATASTORES, source, "source")
-        o = self._read_opts(filter_type, with_defaults, format)
+        o = self._read_opts(filter_type, with_defaults, format, depth, fields)
         text = self._out(_lib.lib.devconf_get_config, ds, _filter_arg(filter), byref(o))
         return _parse_output(text, format)
 
@@ -487,6 +551,7 @@ class Device:
         test_option: Optional[str] = None,
         error_option: Optional[str] = None,
         format: Optional[str] = None,
+        if_match: bool = False,
     ) -> None:
         """Change configuration (``<edit-config>``).
 
@@ -500,10 +565,16 @@ class Device:
             test_option: ``"test-then-set"``, ``"set"`` or ``"test-only"``.
             error_option: ``"stop-on-error"``, ``"continue-on-error"`` or ``"rollback-on-error"``.
             format: ``"xml"`` or ``"json"``; ``None`` detects it.
+            if_match: RESTCONF optimistic locking: send ``If-Match`` with the :attr:`etag` of the
+                last read; the edit fails (HTTP 412) when the resource changed since.
         """
         text, hint = _payload_text(config, "config", config=True)
         o = _lib.EditOptions()
-        o.version = _lib.EditOptions.VERSION
+        o.version = _lib.EDIT_OPTIONS_VERSION
+        if if_match:
+            if _lib.EDIT_OPTIONS_VERSION < 2:
+                raise UnsupportedError("if_match needs a libdevconf with edit options version 2", code=_lib.EUNSUPPORTED)
+            o.if_match = 1
         o.default_operation = (
             _lib.EDIT_MERGE if default_operation is None else _choice(_DEFAULT_OPS, default_operation, "default_operation")
         )
@@ -852,12 +923,19 @@ def connect(
     cache_dir: Optional[str] = None,
     search_dirs: Optional[Sequence[str]] = None,
     kbdint_handler: Optional[KbdintHandler] = None,
+    ca_file: Optional[str] = None,
+    client_cert: Optional[str] = None,
+    client_key: Optional[str] = None,
+    bearer_token: Optional[str] = None,
+    tls_insecure_skip_verify: bool = False,
 ) -> Device:
     """Open a session to a device.
 
     Args:
-        uri: ``netconf://[user@]host[:port]`` (NETCONF over SSH, port 830 by default); IPv6
-            literals in brackets. A password in the URI is refused: pass ``password=``.
+        uri: ``netconf://[user@]host[:port]`` (NETCONF over SSH, port 830 by default),
+            ``restconf://host[:port][/root]`` (RESTCONF over HTTPS, port 443; the root is
+            discovered when not given) or ``restconf+http://...`` (plain HTTP, only when asked
+            for); IPv6 literals in brackets. A password in the URI is refused: pass ``password=``.
         username: login name (overrides the URI's; default: the URI's, else ``$USER``).
         password: SSH password; also answers a single keyboard-interactive password prompt.
         key_filename: private key file for public-key authentication.
@@ -875,6 +953,11 @@ def connect(
         kbdint_handler: ``handler(name, instruction, prompt, echo) -> str | None`` answering
             keyboard-interactive prompts; ``None`` or an exception aborts authentication (an
             exception surfaces as :class:`~devconf.CallbackError` with it as the cause).
+        ca_file: PEM CA bundle the server's TLS certificate must chain to (RESTCONF; default:
+            the system store).
+        client_cert, client_key: PEM client certificate and its key for TLS client authentication.
+        bearer_token: RESTCONF ``Authorization: Bearer`` token (never logged, wiped after use).
+        tls_insecure_skip_verify: accept any TLS certificate and host name. Insecure.
 
     Raises:
         ConnectError, AuthError, HostKeyError, TimeoutError, InvalidArgument, NotFound.
@@ -893,4 +976,9 @@ def connect(
         cache_dir=cache_dir,
         search_dirs=search_dirs,
         kbdint_handler=kbdint_handler,
+        ca_file=ca_file,
+        client_cert=client_cert,
+        client_key=client_key,
+        bearer_token=bearer_token,
+        tls_insecure_skip_verify=tls_insecure_skip_verify,
     )
