@@ -263,7 +263,11 @@ class Device:
             self._ctx = ctx
             # Until the session is open, log under the URI's host part.
             self._set_log_host(self._uri.partition("://")[2] or self._uri)
-            if cache_dir is not None:
+            if cache_dir is None:
+                # Setting the default again creates it: libdevconf's RESTCONF transport fails
+                # with "cannot create a YANG context" when the cache directory does not exist.
+                lib.devconf_ctx_set_cache_dir(ctx, lib.devconf_ctx_cache_dir(ctx))
+            else:
                 lib.devconf_ctx_set_cache_dir(ctx, _lib.str2c(str(cache_dir), "cache_dir"))
             for d in search_dirs or ():
                 lib.devconf_ctx_add_search_dir(ctx, _lib.str2c(str(d), "search_dirs"))

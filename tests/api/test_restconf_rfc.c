@@ -1,0 +1,356 @@
+/* RESTCONF features Jetconf lacks (PATCH, YANG Patch, XML bodies, If-Match, the client-side
+ * candidate, error pages), against a scripted responder replaying exchanges written from the
+ * examples of RFC 8040 and RFC 8072 (tests/fixtures/restconf/responder*). */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <devconf/devconf.h>
+
+#include "test_server.h"
+
+struct responder {
+    char dir[256];
+    char uri[128];
+    int pid;
+};
+
+static devconf_ctx *ctx;
+static char *log_text;
+static size_t log_len;
+
+static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)level;
+    (void)payload;
+    size_t n = strlen(origin) + strlen(msg) + 3;
+    char *p = realloc(log_text, log_len + n + 1);
+    if (p) {
+        log_text = p;
+        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
+    }
+}
+
+static void responder_start(struct responder *r, const char *scenario)
+{
+    const char *src = getenv("DEVCONF_SOURCE_DIR");
+    snprintf(r->dir, sizeof r->dir, "/tmp/devconf-responder-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(r->dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "python3 '%s/tests/fixtures/restconf/responder.py' '%s/tests/fixtures/restconf/responder/%s' '%s' "
+             ">'%s/responder.log' 2>&1 &", src ? src : ".", src ? src : ".", scenario, r->dir, r->dir);
+    ck_assert_int_eq(system(cmd), 0);
+    char path[400];
+    snprintf(path, sizeof path, "%s/port", r->dir);
+    char *port = NULL;
+    for (int i = 0; i < 200 && !(port = test_read_file(path)); i++) {
+        usleep(50 * 1000);
+    }
+    ck_assert_msg(port != NULL, "the responder did not start");
+    snprintf(r->uri, sizeof r->uri, "restconf+http://127.0.0.1:%d", atoi(port));
+    free(port);
+    snprintf(path, sizeof path, "%s/responder.pid", r->dir);
+    char *pid = test_read_file(path);
+    ck_assert_ptr_nonnull(pid);
+    r->pid = atoi(pid);
+    free(pid);
+}
+
+/* Stops the responder; returns what it received (requests.jsonl), which the caller frees. */
+static char *responder_stop(struct responder *r)
+{
+    kill(r->pid, SIGTERM);
+    char path[400];
+    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
+    char *reqs = test_read_file(path);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    (void)system(cmd);
+    return reqs ? reqs : strdup("");
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    return n;
+}
+
+static void setup(void)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
+    char cache[] = "/tmp/devconf-rfc-cache-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(cache));
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache), 0);
+    /* ietf-netconf, for nc:operation in payloads */
+    ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
+    free(log_text);
+    log_text = NULL;
+    log_len = 0;
+}
+
+static void teardown(void)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", devconf_ctx_cache_dir(ctx));
+    devconf_ctx_free(ctx);
+    (void)system(cmd);
+    devconf_deinit();
+    free(log_text);
+    log_text = NULL;
+    log_len = 0;
+}
+
+static devconf_session *open_rfc(const struct responder *r)
+{
+    devconf_session *s = NULL;
+    int rc = devconf_session_open(&s, ctx, r->uri, NULL);
+    ck_assert_msg(rc == 0, "open: %d %s", rc, devconf_error_message(devconf_error_last()));
+    return s;
+}
+
+#define ASSERT_OK(call)                                                                                     \
+    do {                                                                                                    \
+        int r_ = (call);                                                                                    \
+        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
+    } while (0)
+
+#define DELETE_BETA                                                                              \
+    "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" \
+    "<item nc:operation=\"delete\"><name>beta</name></item></items>"
+
+START_TEST(rfc_server_profile_and_capabilities)
+{
+    struct responder r;
+    responder_start(&r, "patch-merge.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:profile:rfc8040"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "depth"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 0);
+    ck_assert_int_eq(devconf_session_has_capability(s, "devconf-example"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1); /* client-side */
+    ck_assert(strstr(log_text, "plain HTTP") != NULL);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    ck_assert_int_eq(count(reqs, "/.well-known/host-meta"), 1);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(merge_is_a_plain_patch)
+{
+    struct responder r;
+    responder_start(&r, "patch-merge.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(several_edits_become_one_yang_patch)
+{
+    struct responder r;
+    responder_start(&r, "yang-patch.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 1);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA,
+                                  NULL));
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(yang_patch_errors_are_reported)
+{
+    struct responder r;
+    responder_start(&r, "yang-patch-error.json");
+    devconf_session *s = open_rfc(&r);
+    int rc = devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                 "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA, NULL);
+    ck_assert_int_eq(rc, DEVCONF_ERPC);
+    const devconf_error *e = devconf_error_last();
+    ck_assert_int_eq(devconf_error_http_status(e), 409);
+    ck_assert_uint_eq(devconf_error_rpc_error_count(e), 1);
+    const devconf_rpc_error *re = devconf_error_rpc_error(e, 0);
+    ck_assert_str_eq(devconf_rpc_error_tag(re), "data-missing");
+    ck_assert_str_eq(devconf_rpc_error_type(re), "application");
+    ck_assert_str_eq(devconf_rpc_error_path(re), "/devconf-example:items/item[name='beta']");
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(e), "Data does not exist for delete"));
+    devconf_session_free(s);
+    free(responder_stop(&r));
+}
+END_TEST
+
+START_TEST(if_match_carries_the_etag_and_412_is_reported)
+{
+    struct responder r;
+    responder_start(&r, "if-match.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.if_match = 1;
+    /* no read yet: no ETag to send */
+    ck_assert_int_eq(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1}}", &eo),
+                     DEVCONF_EINVAL);
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", NULL));
+    devconf_free(out);
+    ck_assert_str_eq(devconf_session_etag(s), "\"abc123\"");
+    ck_assert_str_eq(devconf_session_last_modified(s), "Thu, 26 Jan 2017 20:56:30 GMT");
+    int rc = devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", &eo);
+    ck_assert_int_eq(rc, DEVCONF_ERPC);
+    ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 412);
+    ck_assert_str_eq(devconf_rpc_error_tag(devconf_error_rpc_error(devconf_error_last(), 0)), "operation-failed");
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(xml_bodies_are_understood)
+{
+    struct responder r;
+    responder_start(&r, "xml-bodies.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.format = DEVCONF_FORMAT_JSON;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_msg(strstr(out, "\"hostname\": \"xml-device\""), "%s", out);
+    devconf_free(out);
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ck_assert_int_eq(devconf_edit_config(s, DEVCONF_DS_RUNNING, DELETE_BETA, &eo), DEVCONF_ERPC);
+    const devconf_rpc_error *re = devconf_error_rpc_error(devconf_error_last(), 0);
+    ck_assert_ptr_nonnull(re);
+    ck_assert_str_eq(devconf_rpc_error_tag(re), "data-missing");
+    ck_assert_str_eq(devconf_rpc_error_message(re), "Data does not exist");
+    ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 404);
+    devconf_session_free(s);
+    free(responder_stop(&r));
+}
+END_TEST
+
+START_TEST(an_error_page_still_gives_a_clear_message)
+{
+    struct responder r;
+    responder_start(&r, "error-page.json");
+    devconf_session *s = NULL;
+    char uri[200];
+    snprintf(uri, sizeof uri, "%s/restconf", r.uri);
+    ck_assert_int_eq(devconf_session_open(&s, ctx, uri, NULL), DEVCONF_ERPC);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_msg(strstr(m, "HTTP 502") && strstr(m, "502 Bad Gateway"), "%s", m);
+    ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 502);
+    ck_assert_ptr_null(s);
+    free(responder_stop(&r));
+}
+END_TEST
+
+START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
+{
+    struct responder r;
+    responder_start(&r, "client-candidate.json");
+    devconf_session *s = open_rfc(&r);
+    /* staged and dropped: nothing sent */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":2000}}", NULL));
+    ASSERT_OK(devconf_discard_changes(s));
+    /* staged, then sent by commit, in order */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, DELETE_BETA, &eo));
+    char *out = NULL;
+    ck_assert_int_eq(devconf_get_config(&out, s, DEVCONF_DS_CANDIDATE, NULL, NULL), DEVCONF_EUNSUPPORTED);
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(strstr(log_text, "NOT atomically") != NULL);
+    ASSERT_OK(devconf_commit(s, NULL)); /* nothing left: nothing sent */
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(client_side_candidate_commits_as_one_yang_patch)
+{
+    struct responder r;
+    responder_start(&r, "client-candidate-yang-patch.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"devconf-example:items\":{\"item\":[{\"name\":\"gamma/1\",\"value\":3}]}}", NULL));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
+                                  "<item nc:operation=\"remove\"><name>gamma/1</name></item></items>", &eo));
+    ASSERT_OK(devconf_commit(s, NULL));
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    free(reqs);
+}
+END_TEST
+
+START_TEST(rpc_over_an_rfc_server)
+{
+    struct responder r;
+    responder_start(&r, "rpc.json");
+    devconf_session *s = open_rfc(&r);
+    char *out = NULL;
+    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>2</repeat></echo>",
+                          DEVCONF_FORMAT_XML));
+    ck_assert_msg(strstr(out, "<reply xmlns=\"urn:devconf:example\">hi hi</reply>") &&
+                  strstr(out, "<length xmlns=\"urn:devconf:example\">5</length>"), "%s", out);
+    devconf_free(out);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    free(reqs);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("restconf-rfc");
+    TCase *tc = tcase_create("responder");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, rfc_server_profile_and_capabilities);
+    tcase_add_test(tc, merge_is_a_plain_patch);
+    tcase_add_test(tc, several_edits_become_one_yang_patch);
+    tcase_add_test(tc, yang_patch_errors_are_reported);
+    tcase_add_test(tc, if_match_carries_the_etag_and_412_is_reported);
+    tcase_add_test(tc, xml_bodies_are_understood);
+    tcase_add_test(tc, an_error_page_still_gives_a_clear_message);
+    tcase_add_test(tc, client_side_candidate_sends_in_order_without_yang_patch);
+    tcase_add_test(tc, client_side_candidate_commits_as_one_yang_patch);
+    tcase_add_test(tc, rpc_over_an_rfc_server);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
