@@ -5,10 +5,15 @@
  *
  *   interface_description URI INTERFACE DESCRIPTION
  *
+ * The same program works over NETCONF (netconf://user@host) and RESTCONF (restconf://host):
+ * only the URI and the credentials differ.
+ *
  * Credentials come from the environment, never the command line:
- *   DEVCONF_KEY=~/.ssh/id_ed25519   private key (DEVCONF_PASSPHRASE if it has one)
- *   DEVCONF_PASSWORD=...            password
+ *   DEVCONF_KEY=~/.ssh/id_ed25519   SSH private key (DEVCONF_PASSPHRASE if it has one)
+ *   DEVCONF_PASSWORD=...            password (SSH, or HTTP basic authentication)
  *   DEVCONF_KNOWN_HOSTS=FILE        known_hosts to verify the device against (default ~/.ssh/known_hosts)
+ *   DEVCONF_CA_FILE=FILE            RESTCONF: CA the server certificate must chain to
+ *   DEVCONF_CERT=FILE DEVCONF_CERT_KEY=FILE   RESTCONF: client certificate and key
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +52,20 @@ int main(int argc, char **argv)
     opts.passphrase = getenv("DEVCONF_PASSPHRASE");
     opts.password = getenv("DEVCONF_PASSWORD");
     opts.known_hosts = getenv("DEVCONF_KNOWN_HOSTS");
+    opts.ca_file = getenv("DEVCONF_CA_FILE");
+    opts.client_cert = getenv("DEVCONF_CERT");
+    opts.client_key = getenv("DEVCONF_CERT_KEY");
     if (devconf_session_open(&s, ctx, uri, &opts) < 0) {
         rc = fail("connect");
         goto out;
     }
-    printf("connected to %s, NETCONF session %u, candidate: %s\n", devconf_session_host(s),
-           (unsigned)devconf_session_id(s), devconf_session_has_capability(s, "candidate") ? "yes" : "no");
+    printf("connected to %s over %s, candidate: %s\n", devconf_session_host(s),
+           devconf_session_protocol(s) == DEVCONF_PROTO_NETCONF ? "NETCONF" : "RESTCONF",
+           devconf_session_has_capability(s, "candidate") ? "yes" : "no");
 
-    /* 1. read the interface with a subtree filter */
-    if (asprintf(&filter, "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface>"
-                          "<name>%s</name></interface></interfaces>", ifname) < 0) {
+    /* 1. read the interface with a filter (a data path: NETCONF sends it as XPath, RESTCONF as
+     *    the resource path /ietf-interfaces:interfaces/interface=NAME) */
+    if (asprintf(&filter, "/ietf-interfaces:interfaces/interface[name='%s']", ifname) < 0) {
         goto out;
     }
     if (devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, NULL) < 0) {
@@ -67,8 +76,10 @@ int main(int argc, char **argv)
     devconf_free(out);
     out = NULL;
 
-    /* 2. lock the candidate, set the description, commit, unlock */
-    if (devconf_lock(s, DEVCONF_DS_CANDIDATE) < 0) {
+    /* 2. lock the candidate where the device has locks (RESTCONF has none), set the
+     *    description, commit, unlock */
+    int locked = devconf_session_protocol(s) == DEVCONF_PROTO_NETCONF;
+    if (locked && devconf_lock(s, DEVCONF_DS_CANDIDATE) < 0) {
         rc = fail("lock");
         goto out;
     }
@@ -80,10 +91,12 @@ int main(int argc, char **argv)
         devconf_commit(s, NULL) < 0) {
         rc = fail("edit and commit");
         devconf_discard_changes(s);
-        devconf_unlock(s, DEVCONF_DS_CANDIDATE);
+        if (locked) {
+            devconf_unlock(s, DEVCONF_DS_CANDIDATE);
+        }
         goto out;
     }
-    if (devconf_unlock(s, DEVCONF_DS_CANDIDATE) < 0) {
+    if (locked && devconf_unlock(s, DEVCONF_DS_CANDIDATE) < 0) {
         rc = fail("unlock");
         goto out;
     }

@@ -296,6 +296,7 @@ class Device:
                 opts.bearer_token = None
             self._kbdint_cb = None  # only used during the open
         self._host = _lib.c2str(lib.devconf_session_host(self._session)) or ""
+        self._protocol = int(lib.devconf_session_protocol(self._session))
         self._session_id = int(lib.devconf_session_id(self._session))
         self._capabilities = [
             _lib.c2str(lib.devconf_session_capability(self._session, i)) or ""
@@ -409,9 +410,7 @@ class Device:
     @property
     def protocol(self) -> str:
         """``"netconf"`` or ``"restconf"``."""
-        with self._lock:
-            p = _lib.lib.devconf_session_protocol(self._handle())
-        return "restconf" if p == _lib.PROTO_RESTCONF else "netconf"
+        return "restconf" if self._protocol == _lib.PROTO_RESTCONF else "netconf"
 
     @property
     def capabilities(self) -> List[str]:
@@ -522,7 +521,7 @@ class Device:
         """
         o = self._read_opts(filter_type, with_defaults, format, depth, fields)
         text = self._out(_lib.lib.devconf_get, _filter_arg(filter), byref(o))
-        return _parse_output(text, format)
+        return _parse_output(self._unwrap_data(text, format), format)
 
     def get_config(
         self,
@@ -542,7 +541,32 @@ class Device:
         ds = _choice(_DATASTORES, source, "source")
         o = self._read_opts(filter_type, with_defaults, format, depth, fields)
         text = self._out(_lib.lib.devconf_get_config, ds, _filter_arg(filter), byref(o))
-        return _parse_output(text, format)
+        return _parse_output(self._unwrap_data(text, format), format)
+
+    def _unwrap_data(self, text: str, fmt: str) -> str:
+        """The same shape on both protocols: top-level nodes, without a datastore wrapper.
+
+        libdevconf 0.1.0 returns a RESTCONF read of the whole datastore wrapped in ``<data>``
+        (``{"ietf-restconf:data": ...}`` in JSON), where NETCONF reads return the nodes.
+        """
+        if self._protocol != _lib.PROTO_RESTCONF:
+            return text
+        stripped = text.lstrip()
+        if fmt == "xml":
+            if stripped.startswith("<data"):
+                w = _xml.split_wrapper(stripped, ("data",))
+                if w is not None and w.nsdecls.get("", "urn:ietf:params:xml:ns:yang:ietf-restconf") in (
+                    "urn:ietf:params:xml:ns:yang:ietf-restconf",
+                    _xml.NETCONF_BASE_NS,
+                ):
+                    return w.inner + ("\n" if w.inner else "")
+            return text
+        if '"ietf-restconf:data"' in stripped[:200]:
+            data = json.loads(stripped)
+            if isinstance(data, dict) and list(data) == ["ietf-restconf:data"]:
+                inner = data["ietf-restconf:data"] or {}
+                return json.dumps(inner, indent=2, ensure_ascii=False) + "\n"
+        return text
 
     # ------------------------------------------------------------------ edits
 
@@ -824,8 +848,28 @@ class Device:
                 )
 
     def _snapshot_running(self) -> str:
+        if self._protocol == _lib.PROTO_RESTCONF:
+            return self.get_config("running", format="json")
         wd = "explicit" if self.has_capability("with-defaults") else None
         return self.get_config("running", with_defaults=wd)
+
+    def _restconf_restore(self, snapshot: str) -> None:
+        """RESTCONF has no copy-config: replace each top-level subtree that changed since the
+        snapshot (a whole-datastore replace would also carry the state data some servers return
+        from a configuration read)."""
+        before = json.loads(snapshot) if snapshot.strip() else {}
+        now = self.get_config("running", format="dict")
+        added = sorted(set(now) - set(before))
+        if added:
+            raise UnsupportedError(
+                "rollback over RESTCONF cannot remove the top-level nodes added since the last "
+                "commit_config (%s); nothing was changed" % ", ".join(added),
+                code=_lib.EUNSUPPORTED,
+            )
+        self.discard_changes()
+        for key in sorted(before):
+            if now.get(key) != before[key]:
+                self.edit_config({key: before[key]}, target="candidate", default_operation="replace")
 
     def confirm_commit(self) -> None:
         """Confirm the pending confirmed commit made by :meth:`commit_config` (``revert_in``)."""
@@ -859,7 +903,8 @@ class Device:
 
         A confirmed commit still pending is cancelled (``<cancel-commit>``, confirmed-commit
         1.1). Otherwise the running configuration saved just before the last commit_config is
-        copied into the candidate and committed. Only one level is kept, per Device object.
+        copied into the candidate (copy-config; on RESTCONF, an edit with default-operation
+        replace) and committed. Only one level is kept, per Device object.
         """
         self._require("candidate", "rollback")
         with self._lock:
@@ -879,7 +924,10 @@ class Device:
                     "is refused by libdevconf; nothing was changed",
                     code=_lib.EUNSUPPORTED,
                 )
-            self.copy_config("candidate", snapshot)
+            if self._protocol == _lib.PROTO_RESTCONF:
+                self._restconf_restore(snapshot)
+            else:
+                self.copy_config("candidate", snapshot)
             self.commit()
             self._pending_deadline = None
             self._rollback_config = None

@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 PKG_ROOT = HERE.parent  # bindings/python
 REPO = PKG_ROOT.parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "netconf"
+RC_FIXTURES = REPO / "tests" / "fixtures" / "restconf"
 EXAMPLES = REPO / "examples" / "python"
 
 # --- the library under test -----------------------------------------------------------------
@@ -211,3 +212,49 @@ def description_of(d: devconf.Device, name: str, source: str = "running") -> Any
         if intf["name"] == name:
             return intf.get("description")
     return None
+
+
+@dataclass
+class RestconfServer:
+    """A running Jetconf test device (RESTCONF over HTTP/2 + TLS, client certificate)."""
+
+    dir: Path
+    port: int
+    cache_dir: str = CACHE_DIR
+
+    @property
+    def uri(self) -> str:
+        return "restconf://127.0.0.1:%d" % self.port
+
+    def kwargs(self, **over: Any) -> Dict[str, Any]:
+        kw: Dict[str, Any] = dict(
+            ca_file=str(self.dir / "ca.pem"),
+            client_cert=str(self.dir / "client.pem"),
+            client_key=str(self.dir / "client.key"),
+            cache_dir=self.cache_dir,
+        )
+        kw.update(over)
+        return kw
+
+    def connect(self, **over: Any) -> devconf.Device:
+        return devconf.connect(self.uri, **self.kwargs(**over))
+
+
+@pytest.fixture(scope="session")
+def rc_server() -> Iterator[RestconfServer]:
+    d = Path(tempfile.mkdtemp(prefix="dcrc.", dir="/tmp"))
+    proc = subprocess.run(
+        ["bash", str(RC_FIXTURES / "jetconf-up.sh"), str(d)], capture_output=True, text=True, timeout=120
+    )
+    if proc.returncode != 0:
+        subprocess.run(["bash", str(RC_FIXTURES / "jetconf-down.sh"), str(d)], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+        raise RuntimeError(
+            "cannot start the RESTCONF test device (jetconf-up.sh exit %d; scripts/install-restconf-deps.sh "
+            "installs it):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr)
+        )
+    try:
+        yield RestconfServer(dir=d, port=int((d / "port").read_text().strip()))
+    finally:
+        subprocess.run(["bash", str(RC_FIXTURES / "jetconf-down.sh"), str(d)], capture_output=True, timeout=60)
+        shutil.rmtree(d, ignore_errors=True)
