@@ -8,6 +8,7 @@
 #include <devconf/devconf.h>
 
 #include "test_server.h"
+#include "test_util.h"
 
 static test_server nc_srv;
 static test_restconf rc_srv;
@@ -23,12 +24,6 @@ static void servers_down(void)
     test_server_stop(&nc_srv);
     test_restconf_stop(&rc_srv);
 }
-
-#define ASSERT_OK(call)                                                                                     \
-    do {                                                                                                    \
-        int r_ = (call);                                                                                    \
-        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
-    } while (0)
 
 /* The scenario: read an interface, change its description in the candidate, commit, read it
  * back; a bad payload is refused locally; what the device cannot do is refused by name. */
@@ -108,9 +103,5 @@ int main(void)
     tcase_add_unchecked_fixture(tc, servers_up, servers_down);
     tcase_add_test(tc, same_scenario_on_netconf_and_restconf);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

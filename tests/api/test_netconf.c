@@ -11,49 +11,13 @@
 #include <devconf/devconf.h>
 
 #include "test_server.h"
+#include "test_util.h"
 
 static test_server srv;
 static devconf_ctx *ctx;
 
 #define IF_NS "urn:ietf:params:xml:ns:yang:ietf-interfaces"
 #define NC_NS "urn:ietf:params:xml:ns:netconf:base:1.0"
-
-/* ---- log capture: every line the library logs, to check what was sent and that no secret leaks ---- */
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *log_text;
-static size_t log_len;
-
-static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
-{
-    (void)level;
-    (void)payload;
-    pthread_mutex_lock(&log_lock);
-    size_t n = strlen(origin) + strlen(msg) + 3;
-    char *p = realloc(log_text, log_len + n + 1);
-    if (p) {
-        log_text = p;
-        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
-    }
-    pthread_mutex_unlock(&log_lock);
-}
-
-static void log_reset(void)
-{
-    pthread_mutex_lock(&log_lock);
-    free(log_text);
-    log_text = NULL;
-    log_len = 0;
-    pthread_mutex_unlock(&log_lock);
-}
-
-static int log_contains(const char *needle)
-{
-    pthread_mutex_lock(&log_lock);
-    int r = log_text && strstr(log_text, needle) != NULL;
-    pthread_mutex_unlock(&log_lock);
-    return r;
-}
 
 /* Sessions a test opened; teardown frees what a failed test left behind, so that with CK_FORK=no
  * one failure does not take the rest of the run down with it. */
@@ -96,8 +60,8 @@ static void ctx_up(void)
     ck_assert_int_ge(devconf_init(), 1);
     ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
     ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
-    log_reset();
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
+    test_log_reset();
 }
 
 static void ctx_down(void)
@@ -110,7 +74,7 @@ static void ctx_down(void)
     devconf_ctx_free(ctx);
     ctx = NULL;
     devconf_deinit();
-    log_reset();
+    test_log_reset();
 }
 
 static devconf_session_options key_opts(void)
@@ -132,21 +96,6 @@ static devconf_session *open_session(void)
     track(s);
     return s;
 }
-
-#define ASSERT_OK(call)                                                                              \
-    do {                                                                                             \
-        int r_ = (call);                                                                             \
-        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
-    } while (0)
-
-#define ASSERT_FAILS(call, code)                                                                     \
-    do {                                                                                             \
-        int r_ = (call);                                                                             \
-        ck_assert_msg(r_ == (code), "%s returned %d (%s), expected %d", #call, r_,                   \
-                      devconf_error_message(devconf_error_last()), (code));                           \
-        ck_assert_int_eq(devconf_error_code(devconf_error_last()), (code));                          \
-        ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                           \
-    } while (0)
 
 static char *get_cfg(devconf_session *s, devconf_datastore ds, const char *filter)
 {
@@ -196,7 +145,7 @@ START_TEST(password_login_works)
     ck_assert_int_eq(devconf_session_is_connected(s), 1);
     ck_assert_str_eq(devconf_session_host(s), "127.0.0.1");
     sess_free(s);
-    ck_assert_msg(!log_contains(TEST_PASSWORD), "the password appeared in a log line");
+    ck_assert_msg(!test_log_contains(TEST_PASSWORD), "the password appeared in a log line");
 }
 END_TEST
 
@@ -217,7 +166,7 @@ START_TEST(key_with_passphrase_works)
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
     track(s);
     sess_free(s);
-    ck_assert(!log_contains(TEST_PASSPHRASE));
+    ck_assert(!test_log_contains(TEST_PASSPHRASE));
 }
 END_TEST
 
@@ -247,7 +196,7 @@ START_TEST(wrong_password_is_refused)
     ck_assert_int_eq(devconf_error_origin(e), DEVCONF_ORIGIN_SSH);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(e), TEST_USER "@127.0.0.1"));
     ck_assert_ptr_null(strstr(devconf_error_message(e), "wrong-secret-123"));
-    ck_assert(!log_contains("wrong-secret-123"));
+    ck_assert(!test_log_contains("wrong-secret-123"));
 }
 END_TEST
 
@@ -361,7 +310,7 @@ START_TEST(insecure_skip_connects_and_warns)
     ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
     track(s);
     sess_free(s);
-    ck_assert(log_contains("NOT verified"));
+    ck_assert(test_log_contains("NOT verified"));
     ck_assert_int_ne(access(kh, F_OK), 0); /* nothing recorded */
 }
 END_TEST
@@ -457,7 +406,7 @@ START_TEST(bad_filters_are_rejected_before_sending)
 {
     devconf_session *s = open_session();
     char *out = NULL;
-    log_reset();
+    test_log_reset();
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<interfaces xmlns=\"" IF_NS "\"><interface>", NULL),
                  DEVCONF_EYANG);
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<foo xmlns=\"urn:example:nothing\"/>", NULL),
@@ -466,7 +415,7 @@ START_TEST(bad_filters_are_rejected_before_sending)
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/no-such-module:interfaces", NULL), DEVCONF_EYANG);
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces[", NULL), DEVCONF_EYANG);
     ck_assert_ptr_null(out);
-    ck_assert(!log_contains("get-config sent"));
+    ck_assert(!test_log_contains("get-config sent"));
     sess_free(s);
 }
 END_TEST
@@ -650,7 +599,7 @@ START_TEST(invalid_payloads_are_rejected_before_sending)
 {
     devconf_session *s = open_session();
     ASSERT_OK(devconf_discard_changes(s));
-    log_reset();
+    test_log_reset();
     const char *bad[] = {
         "<interfaces xmlns=\"" IF_NS "\"><interface><name>x</name></interfaces>",         /* malformed XML */
         "{\"ietf-interfaces:interfaces\": {\"interface\": [",                           /* malformed JSON */
@@ -673,7 +622,7 @@ START_TEST(invalid_payloads_are_rejected_before_sending)
     ck_assert_msg(strstr(m, "maybe") && strstr(m, "/ietf-interfaces:interfaces/interface[name='x']/enabled"), "%s", m);
     devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[2], NULL);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "colour"));
-    ck_assert_msg(!log_contains("edit-config sent"), "an invalid payload reached the device");
+    ck_assert_msg(!test_log_contains("edit-config sent"), "an invalid payload reached the device");
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>x</name>"));
     sess_free(s);
 }
@@ -682,13 +631,13 @@ END_TEST
 START_TEST(missing_capability_is_unsupported_and_nothing_sent)
 {
     devconf_session *s = open_session();
-    log_reset();
+    test_log_reset();
     char *x = iface_xml("eth0", "direct to running");
     /* this device has no writable-running */
     ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_RUNNING, x, NULL), DEVCONF_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "writable-running"));
     free(x);
-    ck_assert(!log_contains("sent to"));
+    ck_assert(!test_log_contains("sent to"));
     sess_free(s);
 }
 END_TEST
@@ -1113,9 +1062,5 @@ static Suite *netconf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(netconf_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(netconf_suite());
 }

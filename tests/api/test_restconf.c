@@ -2,7 +2,6 @@
  * by the suite (tests/common/test_server.c). Jetconf lacks PATCH, YANG Patch and XML bodies: what
  * devconf does without them (documented fallback or a clear error) is tested here. */
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,39 +9,10 @@
 #include <devconf/devconf.h>
 
 #include "test_server.h"
+#include "test_util.h"
 
 static test_restconf srv;
 static devconf_ctx *ctx;
-static char *log_text;
-static size_t log_len;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
-{
-    (void)level;
-    (void)payload;
-    pthread_mutex_lock(&log_lock);
-    size_t n = strlen(origin) + strlen(msg) + 3;
-    char *p = realloc(log_text, log_len + n + 1);
-    if (p) {
-        log_text = p;
-        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
-    }
-    pthread_mutex_unlock(&log_lock);
-}
-
-static void log_reset(void)
-{
-    free(log_text);
-    log_text = NULL;
-    log_len = 0;
-}
-
-static int log_contains(const char *needle)
-{
-    return log_text && strstr(log_text, needle) != NULL;
-}
-
 static void server_up(void)
 {
     test_restconf_start(&srv);
@@ -62,8 +32,8 @@ static void ctx_up(void)
     ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
     /* where ietf-netconf (per-node operations in payloads) comes from on this machine */
     ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
-    log_reset();
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
+    test_log_reset();
 }
 
 static void ctx_down(void)
@@ -75,7 +45,7 @@ static void ctx_down(void)
     devconf_ctx_free(ctx);
     ctx = NULL;
     devconf_deinit();
-    log_reset();
+    test_log_reset();
 }
 
 static devconf_session_options tls_opts(void)
@@ -108,21 +78,6 @@ static devconf_session *open_session(void)
     return open_at(srv.uri);
 }
 
-#define ASSERT_OK(call)                                                                                     \
-    do {                                                                                                    \
-        int r_ = (call);                                                                                    \
-        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
-    } while (0)
-
-#define ASSERT_FAILS(call, code)                                                                \
-    do {                                                                                        \
-        int r_ = (call);                                                                        \
-        ck_assert_msg(r_ == (code), "%s returned %d (%s), expected %d", #call, r_,              \
-                      devconf_error_message(devconf_error_last()), (code));                      \
-        ck_assert_int_eq(devconf_error_code(devconf_error_last()), (code));                     \
-        ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                      \
-    } while (0)
-
 static char *read_cfg(devconf_session *s, devconf_datastore ds, const char *path, devconf_format f)
 {
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
@@ -153,7 +108,7 @@ START_TEST(root_is_discovered_over_http2_with_jetconf_profile)
     ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "ietf-interfaces"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "devconf-example"), 1);
-    ck_assert(log_contains("RESTCONF root https://127.0.0.1"));
+    ck_assert(test_log_contains("RESTCONF root https://127.0.0.1"));
     /* an explicit root works too */
     char uri[400];
     snprintf(uri, sizeof uri, "%s/restconf", srv.uri);
@@ -194,10 +149,10 @@ START_TEST(schemas_are_cached_across_sessions)
 {
     devconf_session *s = open_session();
     (void)s;
-    log_reset();
+    test_log_reset();
     devconf_session *s2 = open_session();
     (void)s2;
-    ck_assert_msg(!log_contains("downloaded into the cache"), "the second session downloaded schemas again");
+    ck_assert_msg(!test_log_contains("downloaded into the cache"), "the second session downloaded schemas again");
 }
 END_TEST
 
@@ -252,7 +207,7 @@ START_TEST(keys_are_percent_encoded)
     char *out = read_cfg(s, DEVCONF_DS_CANDIDATE, IFS "/interface[name='ge-0/0/1,x=y']", DEVCONF_FORMAT_JSON);
     ck_assert_msg(strstr(out, "ge-0/0/1,x=y"), "%s", out);
     devconf_free(out);
-    ck_assert(log_contains("interface=ge-0%2F0%2F1%2Cx%3Dy"));
+    ck_assert(test_log_contains("interface=ge-0%2F0%2F1%2Cx%3Dy"));
     ASSERT_OK(devconf_discard_changes(s));
 }
 END_TEST
@@ -261,13 +216,13 @@ START_TEST(bad_filters_are_refused_before_sending)
 {
     devconf_session *s = open_session();
     char *out = NULL;
-    log_reset();
+    test_log_reset();
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:nothing", NULL), DEVCONF_EYANG);
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS "/interface[type='x']", NULL),
                  DEVCONF_EUNSUPPORTED);
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "interfaces", NULL), DEVCONF_EINVAL);
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_STARTUP, IFS, NULL), DEVCONF_EUNSUPPORTED);
-    ck_assert(!log_contains("GET https"));
+    ck_assert(!test_log_contains("GET https"));
 }
 END_TEST
 
@@ -366,7 +321,7 @@ END_TEST
 START_TEST(invalid_payloads_never_reach_the_device)
 {
     devconf_session *s = open_session();
-    log_reset();
+    test_log_reset();
     const char *bad[] = {
         "{\"devconf-example:settings\":{\"mtu\":\"big\"}}",
         "{\"devconf-example:settings\":{\"colour\":\"red\"}}",
@@ -377,7 +332,7 @@ START_TEST(invalid_payloads_never_reach_the_device)
         int r = devconf_edit_config(s, DEVCONF_DS_CANDIDATE, bad[i], NULL);
         ck_assert_msg(r == DEVCONF_EYANG, "payload %zu: %d %s", i, r, devconf_error_message(devconf_error_last()));
     }
-    ck_assert(!log_contains("PUT https") && !log_contains("POST https") && !log_contains("GET https"));
+    ck_assert(!test_log_contains("PUT https") && !test_log_contains("POST https") && !test_log_contains("GET https"));
 }
 END_TEST
 
@@ -462,9 +417,5 @@ static Suite *restconf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(restconf_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(restconf_suite());
 }

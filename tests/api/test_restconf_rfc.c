@@ -11,6 +11,7 @@
 #include <devconf/devconf.h>
 
 #include "test_server.h"
+#include "test_util.h"
 
 struct responder {
     char dir[256];
@@ -19,21 +20,6 @@ struct responder {
 };
 
 static devconf_ctx *ctx;
-static char *log_text;
-static size_t log_len;
-
-static void capture_log(devconf_log_level level, const char *origin, const char *msg, void *payload)
-{
-    (void)level;
-    (void)payload;
-    size_t n = strlen(origin) + strlen(msg) + 3;
-    char *p = realloc(log_text, log_len + n + 1);
-    if (p) {
-        log_text = p;
-        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
-    }
-}
-
 static void responder_start(struct responder *r, const char *scenario)
 {
     const char *src = getenv("DEVCONF_SOURCE_DIR");
@@ -91,10 +77,8 @@ static void setup(void)
     ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache), 0);
     /* ietf-netconf, for nc:operation in payloads */
     ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, capture_log, NULL);
-    free(log_text);
-    log_text = NULL;
-    log_len = 0;
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
+    test_log_reset();
 }
 
 static void teardown(void)
@@ -104,9 +88,7 @@ static void teardown(void)
     devconf_ctx_free(ctx);
     (void)system(cmd);
     devconf_deinit();
-    free(log_text);
-    log_text = NULL;
-    log_len = 0;
+    test_log_reset();
 }
 
 static devconf_session *open_rfc(const struct responder *r)
@@ -116,12 +98,6 @@ static devconf_session *open_rfc(const struct responder *r)
     ck_assert_msg(rc == 0, "open: %d %s", rc, devconf_error_message(devconf_error_last()));
     return s;
 }
-
-#define ASSERT_OK(call)                                                                                     \
-    do {                                                                                                    \
-        int r_ = (call);                                                                                    \
-        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
-    } while (0)
 
 #define DELETE_BETA                                                                              \
     "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\">" \
@@ -137,7 +113,7 @@ START_TEST(rfc_server_profile_and_capabilities)
     ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 0);
     ck_assert_int_eq(devconf_session_has_capability(s, "devconf-example"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1); /* client-side */
-    ck_assert(strstr(log_text, "plain HTTP") != NULL);
+    ck_assert(test_log_contains("plain HTTP"));
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
@@ -281,7 +257,7 @@ START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
     char *out = NULL;
     ck_assert_int_eq(devconf_get_config(&out, s, DEVCONF_DS_CANDIDATE, NULL, NULL), DEVCONF_EUNSUPPORTED);
     ASSERT_OK(devconf_commit(s, NULL));
-    ck_assert(strstr(log_text, "NOT atomically") != NULL);
+    ck_assert(test_log_contains("NOT atomically"));
     ASSERT_OK(devconf_commit(s, NULL)); /* nothing left: nothing sent */
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
@@ -348,9 +324,5 @@ int main(void)
     tcase_add_test(tc, client_side_candidate_commits_as_one_yang_patch);
     tcase_add_test(tc, rpc_over_an_rfc_server);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

@@ -1,0 +1,50 @@
+#include "test_util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *log_text;
+static size_t log_len;
+
+void test_log_capture(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)level;
+    (void)payload;
+    pthread_mutex_lock(&log_lock);
+    size_t n = strlen(origin) + strlen(msg) + 3;
+    char *p = realloc(log_text, log_len + n + 1);
+    if (p) {
+        log_text = p;
+        log_len += (size_t)sprintf(log_text + log_len, "%s: %s\n", origin, msg);
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+void test_log_reset(void)
+{
+    pthread_mutex_lock(&log_lock);
+    free(log_text);
+    log_text = NULL;
+    log_len = 0;
+    pthread_mutex_unlock(&log_lock);
+}
+
+int test_log_contains(const char *needle)
+{
+    pthread_mutex_lock(&log_lock);
+    int r = log_text && strstr(log_text, needle) != NULL;
+    pthread_mutex_unlock(&log_lock);
+    return r;
+}
+
+int test_run_suite(Suite *su)
+{
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,34 @@
+/* Helpers shared by the Check suites: assertions on devconf return codes, a log sink that keeps
+ * every line (to check what was sent and that no secret leaks), and the suite runner. */
+#ifndef DEVCONF_TEST_UTIL_H
+#define DEVCONF_TEST_UTIL_H
+
+#include <check.h>
+
+#include <devconf/devconf.h>
+
+#define ASSERT_OK(call)                                                                                     \
+    do {                                                                                                    \
+        int r_ = (call);                                                                                    \
+        ck_assert_msg(r_ == 0, "%s failed: %d %s", #call, r_, devconf_error_message(devconf_error_last())); \
+    } while (0)
+
+/* The call fails with code, and the thread's error object says so with a message. */
+#define ASSERT_FAILS(call, code)                                                                \
+    do {                                                                                        \
+        int r_ = (call);                                                                        \
+        ck_assert_msg(r_ == (code), "%s returned %d (%s), expected %d", #call, r_,              \
+                      devconf_error_message(devconf_error_last()), (code));                      \
+        ck_assert_int_eq(devconf_error_code(devconf_error_last()), (code));                     \
+        ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                      \
+    } while (0)
+
+/* A devconf_log_cb keeping every line ("origin: message"); thread-safe. */
+void test_log_capture(devconf_log_level level, const char *origin, const char *msg, void *payload);
+void test_log_reset(void);
+int test_log_contains(const char *needle);
+
+/* Runs the suite (CK_NORMAL), frees it; the exit status for main(). */
+int test_run_suite(Suite *su);
+
+#endif
