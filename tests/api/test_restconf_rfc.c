@@ -308,6 +308,26 @@ START_TEST(rpc_over_an_rfc_server)
 }
 END_TEST
 
+START_TEST(bearer_token_is_sent_and_never_logged)
+{
+    struct responder r;
+    responder_start(&r, "bearer.json");
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.bearer_token = "tok-Sekr1t-123";
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, r.uri, &o));
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "<hostname>r1</hostname>"));
+    devconf_free(out);
+    devconf_session_free(s);
+    ck_assert(!test_log_contains("Sekr1t"));
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -323,6 +343,7 @@ int main(void)
     tcase_add_test(tc, client_side_candidate_sends_in_order_without_yang_patch);
     tcase_add_test(tc, client_side_candidate_commits_as_one_yang_patch);
     tcase_add_test(tc, rpc_over_an_rfc_server);
+    tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
