@@ -328,6 +328,30 @@ START_TEST(bearer_token_is_sent_and_never_logged)
 }
 END_TEST
 
+START_TEST(query_parameters_are_sent)
+{
+    struct responder r;
+    responder_start(&r, "query.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.with_defaults = DEVCONF_WD_REPORT_ALL;
+    ro.depth = 2;
+    ro.fields = "hostname;mtu";
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_ptr_nonnull(strstr(out, "<mtu>1500</mtu>"));
+    devconf_free(out);
+    /* <get>: config and state, no content parameter */
+    ASSERT_OK(devconf_get(&out, s, "/devconf-example:status", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "<item-count>2</item-count>"));
+    devconf_free(out);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -344,6 +368,7 @@ int main(void)
     tcase_add_test(tc, client_side_candidate_commits_as_one_yang_patch);
     tcase_add_test(tc, rpc_over_an_rfc_server);
     tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
+    tcase_add_test(tc, query_parameters_are_sent);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
