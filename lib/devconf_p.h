@@ -180,6 +180,7 @@ typedef struct devconf__transport {
     int (*get_schema)(devconf_session *s, char **out, const char *id, const char *version, const char *format);
     int (*kill)(devconf_session *s, uint32_t id);
     int (*rpc)(devconf_session *s, char **out, const char *rpc, devconf_format format);
+    struct ly_ctx *(*yang_ctx)(devconf_session *s); /* the session's schema context */
 } devconf__transport;
 
 extern const devconf__transport devconf__netconf_ssh_transport;
@@ -206,6 +207,16 @@ struct devconf_session {
 int devconf__session_set_caps(devconf_session *s, const char *const *caps, size_t count);
 /* Fails with DEVCONF_EUNSUPPORTED unless the device has capability name. */
 int devconf__require_cap(const devconf_session *s, const char *name, const char *what);
+
+/* ---- edit.c ---- */
+
+struct lyd_node;
+
+/* Applies edit (NETCONF edit-config semantics, nc:operation metadata honoured) to *data. */
+int devconf__apply_edit(struct lyd_node **data, const struct lyd_node *edit, devconf_edit_operation dflt);
+/* Unified diff (3 lines of context) of two texts; "" when equal. */
+int devconf__unified_diff(const char *before, const char *after, const char *label_a, const char *label_b,
+                          char **out);
 
 /* ---- ssh_auth.c ---- */
 
@@ -238,6 +249,9 @@ struct lyd_node *devconf__find_op(struct lyd_node *tree);
 /* Prints the output of an RPC/action reply node: XML children, or RFC 8040 {"module:output": {...}};
  * "" when there is no output. */
 int devconf__print_rpc_output(const struct lyd_node *act, devconf_format format, char **out);
+/* Unwraps <NAME ...>content</NAME> (any prefix): a pointer into text and the content length, or
+ * text itself (length strlen(text)) when the root element is not NAME. */
+const char *devconf__unwrap_element(const char *text, const char *wrapper, size_t *len);
 /* Name of a data node, schema-backed or opaque. */
 const char *devconf__node_name(const struct lyd_node *n);
 /* First child named name (schema-backed or opaque), or NULL. */

@@ -738,6 +738,11 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     return r;
 }
 
+static struct ly_ctx *nc_yang_ctx(devconf_session *s)
+{
+    return nc_session_get_ctx(NC(s));
+}
+
 const devconf__transport devconf__netconf_ssh_transport = {
     .name = "netconf+ssh",
     .protocol = DEVCONF_PROTO_NETCONF,
@@ -756,4 +761,5 @@ const devconf__transport devconf__netconf_ssh_transport = {
     .get_schema = nc_get_schema,
     .kill = nc_kill,
     .rpc = nc_generic_rpc,
+    .yang_ctx = nc_yang_ctx,
 };

@@ -877,16 +877,35 @@ static int parse_resource(devconf_session *s, const rc_resp *r, const char *filt
         return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot build the parents of the requested resource");
     }
     free(pxp);
+    /* the datastore resource comes wrapped: {"ietf-restconf:data": {...}} or <data xmlns=...> */
+    const char *body = r->body.data ? r->body.data : "{}";
+    char *unwrapped = NULL;
+    if (!filter && *devconf__skip_ws(body) == '{') {
+        devconf__json *j = NULL;
+        if (devconf__json_parse(body, &j, NULL, 0) == 0 && j->count == 1 && devconf__json_get(j, "ietf-restconf:data")) {
+            unwrapped = devconf__json_print(devconf__json_get(j, "ietf-restconf:data"));
+        }
+        devconf__json_free(j);
+    } else if (!filter) {
+        size_t len;
+        const char *inner = devconf__unwrap_element(body, "data", &len);
+        if (inner != body) {
+            unwrapped = strndup(inner, len);
+        }
+    }
     struct ly_in *in = NULL;
-    if (ly_in_new_memory(r->body.data ? r->body.data : "{}", &in) != LY_SUCCESS) {
+    if (ly_in_new_memory(unwrapped ? unwrapped : body, &in) != LY_SUCCESS) {
+        free(unwrapped);
         lyd_free_all(top);
         return devconf__error_oom();
     }
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
+    /* data of modules the session has no schema for is left out (it could not be printed as XML) */
     LY_ERR lr = lyd_parse_data(st->ly, parent, in, is_json_type(r->content_type) ? LYD_JSON : LYD_XML,
-                               LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, parent ? NULL : &tree);
+                               LYD_PARSE_ONLY, 0, parent ? NULL : &tree);
     ly_in_free(in, 0);
+    free(unwrapped);
     if (lr != LY_SUCCESS) {
         int rc = devconf__yang_error(st->ly, DEVCONF_EPROTO, "the device's data does not match its schemas");
         devconf__log_capture_end();
@@ -1619,6 +1638,11 @@ static int rc_rpc(devconf_session *s, char **out, const char *text, devconf_form
     return r;
 }
 
+static struct ly_ctx *rc_yang_ctx(devconf_session *s)
+{
+    return ST(s)->ly;
+}
+
 const devconf__transport devconf__restconf_transport = {
     .name = "restconf",
     .protocol = DEVCONF_PROTO_RESTCONF,
@@ -1631,4 +1655,5 @@ const devconf__transport devconf__restconf_transport = {
     .discard = rc_discard,
     .get_schema = rc_get_schema,
     .rpc = rc_rpc,
+    .yang_ctx = rc_yang_ctx,
 };

@@ -49,10 +49,11 @@ int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what)
     return code;
 }
 
-/* ncclient-style payloads wrap the configuration in <config>...</config>: unwrap it. Returns a
- * pointer into text (and the length) of the content, or text itself. */
-static const char *unwrap_config(const char *text, size_t *len)
+/* Unwraps <NAME ...>content</NAME> (any prefix): returns a pointer into text (and the length) of
+ * the content, or text itself (length strlen(text)) when the root element is not NAME. */
+const char *devconf__unwrap_element(const char *text, const char *wrapper, size_t *len)
 {
+    size_t wlen = strlen(wrapper);
     const char *p = devconf__skip_ws(text);
     *len = strlen(text);
     /* skip an XML declaration */
@@ -71,7 +72,7 @@ static const char *unwrap_config(const char *text, size_t *len)
     if (*colon == ':') {
         name = colon + 1;
     }
-    if (strncmp(name, "config", 6) != 0 || !strchr("> \t\r\n/", name[6])) {
+    if (strncmp(name, wrapper, wlen) != 0 || !strchr("> \t\r\n/", name[wlen])) {
         return text;
     }
     const char *gt = strchr(name, '>');
@@ -112,7 +113,8 @@ int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format f
     const char *content = text;
     if (f == DEVCONF_FORMAT_XML) {
         size_t len;
-        content = unwrap_config(text, &len);
+        /* ncclient-style payloads wrap the configuration in <config>...</config> */
+        content = devconf__unwrap_element(text, "config", &len);
         if (content != text) {
             if (!(owned = strndup(content, len))) {
                 return devconf__error_oom();

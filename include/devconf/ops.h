@@ -292,6 +292,59 @@ DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id);
  */
 DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, devconf_format format);
 
+/** @brief Forms of devconf_diff() output. */
+typedef enum devconf_diff_format {
+    DEVCONF_DIFF_UNIFIED = 0,   /**< A unified diff of the configuration text (XML), for people. */
+    DEVCONF_DIFF_EDIT_XML = 1,  /**< The edit-config payload (XML, nc:operation on each change) that expresses exactly the change. */
+    DEVCONF_DIFF_EDIT_JSON = 2  /**< The same, in JSON (RFC 7951 metadata "@": {"ietf-netconf:operation": ...}). */
+} devconf_diff_format;
+
+/**
+ * @brief What an edit would change: reads the datastore, applies the edit locally with
+ *        edit-config semantics, and compares. Nothing is written to the device.
+ * @param[out] out    The difference in the requested form ("" when the edit changes nothing);
+ *                    free with devconf_free().
+ * @param[in]  s      Session.
+ * @param[in]  target ::DEVCONF_DS_RUNNING or ::DEVCONF_DS_CANDIDATE: the datastore the edit is for.
+ * @param[in]  config Edit payload, as for devconf_edit_config().
+ * @param[in]  opts   Edit options (default operation, format) or NULL.
+ * @param[in]  format Form of the output.
+ * @retval 0 Success. @retval DEVCONF_EYANG Payload invalid, or the edit cannot apply (create of
+ *         existing data, delete of missing data). @retval DEVCONF_EUNSUPPORTED The datastore cannot be read.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore target, const char *config,
+                             const devconf_edit_options *opts, devconf_diff_format format);
+
+/**
+ * @brief Dry run: reads the datastore, applies the edit locally, and validates the whole result
+ *        against the schemas (mandatory nodes, must, when, leafref, unique, min/max-elements).
+ *        Nothing is written to the device.
+ * @param[in] s      Session.
+ * @param[in] target ::DEVCONF_DS_RUNNING or ::DEVCONF_DS_CANDIDATE.
+ * @param[in] config Edit payload, as for devconf_edit_config().
+ * @param[in] opts   Edit options or NULL.
+ * @retval 0 The result would be valid.
+ * @retval DEVCONF_EYANG It would not: the message names the problem with its data path, and it
+ *         is also an entry of devconf_error_rpc_error() (error-type "application", the YANG app-tag
+ *         such as "instance-required", path and message), found locally. libyang 2.1 stops at the
+ *         first problem.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_dry_run(devconf_session *s, devconf_datastore target, const char *config,
+                                const devconf_edit_options *opts);
+
+/**
+ * @brief Convert a configuration payload between XML and JSON (RFC 7951) against the session's schemas.
+ * @param[out] out  The payload in the other encoding; free with devconf_free().
+ * @param[in]  s    Session (its schemas are used; nothing is sent).
+ * @param[in]  data Payload, XML (optionally wrapped in `<config>`) or JSON; its encoding is detected.
+ * @param[in]  to   ::DEVCONF_FORMAT_XML or ::DEVCONF_FORMAT_JSON.
+ * @retval 0 Success. @retval DEVCONF_EYANG @p data does not parse against the schemas.
+ * @since 0.1
+ */
+DEVCONF_API int devconf_convert(char **out, devconf_session *s, const char *data, devconf_format to);
+
 DEVCONF_END_DECLS
 
 /** @} */

@@ -191,6 +191,11 @@ START_TEST(reads_at_several_depths_read_like_netconf)
     out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth9']", DEVCONF_FORMAT_XML);
     ck_assert_str_eq(out, "");
     devconf_free(out);
+    /* the whole datastore ({"ietf-restconf:data": ...} on the wire) */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL));
+    ck_assert_msg(strstr(out, "<name>eth0</name>") && strstr(out, "<settings xmlns=\"urn:devconf:example\">"), "%s",
+                  out);
+    devconf_free(out);
     /* state data through get */
     ASSERT_OK(devconf_get(&out, s, "/devconf-example:status", NULL));
     ck_assert_ptr_nonnull(strstr(out, "<item-count>"));

@@ -23,8 +23,10 @@ void test_server_start(test_server *t)
         abort();
     }
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "bash '%s/tests/fixtures/netconf/netconfd-up.sh' '%s' >'%s/up.out' 2>&1", source_dir(),
-             t->dir, t->dir);
+    /* the device also implements the project's example module (leafref, defaults, list, RPC) */
+    snprintf(cmd, sizeof cmd,
+             "bash '%s/tests/fixtures/netconf/netconfd-up.sh' '%s' --module='%s/yang-models/devconf-example.yang' "
+             ">'%s/up.out' 2>&1", source_dir(), t->dir, source_dir(), t->dir);
     if (system(cmd) != 0) {
         snprintf(cmd, sizeof cmd, "cat '%s/up.out' >&2", t->dir);
         (void)system(cmd);
