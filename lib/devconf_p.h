@@ -84,6 +84,8 @@ int devconf__error_add_rpc_error(const struct devconf_rpc_error *entry);
 void devconf__error_set_message(const char *fmt, ...) DEVCONF_PRINTF(1, 2);
 void devconf__error_set_http_status(int status);
 struct devconf_error *devconf__error_current(void);
+/* Makes saved (from devconf_error_dup()) the thread's error again and frees the shell. */
+void devconf__error_restore(devconf_error *saved);
 
 /* ---- log.c ---- */
 
@@ -214,6 +216,11 @@ struct lyd_node;
 
 /* Applies edit (NETCONF edit-config semantics, nc:operation metadata honoured) to *data. */
 int devconf__apply_edit(struct lyd_node **data, const struct lyd_node *edit, devconf_edit_operation dflt);
+/* Reads a whole datastore (configuration only) as a tree in the session's schema context. */
+int devconf__read_tree(devconf_session *s, devconf_datastore ds, struct lyd_node **out);
+/* The difference of two configuration trees as a unified diff or an edit. */
+int devconf__diff_trees(const struct lyd_node *before, const struct lyd_node *after, const char *label,
+                        devconf_diff_format format, char **out);
 /* Unified diff (3 lines of context) of two texts; "" when equal. */
 int devconf__unified_diff(const char *before, const char *after, const char *label_a, const char *label_b,
                           char **out);

@@ -358,7 +358,7 @@ out:
 /* ---- the public calls ---- */
 
 /* Reads a whole datastore as a tree in the session's schema context. */
-static int read_tree(devconf_session *s, devconf_datastore ds, struct lyd_node **out)
+int devconf__read_tree(devconf_session *s, devconf_datastore ds, struct lyd_node **out)
 {
     *out = NULL;
     struct devconf__read_req req = { ds, NULL, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_XML, 0, NULL };
@@ -414,7 +414,7 @@ static int before_after(devconf_session *s, devconf_datastore target, const char
     if (r < 0) {
         return r;
     }
-    if ((r = read_tree(s, target, before)) < 0) {
+    if ((r = devconf__read_tree(s, target, before)) < 0) {
         lyd_free_all(edit);
         return r;
     }
@@ -496,6 +496,40 @@ static int diff_to_edit(struct lyd_node *diff)
     return 0;
 }
 
+int devconf__diff_trees(const struct lyd_node *before, const struct lyd_node *after, const char *label,
+                        devconf_diff_format format, char **out)
+{
+    *out = NULL;
+    if (format == DEVCONF_DIFF_UNIFIED) {
+        char *ta = NULL, *tb = NULL;
+        uint32_t po = LYD_PRINT_WITHSIBLINGS | LYD_PRINT_WD_EXPLICIT;
+        if ((before && lyd_print_mem(&ta, before, LYD_XML, po) != LY_SUCCESS) ||
+            (after && lyd_print_mem(&tb, after, LYD_XML, po) != LY_SUCCESS)) {
+            free(ta);
+            free(tb);
+            return devconf__error_oom();
+        }
+        char lb[96];
+        snprintf(lb, sizeof lb, "%s (after the edit)", label);
+        int r = devconf__unified_diff(ta ? ta : "", tb ? tb : "", label, lb, out);
+        free(ta);
+        free(tb);
+        return r;
+    }
+    struct lyd_node *diff = NULL;
+    const struct lyd_node *any = before ? before : after;
+    if (lyd_diff_siblings(before, after, 0, &diff) != LY_SUCCESS) {
+        return devconf__yang_error(any ? LYD_CTX(any) : NULL, DEVCONF_ERROR, "cannot compute the difference");
+    }
+    int r = diff_to_edit(diff);
+    if (r == 0) {
+        r = devconf__print_data(diff, format == DEVCONF_DIFF_EDIT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML, false,
+                                out);
+    }
+    lyd_free_all(diff);
+    return r;
+}
+
 DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore target, const char *config,
                              const devconf_edit_options *opts, devconf_diff_format format)
 {
@@ -517,41 +551,14 @@ DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore t
     if ((r = enter_session(s, "diff", &prev)) < 0) {
         return r;
     }
-    struct lyd_node *before = NULL, *after = NULL, *diff = NULL;
+    struct lyd_node *before = NULL, *after = NULL;
     if ((r = before_after(s, target, config, &o, &before, &after)) < 0) {
         goto out;
     }
-    if (format == DEVCONF_DIFF_UNIFIED) {
-        char *ta = NULL, *tb = NULL;
-        uint32_t po = LYD_PRINT_WITHSIBLINGS | LYD_PRINT_WD_EXPLICIT;
-        if ((before && lyd_print_mem(&ta, before, LYD_XML, po) != LY_SUCCESS) ||
-            (after && lyd_print_mem(&tb, after, LYD_XML, po) != LY_SUCCESS)) {
-            free(ta);
-            free(tb);
-            r = devconf__error_oom();
-            goto out;
-        }
-        char la[64], lb[64];
-        snprintf(la, sizeof la, "%s", devconf_datastore_name(target));
-        snprintf(lb, sizeof lb, "%s (after the edit)", devconf_datastore_name(target));
-        r = devconf__unified_diff(ta ? ta : "", tb ? tb : "", la, lb, out);
-        free(ta);
-        free(tb);
-        goto out;
-    }
-    if (lyd_diff_siblings(before, after, 0, &diff) != LY_SUCCESS) {
-        r = devconf__yang_error(s->tp->yang_ctx(s), DEVCONF_ERROR, "cannot compute the difference");
-        goto out;
-    }
-    if ((r = diff_to_edit(diff)) < 0) {
-        goto out;
-    }
-    r = devconf__print_data(diff, format == DEVCONF_DIFF_EDIT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML, false,
-                            out);
+    r = devconf__diff_trees(before, after, devconf_datastore_name(target), format, out);
 out:
     lyd_free_all(before);
     lyd_free_all(after);
-    lyd_free_all(diff);
     return leave_session(s, prev, r);
 }
 

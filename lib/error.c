@@ -259,3 +259,13 @@ DEVCONF_API const char *devconf_strerror(int code)
     }
     return "unknown error code";
 }
+
+void devconf__error_restore(devconf_error *saved)
+{
+    if (!saved) {
+        return;
+    }
+    devconf__error_clear();
+    tl_error = *saved;
+    free(saved);
+}

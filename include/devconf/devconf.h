@@ -31,5 +31,6 @@
 #include "ctx.h"
 #include "session.h"
 #include "ops.h"
+#include "txn.h"
 
 #endif /* DEVCONF_H */
