@@ -51,7 +51,7 @@ enum {
     OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
     OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
-    OPT_TLS_INSECURE
+    OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_DRY_RUN, OPT_AS_EDIT
 };
 
 struct global_opts {
@@ -91,6 +91,10 @@ struct cmd_args {
     char **pos; /* positional arguments */
     int n_pos;
     char *payload; /* owned: FILE|- or --subtree contents */
+    int replace;          /* apply --replace */
+    uint32_t confirm_s;   /* apply --confirm SECONDS */
+    int dry_run;          /* apply --dry-run */
+    int as_edit;          /* diff --edit */
 };
 
 struct command {
@@ -160,6 +164,7 @@ static void put_json_string(FILE *f, const char *s)
 }
 
 /* Print a result on stdout with a trailing newline, nothing when it is empty, then free it. */
+/* Prints data (adding a final newline) and frees it. */
 static void emit(char *data)
 {
     size_t len = data ? strlen(data) : 0;
@@ -480,6 +485,17 @@ static const struct option opts_commit[] = {
     {"persist-id", required_argument, NULL, OPT_PERSIST_ID},
     O_END};
 static const struct option opts_cancel[] = {O_HELP, {"persist-id", required_argument, NULL, OPT_PERSIST_ID}, O_END};
+static const struct option opts_diff[] = {
+    O_HELP, O_TARGET,
+    {"default-operation", required_argument, NULL, OPT_DEFAULT_OPERATION},
+    {"edit", no_argument, NULL, OPT_AS_EDIT},
+    O_END};
+static const struct option opts_apply[] = {
+    O_HELP,
+    {"replace", no_argument, NULL, OPT_REPLACE},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    O_END};
 static const struct option opts_schema[] = {
     O_HELP,
     {"version", required_argument, NULL, OPT_REVISION},
@@ -565,6 +581,95 @@ static int run_edit_config(devconf_session *s, struct cmd_args *a)
         if (devconf_discard_changes(s) != 0)
             fputs("devconf: warning: could not discard the candidate's uncommitted changes\n", stderr);
     }
+    return rc;
+}
+
+/* The persist id of `apply --confirm`, which `confirm` confirms from a later session. */
+#define APPLY_PERSIST_ID "devconf-apply"
+
+static int run_diff(devconf_session *s, struct cmd_args *a)
+{
+    devconf_datastore target = a->target ? a->target : DEVCONF_DS_RUNNING;
+    devconf_diff_format f = !a->as_edit ? DEVCONF_DIFF_UNIFIED
+                            : a->format == DEVCONF_FORMAT_JSON ? DEVCONF_DIFF_EDIT_JSON : DEVCONF_DIFF_EDIT_XML;
+    char *out = NULL;
+    int rc = devconf_diff(&out, s, target, a->payload, &a->edit, f);
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+/* A whole transaction: lock, load, diff (printed), commit, unlock. */
+static int run_apply(devconf_session *s, struct cmd_args *a)
+{
+    devconf_txn *t = NULL;
+    char *d = NULL;
+    int rc = devconf_txn_begin(&t, s);
+    if (rc != 0)
+        return rc;
+    if (*devconf_txn_missing(t))
+        fprintf(stderr, "devconf: note: %s\n", devconf_txn_missing(t));
+    if (a->dry_run) {
+        devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+        eo.default_operation = a->replace ? DEVCONF_EDIT_REPLACE : DEVCONF_EDIT_MERGE;
+        rc = devconf_dry_run(s, DEVCONF_DS_RUNNING, a->payload, &eo);
+        if (rc == 0)
+            rc = devconf_diff(&d, s, DEVCONF_DS_RUNNING, a->payload, &eo, DEVCONF_DIFF_UNIFIED);
+        if (rc == 0) {
+            emit(d); /* frees d */
+            d = NULL;
+            fputs("devconf: dry run: valid; nothing was changed\n", stderr);
+        }
+        goto out;
+    }
+    rc = devconf_txn_load(t, a->payload, a->replace ? DEVCONF_LOAD_REPLACE : DEVCONF_LOAD_MERGE);
+    if (rc == 0)
+        rc = devconf_txn_diff(&d, t, DEVCONF_DIFF_UNIFIED);
+    if (rc != 0)
+        goto out;
+    if (!*d) {
+        fputs("devconf: nothing to change\n", stderr);
+        goto out;
+    }
+    emit(d); /* frees d */
+    d = NULL;
+    if (a->confirm_s) {
+        /* persisted, so that it outlives this command: `devconf URI confirm` keeps it */
+        devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+        co.confirmed = 1;
+        co.confirm_timeout = a->confirm_s;
+        co.persist = APPLY_PERSIST_ID;
+        rc = devconf_commit(s, &co);
+        if (rc == 0)
+            fprintf(stderr, "devconf: committed; the device reverts it in %u s unless 'devconf URI confirm' "
+                            "follows\n", (unsigned)a->confirm_s);
+    } else {
+        rc = devconf_txn_commit(t, 0);
+    }
+out:
+    if (rc != 0)
+        keep_error();
+    devconf_free(d);
+    devconf_txn_free(t);
+    return rc;
+}
+
+static int run_confirm(devconf_session *s, struct cmd_args *a)
+{
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.persist_id = a->commit_opts.persist_id ? a->commit_opts.persist_id : APPLY_PERSIST_ID;
+    return devconf_commit(s, &co);
+}
+
+static int run_convert(devconf_session *s, struct cmd_args *a)
+{
+    char *out = NULL;
+    int rc = devconf_convert(&out, s, a->payload,
+                             a->format == DEVCONF_FORMAT_JSON || a->format == DEVCONF_FORMAT_XML
+                                 ? a->format
+                                 : (*a->payload == '<' ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML));
+    if (rc == 0)
+        emit(out);
     return rc;
 }
 
@@ -747,6 +852,34 @@ static const struct command commands[] = {
      "                           device rejects the edit or the commit, the candidate's uncommitted\n"
      "                           changes are discarded. Without :candidate the edit goes to running\n"
      "                           and needs no commit.\n"},
+    {"diff", opts_diff, 1, 1, check_payload, run_diff,
+     "diff [--target DS] [--default-operation OP] [--edit] FILE|-",
+     "show what an edit would change; nothing is sent but reads",
+     "Reads the datastore (running by default), applies FILE to it locally with edit-config\n"
+     "semantics, and prints a unified diff of the configuration. " HELP_PAYLOAD "\n"
+     "  --target DS              running (default) or candidate\n"
+     "  --default-operation OP   merge (default), replace or none\n"
+     "  --edit                   print the edit-config that expresses exactly the change instead\n"
+     "                           (XML, or JSON with --format json)\n"},
+    {"apply", opts_apply, 1, 1, check_payload, run_apply,
+     "apply [--replace] [--confirm SECONDS] [--dry-run] FILE|-",
+     "a whole transaction: lock, load, diff, commit",
+     "Locks the configuration (where the device has locks), loads FILE into the candidate, prints\n"
+     "the diff against running, commits and unlocks. What the device cannot guarantee (locks,\n"
+     "atomic commit, automatic revert) is said on stderr. " HELP_PAYLOAD "\n"
+     "  --replace          each top-level subtree in FILE replaces the device's (default: merge)\n"
+     "  --confirm SECONDS  confirmed commit: the device reverts it after SECONDS unless\n"
+     "                     'devconf URI confirm' follows (needs :confirmed-commit 1.1)\n"
+     "  --dry-run          validate the result locally against the device's running configuration\n"
+     "                     and schemas, print the diff, change nothing\n"},
+    {"confirm", opts_cancel, 0, 0, NULL, run_confirm, "confirm [--persist-id ID]",
+     "confirm the commit of 'apply --confirm' (or one started with --persist ID)",
+     "Confirms a pending confirmed commit so that it stays; without --persist-id, the one that\n"
+     "'apply --confirm' started.\n"},
+    {"convert", opts_none, 1, 1, check_payload, run_convert, "convert FILE|-",
+     "convert a payload between XML and JSON against the device's schemas",
+     "Prints FILE converted to the other encoding (or to --format). Nothing is sent but what\n"
+     "opening the session needs.\n"},
     {"commit", opts_commit, 0, 0, check_commit, run_commit,
      "commit [--confirmed] [--confirm-timeout SECONDS] [--persist ID] [--persist-id ID]",
      "commit the candidate to running (<commit>)",
@@ -1008,6 +1141,13 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
             a->edit.error_option = (devconf_error_option)v;
             break;
         case OPT_COMMIT: a->commit = 1; break;
+        case OPT_REPLACE: a->replace = 1; break;
+        case OPT_DRY_RUN: a->dry_run = 1; break;
+        case OPT_AS_EDIT: a->as_edit = 1; break;
+        case OPT_CONFIRM:
+            ok = parse_uint(cmd->name, "confirm seconds", optarg, 1, UINT32_MAX, &n);
+            a->confirm_s = (uint32_t)n;
+            break;
         case OPT_CONFIRMED: a->commit_opts.confirmed = 1; break;
         case OPT_CONFIRM_TIMEOUT:
             ok = parse_uint(cmd->name, "confirm timeout", optarg, 1, UINT32_MAX, &n);
