@@ -107,6 +107,18 @@ void devconf__log_quiet(bool quiet);
 
 /* ---- ctx.c ---- */
 
+/* A libyang context shared by the sessions to one device (same host and port): a second
+ * session costs no schema loading and little memory. libnetconf2 may add modules to it while a
+ * session connects, so connecting takes the write lock and every operation the read lock. */
+typedef struct devconf__yang_pool_entry {
+    char *key;                 /* "host:port" */
+    struct ly_ctx *ly;
+    int refs;                  /* live sessions using it (under the pool lock) */
+    uint32_t saved_modules;    /* module count last written to the cache index */
+    pthread_rwlock_t lock;
+    struct devconf__yang_pool_entry *next;
+} devconf__yang_pool_entry;
+
 struct devconf_ctx {
     char **search_dirs;
     size_t search_dir_count;
@@ -115,7 +127,15 @@ struct devconf_ctx {
     void *log_payload;
     devconf_log_level log_max;
     int live_sessions; /* atomic */
+    pthread_mutex_t pool_lock;
+    devconf__yang_pool_entry *pool;
 };
+
+/* Takes (creating it when needed) the shared schema context for key; release with _put. */
+int devconf__yang_pool_get(devconf_ctx *ctx, const char *key, devconf__yang_pool_entry **out);
+void devconf__yang_pool_put(devconf_ctx *ctx, devconf__yang_pool_entry *e);
+/* Writes the modules of the entry's context to the cache index of key when they changed. */
+void devconf__yang_pool_save(devconf_ctx *ctx, devconf__yang_pool_entry *e);
 
 bool devconf__initialized(void);
 
@@ -200,6 +220,7 @@ struct devconf_session {
     int rpc_timeout_ms;
     bool in_call; /* re-entrancy guard (log callback calling back) */
     bool counted; /* counted in ctx->live_sessions */
+    pthread_rwlock_t *yang_lock; /* read-locked around each operation when the schema context is shared */
     char etag[128];          /* of the last read (RESTCONF) */
     char last_modified[64];
     void *tp_data; /* transport state */

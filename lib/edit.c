@@ -456,11 +456,17 @@ static int enter_session(devconf_session *s, const char *fn, const struct devcon
     }
     s->in_call = true;
     *prev = devconf__log_enter(s->ctx);
+    if (s->yang_lock) {
+        pthread_rwlock_rdlock(s->yang_lock);
+    }
     return 0;
 }
 
 static int leave_session(devconf_session *s, const struct devconf_ctx *prev, int r)
 {
+    if (s->yang_lock) {
+        pthread_rwlock_unlock(s->yang_lock);
+    }
     devconf__log_leave(prev);
     s->in_call = false;
     return r;

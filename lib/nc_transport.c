@@ -15,9 +15,15 @@
 
 #define NC_PREFIX "urn:ietf:params:netconf:capability:"
 
+struct nc_state {
+    struct nc_session *nc;
+    devconf__yang_pool_entry *pool; /* the shared schema context of this device */
+};
+
 static struct nc_session *NC(const devconf_session *s)
 {
-    return (struct nc_session *)s->tp_data;
+    const struct nc_state *st = s->tp_data;
+    return st ? st->nc : NULL;
 }
 
 static NC_DATASTORE nc_ds(devconf_datastore ds)
@@ -165,11 +171,28 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
         free(user);
         return r;
     }
+    /* the schema context shared by the sessions to this device; libnetconf2 fills it (from the
+     * cache, else with get-schema) under the write lock */
+    char key[300];
+    snprintf(key, sizeof key, "%s:%u", uri->host, (unsigned)uri->port);
+    devconf__yang_pool_entry *pe = NULL;
+    if ((r = devconf__yang_pool_get(s->ctx, key, &pe)) < 0) {
+        watchdog_stop(&wd);
+        ssh_disconnect(ssh);
+        ssh_free(ssh);
+        free(user);
+        return r;
+    }
+    pthread_rwlock_wrlock(&pe->lock);
     devconf__log_capture_begin();
     devconf__log_quiet(true);
-    struct nc_session *nc = nc_connect_libssh(ssh, NULL); /* takes ssh, even on failure */
+    struct nc_session *nc = nc_connect_libssh(ssh, pe->ly); /* takes ssh, even on failure */
     devconf__log_quiet(false);
     const char *why = devconf__log_capture_end();
+    if (nc) {
+        devconf__yang_pool_save(s->ctx, pe);
+    }
+    pthread_rwlock_unlock(&pe->lock);
     bool timed_out = watchdog_stop(&wd);
     if (nc && timed_out) {
         /* it made it just as the watchdog fired: the socket is gone, so is the session */
@@ -189,10 +212,20 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
                                    (unsigned)uri->port, why ? ": " : "", why ? why : "");
         }
         free(user);
+        devconf__yang_pool_put(s->ctx, pe);
         return r;
     }
     free(user);
-    s->tp_data = nc;
+    struct nc_state *st = calloc(1, sizeof *st);
+    if (!st) {
+        nc_session_free(nc, NULL);
+        devconf__yang_pool_put(s->ctx, pe);
+        return devconf__error_oom();
+    }
+    st->nc = nc;
+    st->pool = pe;
+    s->tp_data = st;
+    s->yang_lock = &pe->lock;
     s->session_id = nc_session_get_id(nc);
     const char *const *caps = nc_session_get_cpblts(nc);
     size_t n = 0;
@@ -209,15 +242,22 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
 
 static void nc_close(devconf_session *s)
 {
-    if (s->tp_data) {
-        nc_session_free(NC(s), NULL);
-        s->tp_data = NULL;
+    struct nc_state *st = s->tp_data;
+    if (!st) {
+        return;
     }
+    pthread_rwlock_rdlock(&st->pool->lock);
+    nc_session_free(st->nc, NULL); /* the shared context stays */
+    pthread_rwlock_unlock(&st->pool->lock);
+    devconf__yang_pool_put(s->ctx, st->pool);
+    s->yang_lock = NULL;
+    free(st);
+    s->tp_data = NULL;
 }
 
 static int nc_is_connected(const devconf_session *s)
 {
-    return s->tp_data && nc_session_get_status(NC(s)) == NC_STATUS_RUNNING;
+    return NC(s) && nc_session_get_status(NC(s)) == NC_STATUS_RUNNING;
 }
 
 /* ---- rpc-error ---- */

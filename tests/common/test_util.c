@@ -48,3 +48,8 @@ int test_run_suite(Suite *su)
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+const char *test_log_text(void)
+{
+    return log_text ? log_text : "";
+}

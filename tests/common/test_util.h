@@ -27,6 +27,8 @@
 void test_log_capture(devconf_log_level level, const char *origin, const char *msg, void *payload);
 void test_log_reset(void);
 int test_log_contains(const char *needle);
+/* Everything captured so far (not thread-safe against concurrent logging). */
+const char *test_log_text(void);
 
 /* Runs the suite (CK_NORMAL), frees it; the exit status for main(). */
 int test_run_suite(Suite *su);

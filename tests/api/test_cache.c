@@ -1,0 +1,108 @@
+/* The schema cache: a second connection to the same device downloads no schema, within one
+ * devconf_ctx (shared schema context) and from a new devconf_ctx (the on-disk cache and its
+ * per-device index). Counted on the wire: libnetconf2's DEBUG log shows every message sent. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <devconf/devconf.h>
+
+#include "test_server.h"
+#include "test_util.h"
+
+/* get-schema requests in the log, except libnetconf2 2.0.24's probe for ietf-netconf-nmda: it
+ * asks for that module (which netconfd does not announce) on every connect, by name without a
+ * revision, before looking anywhere else; the answer is then found already in the context. */
+static int schema_downloads(void)
+{
+    int n = 0;
+    for (const char *p = test_log_text(); (p = strstr(p, "<get-schema xmlns")); p++) {
+        const char *end = strstr(p, "</get-schema>");
+        const char *nmda = strstr(p, "<identifier>ietf-netconf-nmda</identifier>");
+        if (!nmda || (end && nmda > end)) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static test_server srv;
+
+static void server_up(void)
+{
+    test_server_start(&srv);
+}
+
+static void server_down(void)
+{
+    test_server_stop(&srv);
+}
+
+static devconf_ctx *new_ctx(void)
+{
+    devconf_ctx *ctx = NULL;
+    ASSERT_OK(devconf_ctx_new(&ctx));
+    ASSERT_OK(devconf_ctx_set_cache_dir(ctx, srv.cache_dir));
+    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
+    return ctx;
+}
+
+static devconf_session *open_on(devconf_ctx *ctx)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    o.private_key = srv.key;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    return s;
+}
+
+START_TEST(second_connections_download_no_schema)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    devconf_ctx *ctx = new_ctx();
+    test_log_reset();
+    devconf_session *first = open_on(ctx);
+    ck_assert_msg(schema_downloads() > 10, "the cold connection should have downloaded the device's schemas");
+    devconf_session_free(first);
+
+    /* same ctx: the shared schema context is reused */
+    test_log_reset();
+    devconf_session *a = open_on(ctx);
+    devconf_session *b = open_on(ctx);
+    ck_assert_msg(schema_downloads() == 0, "a reconnect downloaded schemas: %.300s",
+                  strstr(test_log_text(), "<get-schema xmlns"));
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, b, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", NULL));
+    ck_assert_ptr_nonnull(strstr(out, "eth0"));
+    devconf_free(out);
+    devconf_session_free(a);
+    devconf_session_free(b);
+    devconf_ctx_free(ctx);
+
+    /* a new ctx, as in a new process: the disk cache and its index of the device's modules */
+    ctx = new_ctx();
+    test_log_reset();
+    devconf_session *c = open_on(ctx);
+    ck_assert_msg(schema_downloads() == 0, "a new ctx with a warm disk cache downloaded schemas: %.300s",
+                  strstr(test_log_text(), "<get-schema xmlns"));
+    ASSERT_OK(devconf_edit_config(c, DEVCONF_DS_CANDIDATE,
+                                  "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"eth1\","
+                                  "\"description\":\"cached schemas work\"}]}}", NULL));
+    ASSERT_OK(devconf_discard_changes(c));
+    devconf_session_free(c);
+    devconf_ctx_free(ctx);
+    devconf_deinit();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("cache");
+    TCase *tc = tcase_create("netconf");
+    tcase_add_unchecked_fixture(tc, server_up, server_down);
+    tcase_add_test(tc, second_connections_download_no_schema);
+    suite_add_tcase(su, tc);
+    return test_run_suite(su);
+}

@@ -1,0 +1,59 @@
+/* Sessions to one device share one libyang context (lib/ctx.c pool); separate devconf_ctx do not. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "devconf_p.h"
+#include "test_server.h"
+
+static test_server srv;
+
+static devconf_session *open_on(devconf_ctx *ctx)
+{
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    o.known_hosts = srv.known_hosts;
+    o.private_key = srv.key;
+    devconf_session *s = NULL;
+    int r = devconf_session_open(&s, ctx, srv.uri, &o);
+    ck_assert_msg(r == 0, "%s", devconf_error_message(devconf_error_last()));
+    return s;
+}
+
+START_TEST(sessions_to_one_device_share_a_schema_context)
+{
+    test_server_start(&srv);
+    ck_assert_int_ge(devconf_init(), 1);
+    devconf_ctx *ctx = NULL, *other = NULL;
+    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
+    ck_assert_int_eq(devconf_ctx_new(&other), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(other, srv.cache_dir), 0);
+    devconf_session *a = open_on(ctx), *b = open_on(ctx), *c = open_on(other);
+    ck_assert_ptr_eq(a->tp->yang_ctx(a), b->tp->yang_ctx(b));
+    ck_assert_ptr_ne(a->tp->yang_ctx(a), c->tp->yang_ctx(c));
+    ck_assert_ptr_nonnull(a->yang_lock);
+    ck_assert_int_eq(ctx->pool->refs, 2);
+    devconf_session_free(a);
+    ck_assert_int_eq(ctx->pool->refs, 1);
+    devconf_session_free(b);
+    devconf_session_free(c);
+    ck_assert_int_eq(ctx->pool->refs, 0);
+    devconf_ctx_free(ctx);
+    devconf_ctx_free(other);
+    devconf_deinit();
+    test_server_stop(&srv);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *su = suite_create("pool");
+    TCase *tc = tcase_create("pool");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, sessions_to_one_device_share_a_schema_context);
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
