@@ -248,7 +248,10 @@ int devconf__yang_pool_get(devconf_ctx *ctx, const char *key, devconf__yang_pool
         for (size_t i = 0; i < ctx->search_dir_count; i++) {
             ly_ctx_set_searchdir(e->ly, ctx->search_dirs[i]);
         }
+        /* a module the cache lacks is left to libnetconf2: not an error worth a log line */
+        devconf__log_quiet(true);
         preload(ctx, e->ly, key);
+        devconf__log_quiet(false);
         pthread_rwlock_init(&e->lock, NULL);
         e->next = ctx->pool;
         ctx->pool = e;
