@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from . import _lib
 from ._lib import LibraryNotFoundError
-from .device import Device, KbdintHandler, Payload, connect
+from .device import Device, KbdintHandler, Payload, Transaction, connect
 from .errors import (
     AuthError,
     CallbackError,
@@ -60,6 +60,7 @@ __all__ = [
     "connect",
     "Device",
     "Session",
+    "Transaction",
     "Payload",
     "KbdintHandler",
     "DevconfError",

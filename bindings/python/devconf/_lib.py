@@ -65,6 +65,10 @@ class RpcErrorP(c_void_p):
     """``const devconf_rpc_error *`` (borrowed from its error object)."""
 
 
+class TxnP(c_void_p):
+    """``devconf_txn *``."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Enums (values from the C headers; append-only there).
 
@@ -102,6 +106,12 @@ EDIT_MERGE, EDIT_REPLACE, EDIT_NONE = 0, 1, 2
 TEST_DEVICE, TEST_THEN_SET, TEST_SET, TEST_ONLY = 0, 1, 2, 3
 
 ERROR_OPTION_DEVICE, ERROR_OPTION_STOP, ERROR_OPTION_CONTINUE, ERROR_OPTION_ROLLBACK = 0, 1, 2, 3
+
+DIFF_UNIFIED, DIFF_EDIT_XML, DIFF_EDIT_JSON = 0, 1, 2
+
+LOAD_MERGE, LOAD_REPLACE = 0, 1
+
+TXN_LOCKED, TXN_STAGED, TXN_ATOMIC, TXN_AUTO_REVERT = 0x1, 0x2, 0x4, 0x8
 
 # ---------------------------------------------------------------------------------------------
 # Callback types.
@@ -346,6 +356,19 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_get_schema", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_char_p, c_char_p), True),
     ("devconf_kill_session", c_int, (SessionP, c_uint32), True),
     ("devconf_rpc", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_int), True),
+    ("devconf_diff", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(EditOptions), c_int), True),
+    ("devconf_dry_run", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
+    ("devconf_convert", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_int), True),
+    # txn.h
+    ("devconf_txn_begin", c_int, (POINTER(TxnP), SessionP), True),
+    ("devconf_txn_guarantees", c_uint, (TxnP,), False),
+    ("devconf_txn_missing", c_char_p, (TxnP,), False),
+    ("devconf_txn_load", c_int, (TxnP, c_char_p, c_int), True),
+    ("devconf_txn_diff", c_int, (POINTER(c_void_p), TxnP, c_int), True),
+    ("devconf_txn_commit", c_int, (TxnP, c_uint32), True),
+    ("devconf_txn_confirm", c_int, (TxnP,), True),
+    ("devconf_txn_rollback", c_int, (TxnP,), True),
+    ("devconf_txn_free", None, (TxnP,), False),
 )
 
 #: Names of every declared function (the tests compare this with the library's symbol map).
@@ -354,7 +377,24 @@ DECLARED = frozenset(name for name, _, _, _ in _FUNCTIONS)
 
 #: Functions added after the first 0.1.0 builds (with the version 2 option structs): the binding
 #: works without them and reports the features they bring as unavailable.
-OPTIONAL = frozenset({"devconf_session_etag", "devconf_session_last_modified"})
+OPTIONAL = frozenset(
+    {
+        "devconf_session_etag",
+        "devconf_session_last_modified",
+        "devconf_diff",
+        "devconf_dry_run",
+        "devconf_convert",
+        "devconf_txn_begin",
+        "devconf_txn_guarantees",
+        "devconf_txn_missing",
+        "devconf_txn_load",
+        "devconf_txn_diff",
+        "devconf_txn_commit",
+        "devconf_txn_confirm",
+        "devconf_txn_rollback",
+        "devconf_txn_free",
+    }
+)
 
 
 def has(name: str) -> bool:
@@ -476,6 +516,7 @@ __all__ = [
     "SessionP",
     "ErrorP",
     "RpcErrorP",
+    "TxnP",
     "LOG_CB",
     "KBDINT_CB",
     "SessionOptions",

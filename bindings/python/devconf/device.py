@@ -21,6 +21,7 @@ import difflib
 import json
 import threading
 import time
+import weakref
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 from ctypes import byref, c_void_p
@@ -31,7 +32,7 @@ from . import _xml
 from . import log as _log
 from .errors import CallbackError, ConnectError, DevconfError, InvalidArgument, UnsupportedError
 
-__all__ = ["Device", "connect", "Payload", "KbdintHandler"]
+__all__ = ["Device", "Transaction", "connect", "Payload", "KbdintHandler"]
 
 #: A configuration or RPC payload: XML text, RFC 7951 JSON text, a dict (sent as JSON), bytes
 #: (UTF-8), or an ElementTree / lxml element (sent as XML).
@@ -62,6 +63,22 @@ _ERROR_OPTIONS = {
 }
 _IN_FORMATS = {None: _lib.FORMAT_AUTO, "auto": _lib.FORMAT_AUTO, "xml": _lib.FORMAT_XML, "json": _lib.FORMAT_JSON}
 _OUT_FORMATS = {"xml": _lib.FORMAT_XML, "json": _lib.FORMAT_JSON, "dict": _lib.FORMAT_JSON}
+_DIFF_FORMATS = {"unified": _lib.DIFF_UNIFIED, "edit-xml": _lib.DIFF_EDIT_XML, "edit-json": _lib.DIFF_EDIT_JSON}
+_LOAD_MODES = {"merge": _lib.LOAD_MERGE, "replace": _lib.LOAD_REPLACE}
+_GUARANTEES = (
+    (_lib.TXN_LOCKED, "locked"),
+    (_lib.TXN_STAGED, "staged"),
+    (_lib.TXN_ATOMIC, "atomic"),
+    (_lib.TXN_AUTO_REVERT, "auto-revert"),
+)
+
+
+def _need(symbol: str, what: str) -> None:
+    if not _lib.has(symbol):
+        raise UnsupportedError(
+            "%s needs %s(), which the loaded libdevconf (%s) does not export" % (what, symbol, _lib.library_path()),
+            code=_lib.EUNSUPPORTED,
+        )
 
 
 def _choice(table: Dict[Any, int], value: Any, what: str) -> int:
@@ -209,6 +226,7 @@ class Device:
         self._kbdint_cb: Any = None
         self._kbdint_exc: Optional[BaseException] = None
         self._timeout = timeout
+        self._txns: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
         # NAPALM-style lifecycle state
         self._rollback_config: Optional[str] = None
         self._pending_deadline: Optional[float] = None
@@ -274,7 +292,7 @@ class Device:
             session = _lib.SessionP()
             try:
                 lib.devconf_session_open(byref(session), ctx, c_uri, byref(opts))
-            except DevconfError as e:
+            except DevconfError:
                 if self._kbdint_exc is not None:
                     exc, self._kbdint_exc = self._kbdint_exc, None
                     raise CallbackError(
@@ -350,6 +368,8 @@ class Device:
 
     def _free(self) -> None:
         lib = _lib.lib
+        for txn in list(getattr(self, "_txns", ())):  # transactions end before their session
+            txn._free()
         if self._session is not None:
             s, self._session = self._session, None
             lib.devconf_session_free(s)
@@ -596,6 +616,19 @@ class Device:
             if_match: RESTCONF optimistic locking: send ``If-Match`` with the :attr:`etag` of the
                 last read; the edit fails (HTTP 412) when the resource changed since.
         """
+        text, o = self._edit_opts(config, default_operation, test_option, error_option, format, if_match)
+        ds = _choice(_DATASTORES, target, "target")
+        self._call(_lib.lib.devconf_edit_config, ds, _lib.str2c(text, "config"), byref(o))
+
+    @staticmethod
+    def _edit_opts(
+        config: Payload,
+        default_operation: Optional[str] = None,
+        test_option: Optional[str] = None,
+        error_option: Optional[str] = None,
+        format: Optional[str] = None,
+        if_match: bool = False,
+    ) -> "tuple[str, _lib.EditOptions]":
         text, hint = _payload_text(config, "config", config=True)
         o = _lib.EditOptions()
         o.version = _lib.EDIT_OPTIONS_VERSION
@@ -611,8 +644,60 @@ class Device:
             _lib.ERROR_OPTION_DEVICE if error_option is None else _choice(_ERROR_OPTIONS, error_option, "error_option")
         )
         o.format = hint if format is None else _choice(_IN_FORMATS, format, "format")
+        return text, o
+
+    def edit_diff(
+        self,
+        config: Payload,
+        target: str = "candidate",
+        *,
+        default_operation: Optional[str] = None,
+        format: Optional[str] = None,
+        output: str = "unified",
+    ) -> str:
+        """What an edit would change, computed locally; nothing is written (``devconf_diff()``).
+
+        Reads ``target``, applies ``config`` with edit-config semantics and returns a unified
+        diff of the configuration text (``output="unified"``), or the edit-config payload that
+        expresses exactly the change (``"edit-xml"``, ``"edit-json"``). ``""`` when nothing changes.
+        """
+        _need("devconf_diff", "edit_diff")
+        text, o = self._edit_opts(config, default_operation, None, None, format)
         ds = _choice(_DATASTORES, target, "target")
-        self._call(_lib.lib.devconf_edit_config, ds, _lib.str2c(text, "config"), byref(o))
+        return self._out(_lib.lib.devconf_diff, ds, _lib.str2c(text, "config"), byref(o),
+                         _choice(_DIFF_FORMATS, output, "output"))
+
+    def dry_run(
+        self,
+        config: Payload,
+        target: str = "candidate",
+        *,
+        default_operation: Optional[str] = None,
+        format: Optional[str] = None,
+    ) -> None:
+        """Apply an edit locally and validate the whole result against the schemas (mandatory,
+        must, when, leafref, ...); nothing is written (``devconf_dry_run()``).
+
+        Raises :class:`~devconf.YangError` naming the problem (also as an entry of ``errors``).
+        """
+        _need("devconf_dry_run", "dry_run")
+        text, o = self._edit_opts(config, default_operation, None, None, format)
+        ds = _choice(_DATASTORES, target, "target")
+        self._call(_lib.lib.devconf_dry_run, ds, _lib.str2c(text, "config"), byref(o))
+
+    def convert(self, data: Payload, to: str = "json") -> Any:
+        """Convert a configuration payload between XML and JSON against the device's schemas
+        (``devconf_convert()``); ``to`` is ``"xml"``, ``"json"`` or ``"dict"``. Nothing is sent."""
+        _need("devconf_convert", "convert")
+        text, _ = _payload_text(data, "data")
+        out = self._out(_lib.lib.devconf_convert, _lib.str2c(text, "data"), _choice(_OUT_FORMATS, to, "to"))
+        return _parse_output(out, to)
+
+    def transaction(self) -> "Transaction":
+        """Begin a transaction (``devconf_txn_begin()``): the NAPALM life cycle done by the C
+        library, with the guarantees the device allows (see :class:`Transaction`)."""
+        _need("devconf_txn_begin", "transaction")
+        return Transaction(self)
 
     def commit(
         self,
@@ -933,6 +1018,114 @@ class Device:
             self._rollback_config = None
 
 
+class Transaction:
+    """A configuration transaction run by libdevconf (``devconf_txn_*``).
+
+    begin (lock where the device can, snapshot running) -> :meth:`load` (merge or replace) ->
+    :meth:`diff` -> :meth:`commit` (optionally with ``revert_in``) -> :meth:`confirm` or
+    :meth:`rollback` -> :meth:`close` (unlock; uncommitted loads are discarded). Use it as a
+    context manager::
+
+        with dev.transaction() as t:
+            t.load(payload)
+            print(t.diff())
+            t.commit(revert_in=60)
+            t.confirm()
+
+    :attr:`guarantees` tells what the device allows (``"locked"``, ``"staged"``, ``"atomic"``,
+    ``"auto-revert"``) and :attr:`missing` says in a sentence what it cannot guarantee.
+    """
+
+    def __init__(self, device: Device) -> None:
+        self._device = device
+        self._txn: Optional[_lib.TxnP] = None
+        t = _lib.TxnP()
+        with device._lock:
+            _lib.lib.devconf_txn_begin(byref(t), device._handle())
+            self._txn = t
+            device._txns.add(self)
+
+    def _handle(self) -> _lib.TxnP:
+        if self._txn is None:
+            raise InvalidArgument("the transaction is closed")
+        self._device._handle()
+        return self._txn
+
+    def _free(self) -> None:
+        if self._txn is not None:
+            t, self._txn = self._txn, None
+            _lib.lib.devconf_txn_free(t)
+
+    @property
+    def guarantees(self) -> "frozenset[str]":
+        """What this transaction guarantees on this device."""
+        with self._device._lock:
+            flags = _lib.lib.devconf_txn_guarantees(self._handle())
+        return frozenset(name for bit, name in _GUARANTEES if flags & bit)
+
+    @property
+    def missing(self) -> str:
+        """What it cannot guarantee on this device, as a sentence; ``""`` when nothing."""
+        with self._device._lock:
+            return _lib.c2str(_lib.lib.devconf_txn_missing(self._handle())) or ""
+
+    def load(self, config: Payload, mode: str = "merge") -> None:
+        """Load configuration (``mode`` ``"merge"`` or ``"replace"``: each top-level subtree replaces the device's)."""
+        text, _ = _payload_text(config, "config", config=True)
+        with self._device._lock:
+            _lib.lib.devconf_txn_load(self._handle(), _lib.str2c(text, "config"), _choice(_LOAD_MODES, mode, "mode"))
+
+    def diff(self, output: str = "unified") -> str:
+        """What the loads change compared with the snapshot (``"unified"``, ``"edit-xml"``, ``"edit-json"``)."""
+        out = c_void_p()
+        with self._device._lock:
+            _lib.lib.devconf_txn_diff(byref(out), self._handle(), _choice(_DIFF_FORMATS, output, "output"))
+            return _lib.take_string(out)
+
+    def commit(self, revert_in: Optional[int] = None) -> None:
+        """Commit; with ``revert_in`` (seconds) the device reverts unless :meth:`confirm` follows."""
+        seconds = 0 if revert_in is None else int(revert_in)
+        if revert_in is not None and not 0 < seconds <= 0xFFFFFFFF:
+            raise InvalidArgument("revert_in must be a positive number of seconds, not %r" % (revert_in,))
+        with self._device._lock:
+            _lib.lib.devconf_txn_commit(self._handle(), seconds)
+
+    def confirm(self) -> None:
+        """Confirm the pending confirmed commit."""
+        with self._device._lock:
+            _lib.lib.devconf_txn_confirm(self._handle())
+
+    def rollback(self) -> None:
+        """Cancel a pending confirmed commit, or restore running to the snapshot taken at begin."""
+        with self._device._lock:
+            _lib.lib.devconf_txn_rollback(self._handle())
+
+    def close(self) -> None:
+        """End the transaction: discard uncommitted loads, release the lock. Idempotent."""
+        with self._device._lock:
+            self._free()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (or the device closed)."""
+        return self._txn is None
+
+    def __enter__(self) -> "Transaction":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self._free()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        return "<devconf.Transaction on %s%s>" % (self._device.uri, " closed" if self._txn is None else "")
+
+
 def _pretty_json(text: str) -> str:
     data = json.loads(text) if text.strip() else {}
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -941,9 +1134,10 @@ def _pretty_json(text: str) -> str:
 def _pretty_xml(text: str) -> str:
     if not text.strip():
         return ""
-    doc = xml.dom.minidom.parseString("<devconf-compare>%s</devconf-compare>" % text)
-    _strip_blank_text(doc.documentElement)
-    pretty = doc.documentElement.toprettyxml(indent="  ")
+    root = xml.dom.minidom.parseString("<devconf-compare>%s</devconf-compare>" % text).documentElement
+    assert root is not None
+    _strip_blank_text(root)
+    pretty = root.toprettyxml(indent="  ")
     lines = [ln for ln in pretty.splitlines() if ln.strip()]
     # drop the wrapper, unindent one level
     body = [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:-1]]

@@ -186,9 +186,6 @@ def test_validate(dev):
     }
     dev.validate(full)
     dev.validate(json.dumps(full))
-    with pytest.raises(devconf.RpcError) as ei:  # type is mandatory: the device says so
-        dev.validate(interface_xml("eth0", "inline"))
-    assert ei.value.tag == "data-missing"
     dev.validate()  # candidate (do not commit in this session afterwards: netconfd quirk)
     with pytest.raises(devconf.YangError):
         dev.validate('<interfaces xmlns="%s"><nope/></interfaces>' % IF_NS)

@@ -56,8 +56,6 @@ def test_set_description_example(server, restore):
     out = _run(server, "set_description.py", "eth1", "set by the example")
     assert '+        "description": "set by the example",' in out
     assert '"description": "set by the example"' in out.split("+++ candidate")[-1]
-    import devconf  # noqa: F401
-
     with server.connect() as d:
         assert description_of(d, "eth1") == "set by the example"
 

@@ -114,6 +114,14 @@ def test_get_and_get_config_filters(m):
     names = [e.text for e in r.data_ele.iter("{%s}name" % IF_NS)]
     assert names == ["eth1"]
     assert r.data is r.data_ele
+    try:
+        from lxml import etree
+    except ImportError:  # xml.etree without lxml
+        assert isinstance(r.data_ele, ET.Element)
+    else:
+        assert isinstance(r.data_ele, etree._Element)
+        r2 = m.dispatch(etree.fromstring('<get-config xmlns="%s"><source><running/></source></get-config>' % NC_NS))
+        assert "eth0" in r2.data_xml
     xml.dom.minidom.parseString(r.xml)  # well-formed
     # xpath: module names, or XML prefixes with a namespace map, or a <filter> element
     r = m.get_config("running", filter=("xpath", "/ietf-interfaces:interfaces/interface[name='eth0']"))

@@ -47,8 +47,10 @@ def test_reads_have_the_netconf_shape(rc):
     assert rc.etag and rc.last_modified
     state = rc.get(ETH1, format="json")
     assert json.loads(state)["ietf-interfaces:interfaces"]["interface"][0]["name"] == "eth1"
-    shallow = rc.get(ETH1, depth=1, format="dict")
-    assert shallow["ietf-interfaces:interfaces"]["interface"] == [{}]
+    full = rc.get("/ietf-interfaces:interfaces", format="dict")["ietf-interfaces:interfaces"]["interface"]
+    shallow = rc.get("/ietf-interfaces:interfaces", depth=3, format="dict")["ietf-interfaces:interfaces"]["interface"]
+    assert full[0]["ietf-ip:ipv4"]["address"] and shallow[0]["ietf-ip:ipv4"] == {}
+    assert [i["name"] for i in shallow] == [i["name"] for i in full]
 
 
 def test_edit_commit_and_if_match(rc):
