@@ -57,6 +57,11 @@ echo "$TEST_USER:$TEST_PASSWORD" | "${SUDO[@]}" chpasswd
 "${SUDO[@]}" mkdir -p /run/sshd
 "${SUDO[@]}" chmod 0755 /run/sshd
 
+# pytest for the Python package's suite (the machine's python3 may lack it)
+if ! python3 -m pytest --version >/dev/null 2>&1; then
+    python3 -m pip install --quiet 'pytest>=7.2'
+fi
+
 # The RESTCONF test peer (Jetconf in its own virtualenv) and its certificates tooling.
 bash "$(dirname "$0")/install-restconf-deps.sh"
 
