@@ -264,6 +264,10 @@ int devconf__detect_format(const char *text, devconf_format hint, devconf_format
 /* Parses configuration data (XML, optionally wrapped in <config>, or JSON) strictly against ctx,
  * allowing ietf-netconf operation metadata; the caller frees the tree with lyd_free_all(). */
 int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out);
+/* Frees the state (config false) nodes of a data tree. */
+void devconf__strip_state(struct lyd_node **tree);
+/* True for an explicitly empty configuration: <config/>, <config></config> or {}. */
+bool devconf__config_is_empty(const char *text);
 /* Parses configuration data (edit-config/copy-config/validate content) strictly against ctx,
  * allowing ietf-netconf operation attributes; prints it as XML siblings into *xml_out. */
 int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out);

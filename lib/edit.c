@@ -380,27 +380,7 @@ int devconf__read_tree(devconf_session *s, devconf_datastore ds, struct lyd_node
     }
     devconf__log_capture_end();
     /* configuration only: some servers (Jetconf) return state data with content=config */
-    struct lyd_node *doomed[256];
-    size_t n;
-    do {
-        n = 0;
-        struct lyd_node *elem;
-        for (struct lyd_node *top = *out; top && n < 256; top = top->next) {
-            LYD_TREE_DFS_BEGIN(top, elem) {
-                if (elem->schema && (elem->schema->flags & LYS_CONFIG_R) && n < 256) {
-                    doomed[n++] = elem;
-                    LYD_TREE_DFS_continue = 1;
-                }
-                LYD_TREE_DFS_END(top, elem);
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (doomed[i] == *out) {
-                *out = (*out)->next;
-            }
-            lyd_free_tree(doomed[i]);
-        }
-    } while (n == 256);
+    devconf__strip_state(out);
     return 0;
 }
 

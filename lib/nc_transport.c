@@ -339,7 +339,9 @@ static int nc_call(devconf_session *s, struct nc_rpc *rpc, const char *what, str
         *op_out = NULL;
     }
     if (!rpc) {
-        return devconf__error_oom();
+        const char *why = devconf__log_capture_last();
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ERROR, "%s: libnetconf2 could not build the request%s%s",
+                                  what, why ? ": " : "", why ? why : "");
     }
     struct nc_session *nc = NC(s);
     if (!nc_is_connected(s)) {
@@ -523,7 +525,7 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
     if (req->with_defaults && (r = devconf__require_cap(s, "with-defaults", what)) < 0) {
         return r;
     }
-    const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
+    const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
     if (filter && (r = check_filter(s, filter, req->filter_type, what)) < 0) {
         return r;
     }
@@ -697,7 +699,12 @@ static int nc_copy(devconf_session *s, devconf_datastore target, devconf_datasto
     }
     char *xml = NULL;
     if (source == DEVCONF_DS_CONFIG) {
-        if ((r = devconf__config_to_xml(nc_session_get_ctx(NC(s)), config, DEVCONF_FORMAT_AUTO, &xml)) < 0) {
+        if (devconf__config_is_empty(config)) {
+            /* an empty configuration is a valid source (RFC 6241 7.3) */
+            if (!(xml = strdup(""))) {
+                return devconf__error_oom();
+            }
+        } else if ((r = devconf__config_to_xml(nc_session_get_ctx(NC(s)), config, DEVCONF_FORMAT_AUTO, &xml)) < 0) {
             return r;
         }
     } else if ((r = require_ds(s, source, "copy-config")) < 0) {
@@ -764,9 +771,19 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     char what[128];
     snprintf(what, sizeof what, "%s %s", req && req->schema->nodetype == LYS_ACTION ? "action" : "rpc",
              req ? req->schema->name : "(unknown)");
-    struct nc_rpc *rpc = nc_rpc_act_generic(tree, NC_PARAMTYPE_FREE);
-    if (!rpc) {
+    /* XML goes out as the caller wrote it (validated above): anyxml content such as a <filter>
+     * survives unchanged; JSON goes out as the parsed tree */
+    struct nc_rpc *rpc;
+    if (in_fmt == DEVCONF_FORMAT_XML) {
         lyd_free_all(tree);
+        rpc = nc_rpc_act_generic_xml(devconf__skip_ws(text), NC_PARAMTYPE_CONST);
+    } else {
+        rpc = nc_rpc_act_generic(tree, NC_PARAMTYPE_FREE);
+        if (!rpc) {
+            lyd_free_all(tree);
+        }
+    }
+    if (!rpc) {
         return devconf__error_oom();
     }
     struct lyd_node *op = NULL;

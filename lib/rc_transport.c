@@ -24,13 +24,14 @@ typedef struct rc_profile {
     const char *discard_rpc;     /* RPC that drops them, or NULL */
     const char *running_root;    /* resource root of the running view when edits are staged */
     bool has_patch;
+    bool depth_without_capability; /* honours ?depth although it advertises no capabilities */
 } rc_profile;
 
-static const rc_profile profile_rfc8040 = { "rfc8040", MT_JSON, NULL, NULL, NULL, true };
+static const rc_profile profile_rfc8040 = { "rfc8040", MT_JSON, NULL, NULL, NULL, true, false };
 /* Jetconf 0.3: draft media type, edits staged per user until jetconf:conf-commit,
  * /restconf/data is the staging view, no PATCH. */
 static const rc_profile profile_jetconf = { "jetconf", MT_DRAFT_JSON, "jetconf:conf-commit", "jetconf:conf-reset",
-                                            "/restconf_running", false };
+                                            "/restconf_running", false, true };
 
 typedef struct rc_resp {
     long status;
@@ -695,6 +696,10 @@ static int load_schemas(devconf_session *s, devconf__buf *caps_out)
 static int rc_open(devconf_session *s, const devconf__uri *uri, const devconf_session_options *opts)
 {
     bool https = uri->scheme == DEVCONF_SCHEME_RESTCONF_HTTPS;
+    int mr = devconf__mkdir_p(s->ctx->cache_dir, 0700);
+    if (mr < 0) {
+        return mr;
+    }
     rc_state *st = calloc(1, sizeof *st);
     if (!st) {
         return devconf__error_oom();
@@ -866,7 +871,8 @@ static const char *wd_param(devconf_with_defaults wd)
 
 /* Parses a data resource body into a tree rooted at the top level: the target's parents are
  * created from the filter path so the result reads like a NETCONF <data>. */
-static int parse_resource(devconf_session *s, const rc_resp *r, const char *filter, struct lyd_node **out)
+static int parse_resource(devconf_session *s, const rc_resp *r, const char *filter, bool partial,
+                          struct lyd_node **out)
 {
     rc_state *st = ST(s);
     *out = NULL;
@@ -902,8 +908,9 @@ static int parse_resource(devconf_session *s, const rc_resp *r, const char *filt
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
     /* data of modules the session has no schema for is left out (it could not be printed as XML) */
+    /* a depth-limited reply leaves out what is deeper, list keys included: keep such nodes opaque */
     LY_ERR lr = lyd_parse_data(st->ly, parent, in, is_json_type(r->content_type) ? LYD_JSON : LYD_XML,
-                               LYD_PARSE_ONLY, 0, parent ? NULL : &tree);
+                               LYD_PARSE_ONLY | (partial ? LYD_PARSE_OPAQ : 0), 0, parent ? NULL : &tree);
     ly_in_free(in, 0);
     free(unwrapped);
     if (lr != LY_SUCCESS) {
@@ -932,6 +939,14 @@ static int rc_read(devconf_session *s, char **out, const struct devconf__read_re
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: subtree filters are not supported over RESTCONF yet; give a data path such as "
                                   "/ietf-interfaces:interfaces", what);
+    }
+    if (req->fields && !devconf_session_has_capability(s, "fields")) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the fields capability; nothing was sent", what, s->host);
+    }
+    if (req->depth && !devconf_session_has_capability(s, "depth") && !st->profile->depth_without_capability) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the depth capability; nothing was sent", what, s->host);
     }
     char *rpath = NULL;
     if (filter && (r = resource_path(st->ly, filter, &rpath)) < 0) {
@@ -976,7 +991,11 @@ static int rc_read(devconf_session *s, char **out, const struct devconf__read_re
     snprintf(s->etag, sizeof s->etag, "%s", resp.etag);
     snprintf(s->last_modified, sizeof s->last_modified, "%s", resp.last_modified);
     struct lyd_node *tree = NULL;
-    r = parse_resource(s, &resp, filter, &tree);
+    r = parse_resource(s, &resp, filter, req->depth != 0, &tree);
+    if (r == 0 && req->source) {
+        /* configuration only: some servers (Jetconf) ignore content=config */
+        devconf__strip_state(&tree);
+    }
     resp_dispose(&resp);
     if (r < 0) {
         return r;
@@ -1054,7 +1073,7 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
         return r;
     }
     char *xp = lyd_path(edit, LYD_PATH_STD, NULL, 0);
-    r = parse_resource(s, &resp, xp, &cur);
+    r = parse_resource(s, &resp, xp, false, &cur);
     free(xp);
     resp_dispose(&resp);
     if (r < 0) {

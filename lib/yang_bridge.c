@@ -101,6 +101,104 @@ const char *devconf__unwrap_element(const char *text, const char *wrapper, size_
     return gt + 1;
 }
 
+/* The end of the tag starting at p ('<'), quotes respected: the '>' or NULL. */
+static const char *tag_end(const char *p)
+{
+    char q = 0;
+    for (; *p; p++) {
+        if (q) {
+            if (*p == q) {
+                q = 0;
+            }
+        } else if (*p == '"' || *p == '\'') {
+            q = *p;
+        } else if (*p == '>') {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Content of a <config> wrapper with the wrapper's prefixed namespace declarations
+ * (xmlns:nc="..." for nc:operation, ...) copied onto each top-level element, as ncclient
+ * scripts declare them on the wrapper. NULL with an error set on failure. */
+static char *unwrap_config(const char *text, const char *content, size_t len)
+{
+    const char *start = devconf__skip_ws(text);
+    if (!strncmp(start, "<?xml", 5)) {
+        start = devconf__skip_ws(strstr(start, "?>") + 2);
+    }
+    const char *wend = tag_end(start);
+    devconf__buf decls = { 0 };
+    for (const char *a = start; wend && (a = strstr(a, "xmlns:")) && a < wend; a++) {
+        const char *eq = strchr(a, '=');
+        if (!eq || eq > wend || (eq[1] != '"' && eq[1] != '\'')) {
+            continue;
+        }
+        const char *close = strchr(eq + 2, eq[1]);
+        if (!close || close > wend) {
+            continue;
+        }
+        devconf__buf_puts(&decls, " ");
+        devconf__buf_append(&decls, a, (size_t)(close + 1 - a));
+    }
+    devconf__buf out = { 0 };
+    const char *p = content, *end = content + len;
+    int depth = 0;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt) {
+            devconf__buf_append(&out, p, (size_t)(end - p));
+            break;
+        }
+        devconf__buf_append(&out, p, (size_t)(lt - p));
+        const char *skip_to = NULL;
+        if (!strncmp(lt, "<!--", 4)) {
+            skip_to = strstr(lt, "-->");
+            skip_to = skip_to ? skip_to + 3 : end;
+        } else if (!strncmp(lt, "<![CDATA[", 9)) {
+            skip_to = strstr(lt, "]]>");
+            skip_to = skip_to ? skip_to + 3 : end;
+        } else if (lt[1] == '?' || lt[1] == '!') {
+            skip_to = tag_end(lt);
+            skip_to = skip_to ? skip_to + 1 : end;
+        }
+        if (skip_to) {
+            devconf__buf_append(&out, lt, (size_t)(skip_to - lt));
+            p = skip_to;
+            continue;
+        }
+        const char *te = tag_end(lt);
+        if (!te || te >= end) {
+            devconf__buf_append(&out, lt, (size_t)(end - lt));
+            break;
+        }
+        if (lt[1] == '/') {
+            depth--;
+        } else {
+            bool self_closing = te[-1] == '/';
+            if (depth == 0 && decls.data) {
+                size_t name = strcspn(lt + 1, " \t\r\n/>");
+                devconf__buf_append(&out, lt, name + 1);
+                devconf__buf_puts(&out, decls.data);
+                devconf__buf_append(&out, lt + 1 + name, (size_t)(te + 1 - (lt + 1 + name)));
+                p = te + 1;
+                if (!self_closing) {
+                    depth++;
+                }
+                continue;
+            }
+            if (!self_closing) {
+                depth++;
+            }
+        }
+        devconf__buf_append(&out, lt, (size_t)(te + 1 - lt));
+        p = te + 1;
+    }
+    devconf__buf_dispose(&decls);
+    return devconf__buf_steal(&out);
+}
+
 int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt, struct lyd_node **tree_out)
 {
     *tree_out = NULL;
@@ -116,8 +214,8 @@ int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format f
         /* ncclient-style payloads wrap the configuration in <config>...</config> */
         content = devconf__unwrap_element(text, "config", &len);
         if (content != text) {
-            if (!(owned = strndup(content, len))) {
-                return devconf__error_oom();
+            if (!(owned = unwrap_config(text, content, len))) {
+                return DEVCONF_ENOMEM;
             }
             content = owned;
         }
@@ -143,6 +241,29 @@ int devconf__config_parse(struct ly_ctx *ctx, const char *text, devconf_format f
     }
     *tree_out = tree;
     return 0;
+}
+
+bool devconf__config_is_empty(const char *text)
+{
+    const char *p = devconf__skip_ws(text);
+    if (!p || !*p) {
+        return false;
+    }
+    if (*p == '{') {
+        p = devconf__skip_ws(p + 1);
+        return *p == '}' && !*devconf__skip_ws(p + 1);
+    }
+    size_t len;
+    const char *content = devconf__unwrap_element(text, "config", &len);
+    if (content == text) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!strchr(" \t\r\n", content[i])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 int devconf__config_to_xml(struct ly_ctx *ctx, const char *text, devconf_format fmt, char **xml_out)
@@ -293,4 +414,29 @@ int devconf__print_rpc_output(const struct lyd_node *act, devconf_format format,
     free(text);
     *out = devconf__buf_steal(&b);
     return *out ? 0 : DEVCONF_ENOMEM;
+}
+
+void devconf__strip_state(struct lyd_node **tree)
+{
+    struct lyd_node *doomed[256];
+    size_t n;
+    do {
+        n = 0;
+        struct lyd_node *elem;
+        for (struct lyd_node *top = *tree; top && n < 256; top = top->next) {
+            LYD_TREE_DFS_BEGIN(top, elem) {
+                if (elem->schema && (elem->schema->flags & LYS_CONFIG_R) && n < 256) {
+                    doomed[n++] = elem;
+                    LYD_TREE_DFS_continue = 1;
+                }
+                LYD_TREE_DFS_END(top, elem);
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (doomed[i] == *tree) {
+                *tree = (*tree)->next;
+            }
+            lyd_free_tree(doomed[i]);
+        }
+    } while (n == 256);
 }

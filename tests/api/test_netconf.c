@@ -391,6 +391,14 @@ START_TEST(subtree_and_xpath_filters_select)
     ck_assert_ptr_null(strstr(out, "<name>eth1</name>"));
     devconf_free(out);
 
+    /* filters with leading white space (regression: reported as out of memory) */
+    out = get_cfg(s, DEVCONF_DS_RUNNING, "\n  /ietf-interfaces:interfaces/interface[name='eth0']");
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth0</name>"));
+    devconf_free(out);
+    out = get_cfg(s, DEVCONF_DS_RUNNING, "\n<interfaces xmlns=\"" IF_NS "\"/>");
+    ck_assert_ptr_nonnull(strstr(out, "<name>eth1</name>"));
+    devconf_free(out);
+
     /* explicit filter types */
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.filter_type = DEVCONF_FILTER_XPATH;
@@ -501,7 +509,14 @@ START_TEST(json_payload_and_config_wrapper_are_accepted)
                                   "<config xmlns=\"" NC_NS "\"><interfaces xmlns=\"" IF_NS "\"><interface>"
                                   "<name>js0</name><enabled>false</enabled></interface></interfaces></config>",
                                   NULL));
+    /* ncclient scripts declare prefixes on the wrapper (regression: they were lost) */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<nc:config xmlns:nc=\"" NC_NS "\" xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">"
+                                  "<interfaces xmlns=\"" IF_NS "\"><interface nc:operation=\"merge\"><name>js1</name>"
+                                  "<type>ianaift:ethernetCsmacd</type></interface></interfaces></nc:config>",
+                                  NULL));
     ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "<name>js1</name>"));
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.format = DEVCONF_FORMAT_JSON;
     char *out = NULL;
@@ -801,6 +816,9 @@ START_TEST(copy_config_between_datastores_and_from_text)
     free(x);
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>eth0</name>"));
+    /* an empty configuration is a valid source (regression: refused as an empty payload) */
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<config/>"));
+    ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>"));
     /* running back over the candidate */
     ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_RUNNING, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
@@ -874,6 +892,13 @@ START_TEST(generic_rpc_in_xml_and_json)
     ASSERT_OK(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"identifier\":\"iana-if-type\"}}",
                           DEVCONF_FORMAT_AUTO));
     ck_assert_msg(strstr(out, "\"ietf-netconf-monitoring:output\"") && strstr(out, "\"data\""), "%s", out);
+    devconf_free(out);
+    /* a base RPC with a subtree filter: the filter goes out as written (regression: it was lost) */
+    ASSERT_OK(devconf_rpc(&out, s,
+                          "<get-config xmlns=\"" NC_NS "\"><source><running/></source><filter type=\"subtree\">"
+                          "<interfaces xmlns=\"" IF_NS "\"><interface><name>eth1</name></interface></interfaces>"
+                          "</filter></get-config>", DEVCONF_FORMAT_XML));
+    ck_assert_msg(strstr(out, "<name>eth1</name>") && !strstr(out, "<name>eth0</name>"), "%s", out);
     devconf_free(out);
     /* an <ok/> reply gives "" */
     ASSERT_OK(devconf_rpc(&out, s, "<discard-changes xmlns=\"" NC_NS "\"/>", DEVCONF_FORMAT_XML));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <devconf/devconf.h>
 
@@ -145,6 +146,24 @@ START_TEST(missing_client_certificate_fails_clearly)
 }
 END_TEST
 
+START_TEST(default_cache_dir_is_created_on_open)
+{
+    /* regression: a RESTCONF open failed when the default cache directory did not exist yet */
+    char home[400];
+    snprintf(home, sizeof home, "%s/xdg-%d", srv.dir, (int)getpid());
+    setenv("XDG_CACHE_HOME", home, 1);
+    devconf_ctx *fresh = NULL;
+    ASSERT_OK(devconf_ctx_new(&fresh));
+    ASSERT_OK(devconf_ctx_add_search_dir(fresh, "/usr/share/yuma/modules/ietf"));
+    devconf_session_options o = tls_opts();
+    devconf_session *x = NULL;
+    ASSERT_OK(devconf_session_open(&x, fresh, srv.uri, &o));
+    devconf_session_free(x);
+    devconf_ctx_free(fresh);
+    unsetenv("XDG_CACHE_HOME");
+}
+END_TEST
+
 START_TEST(schemas_are_cached_across_sessions)
 {
     devconf_session *s = open_session();
@@ -195,7 +214,18 @@ START_TEST(reads_at_several_depths_read_like_netconf)
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL));
     ck_assert_msg(strstr(out, "<name>eth0</name>") && strstr(out, "<settings xmlns=\"urn:devconf:example\">"), "%s",
                   out);
+    /* configuration only, though Jetconf ignores content=config (regression) */
+    ck_assert_msg(!strstr(out, "<item-count>") && !strstr(out, "interfaces-state"), "%s", out);
     devconf_free(out);
+    /* depth on a list entry: what is left out is not an error (regression) */
+    ro.depth = 1;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth0']", &ro));
+    devconf_free(out);
+    ro.depth = 0;
+    /* fields: Jetconf ignores it, so devconf refuses rather than silently return everything */
+    ro.fields = "name";
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS, &ro), DEVCONF_EUNSUPPORTED);
+    ro.fields = NULL;
     /* state data through get */
     ASSERT_OK(devconf_get(&out, s, "/devconf-example:status", NULL));
     ck_assert_ptr_nonnull(strstr(out, "<item-count>"));
@@ -403,6 +433,7 @@ static Suite *restconf_suite(void)
     tcase_add_test(tc, root_is_discovered_over_http2_with_jetconf_profile);
     tcase_add_test(tc, wrong_ca_is_refused);
     tcase_add_test(tc, missing_client_certificate_fails_clearly);
+    tcase_add_test(tc, default_cache_dir_is_created_on_open);
     tcase_add_test(tc, schemas_are_cached_across_sessions);
     tcase_add_test(tc, reads_at_several_depths_read_like_netconf);
     tcase_add_test(tc, keys_are_percent_encoded);
