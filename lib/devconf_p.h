@@ -226,6 +226,10 @@ struct devconf_session {
     void *tp_data; /* transport state */
 };
 
+/* Entry and exit of every public call on a session (lib/ops.c). */
+int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev);
+int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r);
+
 /* Copies the capability list into s (used by transports after hello). */
 int devconf__session_set_caps(devconf_session *s, const char *const *caps, size_t count);
 /* Fails with DEVCONF_EUNSUPPORTED unless the device has capability name. */

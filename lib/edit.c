@@ -424,34 +424,6 @@ static int check_edit_opts(const devconf_edit_options *in, devconf_edit_options 
     return 0;
 }
 
-static int enter_session(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
-{
-    devconf__error_clear();
-    if (!s) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: NULL session", fn);
-    }
-    if (s->in_call) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
-                                  "%s: called from a callback of a call already running on this session", fn);
-    }
-    s->in_call = true;
-    *prev = devconf__log_enter(s->ctx);
-    if (s->yang_lock) {
-        pthread_rwlock_rdlock(s->yang_lock);
-    }
-    return 0;
-}
-
-static int leave_session(devconf_session *s, const struct devconf_ctx *prev, int r)
-{
-    if (s->yang_lock) {
-        pthread_rwlock_unlock(s->yang_lock);
-    }
-    devconf__log_leave(prev);
-    s->in_call = false;
-    return r;
-}
-
 /* Turns a libyang diff tree into an edit-config payload: yang:operation becomes nc:operation. */
 static int diff_to_edit(struct lyd_node *diff)
 {
@@ -534,7 +506,7 @@ DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore t
         return r;
     }
     const struct devconf_ctx *prev;
-    if ((r = enter_session(s, "diff", &prev)) < 0) {
+    if ((r = devconf__call_enter(s, "diff", &prev)) < 0) {
         return r;
     }
     struct lyd_node *before = NULL, *after = NULL;
@@ -545,7 +517,7 @@ DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore t
 out:
     lyd_free_all(before);
     lyd_free_all(after);
-    return leave_session(s, prev, r);
+    return devconf__call_leave(s, prev, r);
 }
 
 DEVCONF_API int devconf_dry_run(devconf_session *s, devconf_datastore target, const char *config,
@@ -561,7 +533,7 @@ DEVCONF_API int devconf_dry_run(devconf_session *s, devconf_datastore target, co
         return r;
     }
     const struct devconf_ctx *prev;
-    if ((r = enter_session(s, "dry run", &prev)) < 0) {
+    if ((r = devconf__call_enter(s, "dry run", &prev)) < 0) {
         return r;
     }
     struct lyd_node *before = NULL, *after = NULL;
@@ -611,7 +583,7 @@ DEVCONF_API int devconf_dry_run(devconf_session *s, devconf_datastore target, co
 out:
     lyd_free_all(before);
     lyd_free_all(after);
-    return leave_session(s, prev, r);
+    return devconf__call_leave(s, prev, r);
 }
 
 DEVCONF_API int devconf_convert(char **out, devconf_session *s, const char *data, devconf_format to)
@@ -624,7 +596,7 @@ DEVCONF_API int devconf_convert(char **out, devconf_session *s, const char *data
                                   "convert: NULL out or data, or a target format other than XML or JSON");
     }
     const struct devconf_ctx *prev;
-    int r = enter_session(s, "convert", &prev);
+    int r = devconf__call_enter(s, "convert", &prev);
     if (r < 0) {
         return r;
     }
@@ -633,5 +605,5 @@ DEVCONF_API int devconf_convert(char **out, devconf_session *s, const char *data
         r = devconf__print_data(tree, to, false, out);
         lyd_free_all(tree);
     }
-    return leave_session(s, prev, r);
+    return devconf__call_leave(s, prev, r);
 }

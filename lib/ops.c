@@ -16,8 +16,8 @@ DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
 }
 
 /* Common entry of every operation: clears the error, guards against re-entrance from a log
- * callback, routes dependency logs to the session's ctx. */
-static int enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
+ * callback, routes dependency logs to the session's ctx, read-locks a shared schema context. */
+int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
 {
     devconf__error_clear();
     if (!s) {
@@ -35,7 +35,7 @@ static int enter(devconf_session *s, const char *fn, const struct devconf_ctx **
     return 0;
 }
 
-static int leave(devconf_session *s, const struct devconf_ctx *prev, int r)
+int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r)
 {
     if (s->yang_lock) {
         pthread_rwlock_unlock(s->yang_lock);
@@ -54,12 +54,12 @@ static int unsupported(devconf_session *s, const char *what)
 #define CALL(s, fn, op, what, ...)                                                  \
     do {                                                                            \
         const struct devconf_ctx *prev_;                                            \
-        int r_ = enter((s), fn, &prev_);                                            \
+        int r_ = devconf__call_enter((s), fn, &prev_);                                            \
         if (r_ < 0) {                                                               \
             return r_;                                                              \
         }                                                                           \
         r_ = (s)->tp->op ? (s)->tp->op((s), __VA_ARGS__) : unsupported((s), what);  \
-        return leave((s), prev_, r_);                                               \
+        return devconf__call_leave((s), prev_, r_);                                               \
     } while (0)
 
 static int check_opts_version(unsigned int got, unsigned int known, const char *name)
@@ -176,12 +176,12 @@ DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id
 DEVCONF_API int devconf_discard_changes(devconf_session *s)
 {
     const struct devconf_ctx *prev;
-    int r = enter(s, "discard-changes", &prev);
+    int r = devconf__call_enter(s, "discard-changes", &prev);
     if (r < 0) {
         return r;
     }
     r = s->tp->discard ? s->tp->discard(s) : unsupported(s, "discard-changes");
-    return leave(s, prev, r);
+    return devconf__call_leave(s, prev, r);
 }
 
 static int check_ds(devconf_datastore ds, const char *fn)
