@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
-# Per-RPC latency of small get-config, side by side in one run against one local netconfd:
-# devconf from C and a minimal raw libnetconf2 client (and, when present, the Python clients in
-# bench/python_getconfig.py). Usage: bench/run.sh [COUNT]   (default 1000)
+# The devconf benchmark, one command: installs what it needs (scripts/install-bench-deps.sh),
+# builds, starts its own local servers (netconfd behind sshd, Jetconf) and measures devconf from C
+# and from Python side by side with a raw libnetconf2 client, ncclient, scrapli-netconf and httpx:
+#
+#   1 connect + hello            2 sequential small get-config       3 full get-config of a large
+#   configuration (wall, peak memory)   4 edit-config + commit   5 many sessions at once (threads)
+#   6 RESTCONF: GETs of one resource, and a many-leaf configuration push
+#
+# Usage (as root: the test servers' sshd must switch to the test user):
+#   bench/run.sh           full sizes: 1,000 RPCs, 10,000 interfaces, 100 sessions, 1,000 leaves,
+#                          3 repetitions (about 10-20 minutes on 2 cores)
+#   bench/run.sh --tiny    tiny sizes, checks that everything still runs (CI; under 2 minutes)
+#
+# Prints a table (each client's figure and its ratio to devconf C, then every target met or
+# missed) and writes bench/results/results.json, bench/results/chart.png and
+# bench/results/clients.log. Exit status 1 when a client run failed (targets do not count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-count=${1:-1000}
+
+args=()
+for a in "$@"; do
+    case $a in
+    --tiny | --keep) args+=("$a") ;;
+    --only=*) args+=("--only" "${a#--only=}") ;;
+    -h | --help)
+        sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "bench/run.sh: unknown argument $a (see --help)" >&2
+        exit 2
+        ;;
+    esac
+done
+
+bash scripts/install-bench-deps.sh
 [ -f build/build.ninja ] || meson setup build
 ninja -C build >/dev/null
 
-dir=$(mktemp -d)
-cleanup() { bash tests/fixtures/netconf/netconfd-down.sh "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-bash tests/fixtures/netconf/netconfd-up.sh "$dir" >/dev/null
-port=$(cat "$dir/port")
-mkdir -p "$dir/cache"
-# warm the schema cache once (netconfd must not serve the same schema twice: see DESIGN.md)
-build/bench/devconf_getconfig "netconf://devconf-test@127.0.0.1:$port" "$dir/known_hosts" "$dir/client_ed25519" 1 "$dir/cache" >/dev/null
-
-echo "small get-config, $count sequential RPCs on one session (127.0.0.1:$port)"
-for round in 1 2 3; do
-    build/bench/devconf_getconfig "netconf://devconf-test@127.0.0.1:$port" "$dir/known_hosts" "$dir/client_ed25519" "$count" "$dir/cache"
-    build/bench/raw_nc_getconfig 127.0.0.1 "$port" devconf-test "$dir/client_ed25519" "$count" "$dir/cache"
-done
-if [ -f bench/python_getconfig.py ]; then
-    DEVCONF_BENCH_DIR="$dir" python3 bench/python_getconfig.py "$count" || echo "(python clients failed)"
-fi
+exec "${DEVCONF_BENCH_VENV:-/opt/devconf-bench-venv}/bin/python" bench/bench.py "${args[@]}"
