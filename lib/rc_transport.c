@@ -25,13 +25,14 @@ typedef struct rc_profile {
     const char *running_root;    /* resource root of the running view when edits are staged */
     bool has_patch;
     bool depth_without_capability; /* honours ?depth although it advertises no capabilities */
+    bool datastore_post;           /* POST on the datastore resource creates a top-level node */
 } rc_profile;
 
-static const rc_profile profile_rfc8040 = { "rfc8040", MT_JSON, NULL, NULL, NULL, true, false };
+static const rc_profile profile_rfc8040 = { "rfc8040", MT_JSON, NULL, NULL, NULL, true, false, true };
 /* Jetconf 0.3: draft media type, edits staged per user until jetconf:conf-commit,
  * /restconf/data is the staging view, no PATCH. */
 static const rc_profile profile_jetconf = { "jetconf", MT_DRAFT_JSON, "jetconf:conf-commit", "jetconf:conf-reset",
-                                            "/restconf_running", false, true };
+                                            "/restconf_running", false, true, false };
 
 typedef struct rc_resp {
     long status;
@@ -1037,6 +1038,24 @@ static int node_resource(devconf_session *s, const struct lyd_node *node, char *
     return r;
 }
 
+/* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
+static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
+{
+    if (!ST(s)->profile->datastore_post) {
+        /* Jetconf resets the connection on a POST to its datastore resource */
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s (%s profile) cannot create a missing top-level node: a POST on its "
+                                  "datastore resource breaks the connection; nothing was sent", what, s->host,
+                                  ST(s)->profile->name);
+    }
+    rc_resp resp;
+    int r = rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
+    if (r == 0) {
+        resp_dispose(&resp);
+    }
+    return r;
+}
+
 /* Merge of one top-level subtree on a server without PATCH: read it, merge locally, write it
  * back whole (PUT), or create it (POST) when it does not exist. Not atomic: reported as such in
  * the documentation of the profile. */
@@ -1060,11 +1079,8 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
             free(res);
             return DEVCONF_ENOMEM;
         }
-        r = rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
+        r = create_top(s, root, body, what);
         free(body);
-        if (r == 0) {
-            resp_dispose(&resp);
-        }
         free(res);
         return r;
     }
@@ -1330,9 +1346,11 @@ static int send_actions(devconf_session *s, const char *root, const struct plan 
             r = body ? rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
             if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
                 !st->profile->has_patch) {
-                /* Jetconf's PUT cannot create: create with POST */
+                /* PUT cannot create here: create with POST */
                 devconf__error_clear();
-                r = rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
+                r = create_top(s, root, body, what);
+                free(body);
+                continue;
             }
             free(body);
         } else {

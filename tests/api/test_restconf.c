@@ -332,6 +332,26 @@ START_TEST(replace_leaves_exactly_the_payload)
 }
 END_TEST
 
+START_TEST(creating_a_missing_top_level_node_is_refused_on_jetconf)
+{
+    /* Jetconf breaks the connection on a POST to its datastore resource: devconf says so instead */
+    devconf_session *s = open_session();
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_NONE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "<items xmlns=\"urn:devconf:example\" xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\" "
+                                  "nc:operation=\"delete\"/>", &eo));
+    test_log_reset();
+    ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                     "{\"devconf-example:items\":{\"item\":[{\"name\":\"x\"}]}}", NULL),
+                 DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "top-level"));
+    ck_assert(!test_log_contains("POST https"));
+    ck_assert_int_eq(devconf_session_is_connected(s), 1);
+    ASSERT_OK(devconf_discard_changes(s));
+}
+END_TEST
+
 START_TEST(edit_on_running_commits_at_once)
 {
     devconf_session *s = open_session();
@@ -441,6 +461,7 @@ static Suite *restconf_suite(void)
     tcase_add_test(tc, merge_in_candidate_then_commit);
     tcase_add_test(tc, create_and_delete_entries);
     tcase_add_test(tc, replace_leaves_exactly_the_payload);
+    tcase_add_test(tc, creating_a_missing_top_level_node_is_refused_on_jetconf);
     tcase_add_test(tc, edit_on_running_commits_at_once);
     tcase_add_test(tc, discard_drops_staged_edits);
     tcase_add_test(tc, invalid_payloads_never_reach_the_device);
