@@ -290,9 +290,15 @@ void devconf__yang_pool_save(devconf_ctx *ctx, devconf__yang_pool_entry *e)
         free(dir);
         return;
     }
+    /* a unique temporary name (threads of one process, and processes, save at once), then rename */
     char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
     if (f) {
         idx = 0;
         while ((m = ly_ctx_get_module_iter(e->ly, &idx))) {

@@ -1,6 +1,8 @@
 /* NETCONF over SSH through libnetconf2. The only file that sees libnetconf2's types. */
 #include "devconf_p.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <pwd.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -136,6 +138,49 @@ static char *default_user(void)
     return NULL;
 }
 
+/* A fresh private directory under the cache for one connect's downloads; NULL with the error set. */
+static char *staging_dir_new(const char *cache_dir)
+{
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/.incoming-XXXXXX", cache_dir) < 0) {
+        devconf__error_oom();
+        return NULL;
+    }
+    if (!mkdtemp(dir)) {
+        devconf__error_set(DEVCONF_ORIGIN_OS, DEVCONF_ERROR, "cannot create a directory in the schema cache %s: %s",
+                           cache_dir, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* Moves every file of the staging directory into the cache (rename: atomic, never a rewrite in
+ * place), removes the directory and frees its name. Best effort: a file that cannot be moved is
+ * only not cached. */
+static void staging_dir_publish(const char *cache_dir, char *staging)
+{
+    DIR *d = opendir(staging);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.') {
+                continue;
+            }
+            char *from = NULL, *to = NULL;
+            if (asprintf(&from, "%s/%s", staging, de->d_name) >= 0 && asprintf(&to, "%s/%s", cache_dir, de->d_name) >= 0
+                && rename(from, to) != 0) {
+                unlink(from);
+            }
+            free(from);
+            free(to);
+        }
+        closedir(d);
+    }
+    rmdir(staging);
+    free(staging);
+}
+
 static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_session_options *opts)
 {
     char *user = opts->username ? devconf__strdup(opts->username)
@@ -162,10 +207,22 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
         return r;
     }
     /* libnetconf2 client settings are per thread: set them right here, on the connecting
-     * thread. Schemas the device sends are written to the first (only) search directory: our cache. */
-    nc_client_set_schema_searchpath(s->ctx->cache_dir);
+     * thread. libnetconf2 writes the schemas a device sends with fopen("w") into its search path,
+     * in place; another context (thread or process) may have that very file mmap()ed by libyang
+     * at the time, and a file truncated under a mapping is a SIGBUS. So it writes into a private
+     * staging directory, and what it wrote is rename()d into the cache afterwards: a reader keeps
+     * the old inode, the next one finds the new file. */
+    char *staging = staging_dir_new(s->ctx->cache_dir);
+    if (!staging) {
+        ssh_disconnect(ssh);
+        ssh_free(ssh);
+        free(user);
+        return devconf_error_code(devconf_error_last());
+    }
+    nc_client_set_schema_searchpath(staging);
     struct watchdog wd;
     if ((r = watchdog_start(&wd, ssh_get_fd(ssh), start + s->connect_timeout_ms)) < 0) {
+        staging_dir_publish(s->ctx->cache_dir, staging);
         ssh_disconnect(ssh);
         ssh_free(ssh);
         free(user);
@@ -178,6 +235,7 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     devconf__yang_pool_entry *pe = NULL;
     if ((r = devconf__yang_pool_get(s->ctx, key, &pe)) < 0) {
         watchdog_stop(&wd);
+        staging_dir_publish(s->ctx->cache_dir, staging);
         ssh_disconnect(ssh);
         ssh_free(ssh);
         free(user);
@@ -189,6 +247,8 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     struct nc_session *nc = nc_connect_libssh(ssh, pe->ly); /* takes ssh, even on failure */
     devconf__log_quiet(false);
     const char *why = devconf__log_capture_end();
+    nc_client_set_schema_searchpath(NULL);
+    staging_dir_publish(s->ctx->cache_dir, staging);
     if (nc) {
         devconf__yang_pool_save(s->ctx, pe);
     }

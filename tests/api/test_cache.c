@@ -2,6 +2,8 @@
  * devconf_ctx (shared schema context) and from a new devconf_ctx (the on-disk cache and its
  * per-device index). Counted on the wire: libnetconf2's DEBUG log shows every message sent. */
 #include <check.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,12 +99,78 @@ START_TEST(second_connections_download_no_schema)
 }
 END_TEST
 
+/* Many contexts (as many processes would) connect to one device at once over one cache
+ * directory: libnetconf2 writes the schemas it fetches while libyang in the other contexts maps
+ * the cached files. Before the staging directory, a file rewritten in place under a reader's
+ * mapping crashed the process with SIGBUS. */
+enum { RACE_THREADS = 8, RACE_ROUNDS = 3 };
+
+static void *race_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        devconf_ctx *ctx = NULL;
+        if (devconf_ctx_new(&ctx) < 0 || devconf_ctx_set_cache_dir(ctx, srv.cache_dir) < 0) {
+            return (void *)"ctx";
+        }
+        devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+        o.known_hosts = srv.known_hosts;
+        o.private_key = srv.key;
+        devconf_session *s = NULL;
+        char *out = NULL;
+        const char *fail = NULL;
+        if (devconf_session_open(&s, ctx, srv.uri, &o) < 0) {
+            fail = "open";
+        } else if (devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", NULL) < 0 ||
+                   !strstr(out, "eth0")) {
+            fail = "get-config";
+        }
+        devconf_free(out);
+        devconf_session_free(s);
+        devconf_ctx_free(ctx);
+        if (fail) {
+            return (void *)fail;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(contexts_share_one_cache_directory_at_once)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    devconf_ctx *warm = new_ctx(); /* netconfd serves ietf-netconf once in its life: warm the cache first */
+    devconf_session_free(open_on(warm));
+    devconf_ctx_free(warm);
+
+    pthread_t t[RACE_THREADS];
+    for (int i = 0; i < RACE_THREADS; i++) {
+        ck_assert_int_eq(pthread_create(&t[i], NULL, race_main, NULL), 0);
+    }
+    for (int i = 0; i < RACE_THREADS; i++) {
+        void *fail = NULL;
+        pthread_join(t[i], &fail);
+        ck_assert_msg(!fail, "thread %d: %s failed: %s", i, (const char *)fail,
+                      devconf_error_message(devconf_error_last()));
+    }
+    /* the connects' staging directories are gone */
+    DIR *d = opendir(srv.cache_dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        ck_assert_msg(strncmp(de->d_name, ".incoming-", 10), "left behind: %s", de->d_name);
+    }
+    closedir(d);
+    devconf_deinit();
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("cache");
     TCase *tc = tcase_create("netconf");
     tcase_add_unchecked_fixture(tc, server_up, server_down);
     tcase_add_test(tc, second_connections_download_no_schema);
+    tcase_add_test(tc, contexts_share_one_cache_directory_at_once);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
