@@ -170,6 +170,7 @@ struct devconf__read_req {
     devconf_format format;
     unsigned int depth;
     const char *fields;
+    bool device_text;         /* the <data> content as the device sent it (XML only) */
 };
 
 struct devconf__edit_req {
@@ -253,6 +254,20 @@ int devconf__unified_diff(const char *before, const char *after, const char *lab
 /* ---- ssh_auth.c ---- */
 
 struct ssh_session_struct;
+/* nc_raw.c: the bulk-read channel (a second NETCONF session on the session's SSH connection
+ * with end-of-message framing; see the file's comment). open returns 1 when the device cannot
+ * serve it (then nothing is kept), 0, or an error. call sends body inside an <rpc> and returns the
+ * reply in *reply (malloc'ed, NUL-terminated; message-id checked). take_data rewrites a reply
+ * buffer in place into the content of its <data> element (device text, trimmed, a final newline)
+ * and returns 0, or 1 when the reply is anything else (an rpc-error...) or cannot be cut out of
+ * its envelope (content using a prefix declared on it). */
+typedef struct devconf__nc_raw devconf__nc_raw;
+int devconf__nc_raw_open(devconf__nc_raw **out, struct ssh_session_struct *ssh, const char *host, int timeout_ms);
+int devconf__nc_raw_call(devconf__nc_raw *raw, const char *body, int timeout_ms, const char *what, char **reply,
+                         size_t *len);
+void devconf__nc_raw_close(devconf__nc_raw *raw);
+int devconf__nc_raw_take_data(char *reply, size_t len, size_t *out_len);
+
 /* Creates a libssh session, connects, verifies the host key and authenticates, all within
  * opts->connect_timeout_ms. On success *out is an authenticated ssh_session. */
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,

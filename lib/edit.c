@@ -361,7 +361,7 @@ out:
 int devconf__read_tree(devconf_session *s, devconf_datastore ds, struct lyd_node **out)
 {
     *out = NULL;
-    struct devconf__read_req req = { ds, NULL, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_XML, 0, NULL };
+    struct devconf__read_req req = { ds, NULL, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_XML, 0, NULL, false };
     char *text = NULL;
     int r = s->tp->read(s, &text, &req);
     if (r < 0) {

@@ -20,6 +20,9 @@
 struct nc_state {
     struct nc_session *nc;
     devconf__yang_pool_entry *pool; /* the shared schema context of this device */
+    ssh_session ssh;                /* owned by nc; the bulk-read channel opens on it */
+    devconf__nc_raw *raw;           /* the bulk-read channel, once a read opened it */
+    bool raw_unavailable;           /* the device cannot serve one: reads take libnetconf2 */
 };
 
 static struct nc_session *NC(const devconf_session *s)
@@ -284,6 +287,7 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     st->nc = nc;
     st->pool = pe;
+    st->ssh = ssh;
     s->tp_data = st;
     s->yang_lock = &pe->lock;
     s->session_id = nc_session_get_id(nc);
@@ -306,6 +310,7 @@ static void nc_close(devconf_session *s)
     if (!st) {
         return;
     }
+    devconf__nc_raw_close(st->raw); /* before libnetconf2 frees the SSH session it lives on */
     pthread_rwlock_rdlock(&st->pool->lock);
     nc_session_free(st->nc, NULL); /* the shared context stays */
     pthread_rwlock_unlock(&st->pool->lock);
@@ -567,6 +572,106 @@ static int check_filter(devconf_session *s, const char *filter, devconf_filter_t
     return 0;
 }
 
+static const char *wd_name(devconf_with_defaults wd)
+{
+    switch (wd) {
+    case DEVCONF_WD_REPORT_ALL: return "report-all";
+    case DEVCONF_WD_REPORT_ALL_TAGGED: return "report-all-tagged";
+    case DEVCONF_WD_TRIM: return "trim";
+    case DEVCONF_WD_EXPLICIT: return "explicit";
+    default: return NULL;
+    }
+}
+
+/* Whether the session's own NETCONF session still runs. The bulk-read channel is a NETCONF
+ * session of its own: when the device ends the main one (kill-session, a restart), a read on the
+ * bulk channel alone would not notice. Every packet that came before the bulk reply has been
+ * processed by libssh by now, so a zero-timeout look at the main channel sees its end. */
+static bool main_session_alive(devconf_session *s)
+{
+    struct lyd_node *envp = NULL, *op = NULL;
+    devconf__log_quiet(true);
+    nc_recv_notif(NC(s), 0, &envp, &op); /* WOULDBLOCK when all is well; a reply would be kept */
+    devconf__log_quiet(false);
+    lyd_free_tree(envp);
+    lyd_free_all(op);
+    return nc_is_connected(s);
+}
+
+/* A read with device_text: the request goes out on the bulk-read channel (lib/nc_raw.c) and the
+ * <data> comes back as the device's text, without the libyang parse and print of libnetconf2's
+ * path. Returns 1 when the read takes the usual path instead: not asked, an XPath filter
+ * (libnetconf2 declares the namespaces of its prefixes), a device without the channel, or a reply
+ * that is not plain <data> (an rpc-error: sent again through libnetconf2, which reports every
+ * field of it). */
+static int fast_read(devconf_session *s, char **out, const struct devconf__read_req *req, const char *filter,
+                     const char *what)
+{
+    struct nc_state *st = s->tp_data;
+    if (!req->device_text || req->format != DEVCONF_FORMAT_XML || st->raw_unavailable ||
+        (filter && (*filter != '<' || filter[1] == '?'))) {
+        return 1;
+    }
+    int r;
+    if (!st->raw) {
+        r = devconf__nc_raw_open(&st->raw, st->ssh, s->host, s->rpc_timeout_ms);
+        if (r == DEVCONF_ETIMEOUT) {
+            st->raw_unavailable = true;
+            return r;
+        }
+        if (r != 0) {
+            devconf__log(s->ctx, DEVCONF_LOG_INFO, "netconf", "%s: no bulk-read channel (%s); reads parse every reply",
+                         s->host, r < 0 ? devconf_error_message(devconf_error_last()) : "no :base:1.0 framing");
+            devconf__error_clear();
+            st->raw_unavailable = true;
+            return 1;
+        }
+    }
+    devconf__buf body = { 0 };
+    devconf__buf_printf(&body, "<%s>", what);
+    if (req->source) {
+        devconf__buf_printf(&body, "<source><%s/></source>", devconf_datastore_name(req->source));
+    }
+    if (filter) {
+        devconf__buf_printf(&body, "<filter type=\"subtree\">%s</filter>", filter);
+    }
+    if (wd_name(req->with_defaults)) {
+        devconf__buf_printf(&body, "<with-defaults xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">"
+                                   "%s</with-defaults>", wd_name(req->with_defaults));
+    }
+    devconf__buf_printf(&body, "</%s>", what);
+    if (body.failed) {
+        devconf__buf_dispose(&body);
+        return devconf__error_oom();
+    }
+    char *reply = NULL;
+    size_t len = 0;
+    r = devconf__nc_raw_call(st->raw, body.data, s->rpc_timeout_ms, what, &reply, &len);
+    devconf__buf_dispose(&body);
+    if (r < 0) {
+        /* the channel's state is unknown now: drop it; the next read opens a new one */
+        devconf__nc_raw_close(st->raw);
+        st->raw = NULL;
+        return r;
+    }
+    devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s: %zu reply bytes from %s on the bulk-read channel", what,
+                 len, s->host);
+    if (!main_session_alive(s)) {
+        free(reply);
+        devconf__nc_raw_close(st->raw);
+        st->raw = NULL;
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT,
+                                  "%s: the session to %s is closed (the device ended it or the connection broke)",
+                                  what, s->host);
+    }
+    if (devconf__nc_raw_take_data(reply, len, &len) != 0) {
+        free(reply);
+        return 1;
+    }
+    *out = reply;
+    return 0;
+}
+
 static int nc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
 {
     const char *what = req->source ? "get-config" : "get";
@@ -587,6 +692,9 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
     }
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
     if (filter && (r = check_filter(s, filter, req->filter_type, what)) < 0) {
+        return r;
+    }
+    if ((r = fast_read(s, out, req, filter, what)) <= 0) {
         return r;
     }
     struct nc_rpc *rpc = req->source ? nc_rpc_getconfig(nc_ds(req->source), filter, nc_wd(req->with_defaults),

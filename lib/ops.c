@@ -95,15 +95,21 @@ static int read_common(char **out, devconf_session *s, devconf_datastore source,
         if (r < 0) {
             return r;
         }
-        memcpy(&o, opts, opts->version == 1 ? offsetof(devconf_read_options, depth) : sizeof o);
+        memcpy(&o, opts, opts->version == 1   ? offsetof(devconf_read_options, depth)
+                         : opts->version == 2 ? offsetof(devconf_read_options, device_text)
+                                              : sizeof o);
     }
     if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH || (unsigned)o.with_defaults > DEVCONF_WD_EXPLICIT ||
         check_format(o.format, fn) < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: invalid read options", fn);
     }
+    if (o.device_text && o.format == DEVCONF_FORMAT_JSON) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: device_text returns the device's XML; it cannot be asked with JSON output", fn);
+    }
     struct devconf__read_req req = { source, filter, o.filter_type, o.with_defaults,
                                      o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML,
-                                     o.depth, o.fields };
+                                     o.depth, o.fields, o.device_text != 0 };
     CALL(s, fn, read, fn, out, &req);
 }
 

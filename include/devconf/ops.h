@@ -64,12 +64,26 @@ typedef struct devconf_read_options {
     /* version 2 */
     unsigned int depth;                  /**< RESTCONF `depth`: levels of the target returned; 0: all. NETCONF: must be 0. */
     const char *fields;                  /**< RESTCONF `fields` expression (RFC 8040 4.8.3); NULL: all. NETCONF: must be NULL. */
+    /* version 3 */
+    int device_text;                     /**< Non-zero: return the content of the reply's `<data>` as the device
+                                              sent it (its formatting, its namespace declarations) instead of
+                                              re-printing it through the device's schemas. XML output only
+                                              (EINVAL with JSON). NETCONF over SSH: the request goes over a second
+                                              NETCONF session on the same SSH connection (opened by the first such
+                                              read, closed with the session) and the reply is never parsed: for a
+                                              large datastore several times faster and lighter. A datastore private
+                                              to one NETCONF session (a vendor's private candidate) is read as a
+                                              second session sees it. A reply that is not plain `<data>` (an
+                                              rpc-error) makes devconf send the request again the usual way, for a
+                                              complete error; so does a read with an XPath filter. RESTCONF: no effect
+                                              (the reply is re-encoded). */
     /* New fields are appended here only, with a version bump. */
 } devconf_read_options;
-/** Current version of ::devconf_read_options (version 1 ends at @ref devconf_read_options.format). */
-#define DEVCONF_READ_OPTIONS_VERSION 2
+/** Current version of ::devconf_read_options (version 1 ends at @ref devconf_read_options.format, version 2 at
+ *  @ref devconf_read_options.fields). */
+#define DEVCONF_READ_OPTIONS_VERSION 3
 /** Static initialiser for ::devconf_read_options. */
-#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL }
+#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL, 0 }
 
 /** @brief edit-config default-operation. */
 typedef enum devconf_edit_operation {

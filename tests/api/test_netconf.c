@@ -961,6 +961,108 @@ START_TEST(sessions_on_two_threads_run_at_once)
 }
 END_TEST
 
+/* ---- device_text: the bulk-read channel ---- */
+
+static char *read_text(devconf_session *s, devconf_datastore ds, const char *filter, devconf_with_defaults wd,
+                       int device_text)
+{
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.with_defaults = wd;
+    ro.device_text = device_text;
+    char *out = NULL;
+    int r = ds ? devconf_get_config(&out, s, ds, filter, &ro) : devconf_get(&out, s, filter, &ro);
+    ck_assert_msg(r == 0, "read failed: %d %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_nonnull(out);
+    return out;
+}
+
+/* the device's text and devconf's re-printed text hold the same data: compared through JSON */
+static void assert_same_data(devconf_session *s, devconf_datastore ds, const char *filter, devconf_with_defaults wd)
+{
+    char *usual = read_text(s, ds, filter, wd, 0);
+    char *dev = read_text(s, ds, filter, wd, 1);
+    char *a = NULL, *b = NULL;
+    if (*usual) {
+        ASSERT_OK(devconf_convert(&a, s, usual, DEVCONF_FORMAT_JSON));
+        ASSERT_OK(devconf_convert(&b, s, dev, DEVCONF_FORMAT_JSON));
+        ck_assert_msg(!strcmp(a, b), "ds %d filter %s wd %d:\nusual %s\ndevice text %s", (int)ds,
+                      filter ? filter : "-", (int)wd, a, b);
+    } else {
+        ck_assert_str_eq(dev, "");
+    }
+    devconf_free(a);
+    devconf_free(b);
+    devconf_free(usual);
+    devconf_free(dev);
+}
+
+START_TEST(device_text_holds_the_same_data)
+{
+    devconf_session *s = open_session();
+    const char *sub = "<interfaces xmlns=\"" IF_NS "\"><interface><name>eth0</name></interface></interfaces>";
+    assert_same_data(s, DEVCONF_DS_RUNNING, NULL, DEVCONF_WD_DEVICE);
+    assert_same_data(s, DEVCONF_DS_RUNNING, sub, DEVCONF_WD_DEVICE);
+    assert_same_data(s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", DEVCONF_WD_DEVICE); /* usual path */
+    assert_same_data(s, DEVCONF_DS_RUNNING, NULL, DEVCONF_WD_REPORT_ALL);
+    assert_same_data(s, DEVCONF_DS_STARTUP, NULL, DEVCONF_WD_DEVICE);
+    set_description(s, "eth0", "staged for device_text");
+    assert_same_data(s, DEVCONF_DS_CANDIDATE, sub, DEVCONF_WD_DEVICE);
+    char *c = read_text(s, DEVCONF_DS_CANDIDATE, sub, DEVCONF_WD_DEVICE, 1);
+    ck_assert_ptr_nonnull(strstr(c, "staged for device_text")); /* the shared candidate, as RFC 6241 has it */
+    devconf_free(c);
+    ASSERT_OK(devconf_discard_changes(s));
+    /* nothing matches: empty, as on the usual path */
+    const char *none = "<interfaces xmlns=\"" IF_NS "\"><interface><name>no-such-if</name></interface></interfaces>";
+    assert_same_data(s, DEVCONF_DS_RUNNING, none, DEVCONF_WD_DEVICE);
+    /* <get>: state too, the device's own text */
+    char *g = read_text(s, 0, "<netconf-state xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\">"
+                              "<sessions/></netconf-state>", DEVCONF_WD_DEVICE, 1);
+    ck_assert_ptr_nonnull(strstr(g, "<session-id>"));
+    devconf_free(g);
+    /* the bulk channel is a NETCONF session of its own, opened once */
+    ck_assert_ptr_nonnull(strstr(test_log_text(), "reply bytes from 127.0.0.1 on the bulk-read channel"));
+    sess_free(s);
+}
+END_TEST
+
+START_TEST(device_text_is_xml_only)
+{
+    devconf_session *s = open_session();
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.device_text = 1;
+    ro.format = DEVCONF_FORMAT_JSON;
+    char *out = NULL;
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro), DEVCONF_EINVAL);
+    ck_assert_ptr_null(out);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "device_text"));
+    /* version 2 options know no device_text: read as before */
+    ro.version = 2;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro));
+    ck_assert_ptr_nonnull(strstr(out, "\"ietf-interfaces:interfaces\""));
+    devconf_free(out);
+    sess_free(s);
+}
+END_TEST
+
+START_TEST(device_text_sees_its_session_killed)
+{
+    devconf_session *victim = open_session();
+    devconf_session *killer = open_session();
+    char *out = read_text(victim, DEVCONF_DS_RUNNING, NULL, DEVCONF_WD_DEVICE, 1); /* opens the bulk channel */
+    devconf_free(out);
+    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim)));
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.device_text = 1;
+    out = NULL;
+    int r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, &ro);
+    ck_assert_msg(r == DEVCONF_ECONNECT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(devconf_session_is_connected(victim), 0);
+    sess_free(victim);
+    sess_free(killer);
+}
+END_TEST
+
 /* ---- a device that stalls or dies ---- */
 
 START_TEST(stalled_device_times_out)
@@ -977,6 +1079,33 @@ START_TEST(stalled_device_times_out)
     ck_assert_msg(r == DEVCONF_ETIMEOUT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no reply"));
     ck_assert_ptr_null(out);
+    sess_free(s);
+}
+END_TEST
+
+START_TEST(stalled_device_times_out_on_the_bulk_channel)
+{
+    devconf_session_options o = key_opts();
+    o.rpc_timeout_ms = 1500;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.device_text = 1;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro));
+    devconf_free(out);
+    out = NULL;
+    test_server_signal(&srv, SIGSTOP, 0);
+    int r = devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro);
+    test_server_signal(&srv, SIGCONT, 0);
+    ck_assert_msg(r == DEVCONF_ETIMEOUT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no reply"));
+    ck_assert_ptr_null(out);
+    /* the timed-out channel was dropped; the next read opens a new one */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro));
+    ck_assert_ptr_nonnull(strstr(out, "eth0"));
+    devconf_free(out);
     sess_free(s);
 }
 END_TEST
@@ -1064,6 +1193,9 @@ static Suite *netconf_suite(void)
     tcase_add_test(tc, kill_session_ends_the_other_session);
     tcase_add_test(tc, generic_rpc_in_xml_and_json);
     tcase_add_test(tc, sessions_on_two_threads_run_at_once);
+    tcase_add_test(tc, device_text_holds_the_same_data);
+    tcase_add_test(tc, device_text_is_xml_only);
+    tcase_add_test(tc, device_text_sees_its_session_killed);
     suite_add_tcase(su, tc);
 
     /* netconfd sometimes (2 runs in 5) accepted the invalid inline configuration when validate ran
@@ -1079,6 +1211,7 @@ static Suite *netconf_suite(void)
     tcase_add_checked_fixture(tc, server_up, server_down);
     tcase_add_checked_fixture(tc, ctx_up, ctx_down);
     tcase_add_test(tc, stalled_device_times_out);
+    tcase_add_test(tc, stalled_device_times_out_on_the_bulk_channel);
     tcase_add_test(tc, stalled_ssh_server_times_out_on_connect);
     tcase_add_test(tc, device_killed_mid_session_gives_an_error);
     suite_add_tcase(su, tc);
