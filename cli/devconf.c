@@ -46,7 +46,7 @@ enum {
 
 /* Long options without a short form. */
 enum {
-    OPT_FILTER = 256, OPT_XPATH, OPT_SUBTREE, OPT_WITH_DEFAULTS, OPT_SOURCE, OPT_TARGET,
+    OPT_FILTER = 256, OPT_XPATH, OPT_SUBTREE, OPT_WITH_DEFAULTS, OPT_DEVICE_TEXT, OPT_SOURCE, OPT_TARGET,
     OPT_DEFAULT_OPERATION, OPT_TEST_OPTION, OPT_ERROR_OPTION, OPT_COMMIT, OPT_CONFIRMED,
     OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
     OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
@@ -80,6 +80,7 @@ struct cmd_args {
     int n_filters;
     const char *subtree_file;
     devconf_with_defaults with_defaults;
+    int device_text;      /* get, get-config --device-text */
     devconf_datastore source; /* 0: not given */
     devconf_datastore target; /* 0: not given */
     devconf_edit_options edit;
@@ -462,7 +463,8 @@ static int kbdint_from_tty(const char *name, const char *instruction, const char
 #define O_FILTERS                                                                                      \
     {"filter", required_argument, NULL, OPT_FILTER}, {"xpath", required_argument, NULL, OPT_XPATH},    \
         {"subtree", required_argument, NULL, OPT_SUBTREE},                                             \
-        {"with-defaults", required_argument, NULL, OPT_WITH_DEFAULTS}
+        {"with-defaults", required_argument, NULL, OPT_WITH_DEFAULTS},                                 \
+        {"device-text", no_argument, NULL, OPT_DEVICE_TEXT}
 
 static const struct option opts_none[] = {O_HELP, O_END};
 static const struct option opts_get[] = {O_HELP, O_FILTERS, O_END};
@@ -531,6 +533,7 @@ static int run_get(devconf_session *s, struct cmd_args *a)
     ro.filter_type = a->filter_type;
     ro.with_defaults = a->with_defaults;
     ro.format = a->format;
+    ro.device_text = a->device_text;
     rc = devconf_get(&out, s, a->filter, &ro);
     if (rc == 0)
         emit(out);
@@ -546,6 +549,7 @@ static int run_get_config(devconf_session *s, struct cmd_args *a)
     ro.filter_type = a->filter_type;
     ro.with_defaults = a->with_defaults;
     ro.format = a->format;
+    ro.device_text = a->device_text;
     rc = devconf_get_config(&out, s, a->source ? a->source : DEVCONF_DS_RUNNING, a->filter, &ro);
     if (rc == 0)
         emit(out);
@@ -820,7 +824,9 @@ static int run_capabilities(devconf_session *s, struct cmd_args *a)
     "  --filter F            subtree filter when F starts with '<', else an XPath expression\n"       \
     "  --xpath X             XPath filter (needs the :xpath capability)\n"                              \
     "  --subtree FILE        subtree filter read from FILE ('-': standard input)\n"                   \
-    "  --with-defaults MODE  report-all, report-all-tagged, trim or explicit (RFC 6243)\n"
+    "  --with-defaults MODE  report-all, report-all-tagged, trim or explicit (RFC 6243)\n"           \
+    "  --device-text         print the data as the device sent it (XML; NETCONF: the reply is not\n"  \
+    "                        parsed, which is much faster on a large datastore)\n"
 #define HELP_PAYLOAD                                                                                   \
     "FILE holds XML or RFC 7951 JSON (detected from its first character); '-' reads standard\n"       \
     "input. It is validated against the device's YANG schemas before anything is sent.\n"
@@ -831,11 +837,11 @@ static const struct command commands[] = {
      "Prints the session id the device assigned, then each capability URI it announced, one per\n"
      "line (with --format json: one JSON object).\n"},
     {"get", opts_get, 0, 0, check_read, run_get,
-     "get [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE]",
+     "get [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE] [--device-text]",
      "retrieve configuration and state data (<get>)",
      "Prints configuration and state data, all of it or what the filter selects.\n\n" HELP_FILTERS},
     {"get-config", opts_get_config, 0, 0, check_read, run_get_config,
-     "get-config [--source DS] [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE]",
+     "get-config [--source DS] [--filter F | --xpath X | --subtree FILE] [--with-defaults MODE] [--device-text]",
      "retrieve configuration from a datastore (<get-config>)",
      "Prints the configuration of a datastore, all of it or what the filter selects.\n\n"
      "  --source DS           running (default), candidate or startup\n" HELP_FILTERS},
@@ -1119,6 +1125,9 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
         case OPT_WITH_DEFAULTS:
             ok = keyword(cmd->name, "--with-defaults", optarg, wd_modes, &v);
             a->with_defaults = (devconf_with_defaults)v;
+            break;
+        case OPT_DEVICE_TEXT:
+            a->device_text = 1;
             break;
         case OPT_SOURCE:
             ok = keyword(cmd->name, "--source", optarg, datastores, &v);

@@ -56,6 +56,8 @@ check "get-config json with a filter" 0 '"name": "eth0"' "" -- \
 check "edit-config --commit" 0 "" "" -- "${nc[@]}" "$uri" edit-config --commit \
     "$(payload '{"ietf-interfaces:interfaces":{"interface":[{"name":"eth1","description":"from the cli test"}]}}')"
 check "the edit is on the device" 0 "from the cli test" "" -- "${nc[@]}" "$uri" get-config
+check "get-config --device-text" 0 "<name>eth0</name>" "" -- "${nc[@]}" "$uri" get-config --device-text
+check "--device-text is XML only" 2 "" "device_text" -- "${nc[@]}" --format json "$uri" get-config --device-text
 check "invalid payload is a YANG error" 8 "" "enabled" -- "${nc[@]}" "$uri" edit-config \
     "$(payload '{"ietf-interfaces:interfaces":{"interface":[{"name":"eth1","enabled":"maybe"}]}}')"
 check "rpc-error fields on stderr" 7 "" "rpc-error: tag=data-missing" -- "${nc[@]}" "$uri" edit-config \

@@ -159,9 +159,9 @@ class SessionOptions(Structure):
 
 
 class ReadOptions(Structure):
-    """``devconf_read_options`` (version 2 layout; version 1 ends at ``format``)."""
+    """``devconf_read_options`` (version 3 layout; version 1 ends at ``format``, 2 at ``fields``)."""
 
-    VERSION = 2
+    VERSION = 3
     _fields_ = [
         ("version", c_uint),
         ("filter_type", c_int),
@@ -170,6 +170,8 @@ class ReadOptions(Structure):
         # version 2
         ("depth", c_uint),
         ("fields", c_char_p),
+        # version 3
+        ("device_text", c_int),
     ]
 
 
@@ -458,7 +460,25 @@ def _options_versions() -> Tuple[int, int, int]:
     tmp = SessionOptions()
     session = 2 if probe(ctypes.byref(tmp), 2) == 0 else 1
     rw = 2 if has("devconf_session_etag") else 1
-    return session, rw, rw
+    read = rw
+    if rw == 2:
+        # read options version 3 (device_text) added no function: a library that does not know
+        # the version refuses it before it looks at the (NULL) session, and says so
+        get = lib["devconf_get"]
+        get.restype = c_int
+        get.argtypes = [POINTER(c_char_p), c_void_p, c_char_p, POINTER(ReadOptions)]
+        o = ReadOptions()
+        o.version = 3
+        out = c_char_p()
+        get(ctypes.byref(out), None, None, ctypes.byref(o))
+        err = lib["devconf_error_last"]
+        err.restype = c_void_p
+        msg = lib["devconf_error_message"]
+        msg.restype = c_char_p
+        msg.argtypes = [c_void_p]
+        text = msg(err()) or b""
+        read = 2 if b"is unknown to this library" in text else 3
+    return session, read, rw
 
 
 SESSION_OPTIONS_VERSION, READ_OPTIONS_VERSION, EDIT_OPTIONS_VERSION = _options_versions()

@@ -73,6 +73,22 @@ def test_get_config_sources_filters_and_defaults(dev):
         dev.get_config(filter="/no-such-module:thing")
 
 
+def _names(xml_text: str) -> list:
+    root = ET.fromstring("<r>%s</r>" % xml_text)
+    return sorted(e.text for e in root.iter("{%s}name" % IF_NS))
+
+
+def test_device_text_reads_the_same_data(dev):
+    usual = dev.get_config("running")
+    text = dev.get_config("running", device_text=True)
+    assert text != usual  # the device's formatting, not devconf's
+    assert _names(text) == _names(usual) and "eth0" in _names(text)
+    assert _names(dev.get_config("running", SUBTREE, device_text=True)) == ["eth1"]
+    assert _names(dev.get("/ietf-interfaces:interfaces", device_text=True)) == _names(usual)  # XPath: usual path
+    with pytest.raises(devconf.InvalidArgument, match="device_text"):
+        dev.get_config("running", format="json", device_text=True)
+
+
 def test_edit_config_variants_and_discard(dev):
     dev.edit_config(interface_xml("eth0", "xml edit"))
     assert description_of(dev, "eth0", "candidate") == "xml edit"
