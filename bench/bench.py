@@ -49,6 +49,8 @@ SIZES = {
 NAMES = {
     "devconf-c": "devconf (C)",
     "devconf-py": "devconf (Python)",
+    "devconf-c-text": "devconf (C), device_text",
+    "devconf-py-text": "devconf (Python), device_text",
     "raw-nc": "raw libnetconf2 (C)",
     "raw-nc-shared": "raw libnetconf2, shared ctx (C)",
     "ncclient": "ncclient",
@@ -209,9 +211,11 @@ class Bench:
 
     def nc_argv(self, client: str, mode: str, d: Path, port: int, **kw) -> list:
         key, kh = str(d / "client_ed25519"), str(d / "known_hosts")
-        if client == "devconf-c":
+        if client in ("devconf-c", "devconf-c-text"):
             argv = [str(BUILD / "bench/devconf_bench"), mode, "netconf://%s@127.0.0.1:%d" % (USER, port),
                     "--known-hosts", kh, "--key", key, "--cache", str(self.cache)]
+            if client == "devconf-c-text":
+                argv.append("--device-text")
         elif client in ("raw-nc", "raw-nc-shared"):
             argv = [str(BUILD / "bench/raw_nc_bench"), mode, "127.0.0.1", str(port), USER, key, str(self.cache), kh]
             if client == "raw-nc-shared":
@@ -316,7 +320,7 @@ class Bench:
         port = netconf_up(d, "0.05")
         try:
             log("  3. full get-config")
-            self.rounds("full", ["ssh-bytes"] + NETCONF_CLIENTS,
+            self.rounds("full", ["ssh-bytes"] + NETCONF_CLIENTS + ["devconf-c-text", "devconf-py-text"],
                         lambda c: self.nc_argv(c, "full", d, port, count=s["full_count"]), s["reps"])
         finally:
             netconf_down(d)
@@ -477,6 +481,18 @@ def targets(figs: dict, size: dict) -> list:
         None if r is None or rm is None else "%.2fx faster (%.0f vs %.0f ms); memory %.1f vs %.1f MB" % (
             r, val(figs, "full_wall", "ncclient"), val(figs, "full_wall", "devconf-c"),
             val(figs, "full_mem", "ncclient"), val(figs, "full_mem", "devconf-c")))
+    # ncclient, like scrapli, hands back the device's text: devconf's like-for-like read is device_text
+    r = ratio(val(figs, "full_wall", "ncclient"), val(figs, "full_wall", "devconf-c-text"))
+    rm = ratio(val(figs, "full_mem", "ncclient"), val(figs, "full_mem", "devconf-c-text"))
+    add("devconf C with device_text at least 3x faster than ncclient on 3, with lower peak memory",
+        None if r is None or rm is None else (r >= 3 and rm > 1),
+        None if r is None or rm is None else "%.2fx faster (%.0f vs %.0f ms); memory %.1f vs %.1f MB" % (
+            r, val(figs, "full_wall", "ncclient"), val(figs, "full_wall", "devconf-c-text"),
+            val(figs, "full_mem", "ncclient"), val(figs, "full_mem", "devconf-c-text")))
+    r = ratio(val(figs, "full_wall", "devconf-py-text"), val(figs, "full_wall", "devconf-c-text"))
+    add("devconf Python within 1.5x of devconf C on 3 with device_text", None if r is None else r <= 1.5,
+        None if r is None else "%.2fx (%.1f vs %.1f ms)" % (r, val(figs, "full_wall", "devconf-py-text"),
+                                                             val(figs, "full_wall", "devconf-c-text")))
     r = ratio(val(figs, "full_client", "ncclient"), val(figs, "full_client", "devconf-c"))
     add("(also) devconf C at least 3x less client time than ncclient on 3 (wall minus the bare SSH floor)",
         None if r is None else r >= 3,

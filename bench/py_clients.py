@@ -256,7 +256,22 @@ class Httpx:
         c.close()
 
 
-CLIENTS = {"devconf-py": DevconfPy, "ncclient": Ncclient, "scrapli": Scrapli, "httpx": Httpx}
+class DevconfPyText(DevconfPy):
+    """devconf from Python with device_text=True: the device's XML, never parsed."""
+
+    name = "devconf-py-text"
+
+    def small_get(self, s) -> None:
+        out = s.get_config("running", SMALL_SUBTREE, device_text=True)
+        if "eth0" not in out:
+            raise SystemExit("devconf-py-text: unexpected reply %r" % out[:200])
+
+    def full_get(self, s) -> int:
+        return len(s.get_config("running", device_text=True))
+
+
+CLIENTS = {"devconf-py": DevconfPy, "devconf-py-text": DevconfPyText, "ncclient": Ncclient, "scrapli": Scrapli,
+           "httpx": Httpx}
 
 
 # ---------------------------------------------------------------- modes
