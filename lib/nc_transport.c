@@ -23,6 +23,8 @@ struct nc_state {
     ssh_session ssh;                /* owned by nc; the bulk-read channel opens on it */
     devconf__nc_raw *raw;           /* the bulk-read channel, once a read opened it */
     bool raw_unavailable;           /* the device cannot serve one: reads take libnetconf2 */
+    char *checked_filter;           /* the last filter check_filter() accepted, and its type: */
+    devconf_filter_type checked_type; /* the same filter again is not parsed again */
 };
 
 static struct nc_session *NC(const devconf_session *s)
@@ -311,6 +313,7 @@ static void nc_close(devconf_session *s)
         return;
     }
     devconf__nc_raw_close(st->raw); /* before libnetconf2 frees the SSH session it lives on */
+    free(st->checked_filter);
     pthread_rwlock_rdlock(&st->pool->lock);
     nc_session_free(st->nc, NULL); /* the shared context stays */
     pthread_rwlock_unlock(&st->pool->lock);
@@ -672,6 +675,24 @@ static int fast_read(devconf_session *s, char **out, const struct devconf__read_
     return 0;
 }
 
+/* check_filter(), skipped for the filter it accepted last time on this session (a poller sends
+ * the same filter again and again; the schemas of a session only ever gain modules, so a filter
+ * once accepted stays valid). */
+static int check_filter_once(devconf_session *s, const char *filter, devconf_filter_type type, const char *what)
+{
+    struct nc_state *st = s->tp_data;
+    if (st->checked_filter && st->checked_type == type && !strcmp(st->checked_filter, filter)) {
+        return 0;
+    }
+    int r = check_filter(s, filter, type, what);
+    if (r == 0) {
+        free(st->checked_filter);
+        st->checked_filter = strdup(filter); /* NULL (no memory) only means no shortcut */
+        st->checked_type = type;
+    }
+    return r;
+}
+
 static int nc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
 {
     const char *what = req->source ? "get-config" : "get";
@@ -691,7 +712,7 @@ static int nc_read(devconf_session *s, char **out, const struct devconf__read_re
         return r;
     }
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
-    if (filter && (r = check_filter(s, filter, req->filter_type, what)) < 0) {
+    if (filter && (r = check_filter_once(s, filter, req->filter_type, what)) < 0) {
         return r;
     }
     if ((r = fast_read(s, out, req, filter, what)) <= 0) {
