@@ -51,7 +51,9 @@ static int write_all(devconf__nc_raw *raw, const char *data, size_t len, int64_t
 {
     while (len) {
         int n = ssh_channel_write(raw->ch, data, (uint32_t)(len > 65536 ? 65536 : len));
-        if (n == SSH_ERROR) {
+        if (n == SSH_AGAIN) {
+            n = 0;
+        } else if (n < 0) {
             return fail_io(raw, deadline, what);
         }
         data += n;
@@ -103,7 +105,9 @@ static int read_message(devconf__nc_raw *raw, int64_t deadline, const char *what
             buf = p;
         }
         int n = ssh_channel_read_nonblocking(raw->ch, buf + len, (uint32_t)avail, 0);
-        if (n == SSH_ERROR) {
+        if (n == SSH_AGAIN) {
+            n = 0;
+        } else if (n < 0) {
             free(buf);
             return fail_io(raw, deadline, what);
         }
