@@ -612,8 +612,8 @@ static int fast_read(devconf_session *s, char **out, const struct devconf__read_
 {
     struct nc_state *st = s->tp_data;
     if (!req->device_text || req->format != DEVCONF_FORMAT_XML || st->raw_unavailable ||
-        (filter && (*filter != '<' || filter[1] == '?'))) {
-        return 1;
+        (filter && (*filter != '<' || filter[1] == '?')) || !nc_is_connected(s)) {
+        return 1; /* a closed session: the usual path says so */
     }
     int r;
     if (!st->raw) {

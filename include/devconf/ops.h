@@ -73,7 +73,9 @@ typedef struct devconf_read_options {
                                               read, closed with the session) and the reply is never parsed: for a
                                               large datastore several times faster and lighter. A datastore private
                                               to one NETCONF session (a vendor's private candidate) is read as a
-                                              second session sees it. A reply that is not plain `<data>` (an
+                                              second session sees it, and the end of the session's own NETCONF session
+                                              (kill-session) is noticed by the first read after the SSH connection
+                                              delivered it. A reply that is not plain `<data>` (an
                                               rpc-error) makes devconf send the request again the usual way, for a
                                               complete error; so does a read with an XPath filter. RESTCONF: no effect
                                               (the reply is re-encoded). */

@@ -1053,10 +1053,24 @@ START_TEST(device_text_sees_its_session_killed)
     ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim)));
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.device_text = 1;
-    out = NULL;
-    int r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, &ro);
+    /* The bulk channel is a NETCONF session of its own: a read on it learns of the main
+     * session's end once the SSH connection has delivered the close of the main channel, which
+     * the device sends some milliseconds after its reply to the killer. Until then a read still
+     * returns the device's (valid) data; then every read fails. */
+    int r = 0;
+    for (int i = 0; i < 200 && r == 0; i++) {
+        out = NULL;
+        r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, &ro);
+        if (r == 0) {
+            ck_assert_ptr_nonnull(strstr(out, "eth0"));
+            devconf_free(out);
+            usleep(20 * 1000);
+        }
+    }
     ck_assert_msg(r == DEVCONF_ECONNECT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
     ck_assert_ptr_null(out);
+    r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, &ro);
+    ck_assert_msg(r == DEVCONF_ECONNECT, "after the end, got %d", r);
     ck_assert_int_eq(devconf_session_is_connected(victim), 0);
     sess_free(victim);
     sess_free(killer);
