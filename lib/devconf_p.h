@@ -228,6 +228,8 @@ struct devconf_session {
 };
 
 /* Entry and exit of every public call on a session (lib/ops.c). */
+/* The RFC 6243 name of a with-defaults mode ("report-all", ...); NULL for DEVCONF_WD_DEVICE. */
+const char *devconf__wd_name(devconf_with_defaults wd);
 int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev);
 int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r);
 

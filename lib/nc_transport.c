@@ -575,17 +575,6 @@ static int check_filter(devconf_session *s, const char *filter, devconf_filter_t
     return 0;
 }
 
-static const char *wd_name(devconf_with_defaults wd)
-{
-    switch (wd) {
-    case DEVCONF_WD_REPORT_ALL: return "report-all";
-    case DEVCONF_WD_REPORT_ALL_TAGGED: return "report-all-tagged";
-    case DEVCONF_WD_TRIM: return "trim";
-    case DEVCONF_WD_EXPLICIT: return "explicit";
-    default: return NULL;
-    }
-}
-
 /* Whether the session's own NETCONF session still runs. The bulk-read channel is a NETCONF
  * session of its own: when the device ends the main one (kill-session, a restart), a read on the
  * bulk channel alone would not notice. Every packet that came before the bulk reply has been
@@ -638,9 +627,9 @@ static int fast_read(devconf_session *s, char **out, const struct devconf__read_
     if (filter) {
         devconf__buf_printf(&body, "<filter type=\"subtree\">%s</filter>", filter);
     }
-    if (wd_name(req->with_defaults)) {
+    if (devconf__wd_name(req->with_defaults)) {
         devconf__buf_printf(&body, "<with-defaults xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">"
-                                   "%s</with-defaults>", wd_name(req->with_defaults));
+                                   "%s</with-defaults>", devconf__wd_name(req->with_defaults));
     }
     devconf__buf_printf(&body, "</%s>", what);
     if (body.failed) {

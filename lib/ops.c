@@ -45,6 +45,17 @@ int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int 
     return r;
 }
 
+const char *devconf__wd_name(devconf_with_defaults wd)
+{
+    switch (wd) {
+    case DEVCONF_WD_REPORT_ALL: return "report-all";
+    case DEVCONF_WD_REPORT_ALL_TAGGED: return "report-all-tagged";
+    case DEVCONF_WD_TRIM: return "trim";
+    case DEVCONF_WD_EXPLICIT: return "explicit";
+    default: return NULL;
+    }
+}
+
 static int unsupported(devconf_session *s, const char *what)
 {
     return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED, "%s is not available over %s", what,

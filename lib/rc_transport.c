@@ -859,17 +859,6 @@ static int data_root(devconf_session *s, devconf_datastore ds, char *buf, size_t
     }
 }
 
-static const char *wd_param(devconf_with_defaults wd)
-{
-    switch (wd) {
-    case DEVCONF_WD_REPORT_ALL: return "report-all";
-    case DEVCONF_WD_REPORT_ALL_TAGGED: return "report-all-tagged";
-    case DEVCONF_WD_TRIM: return "trim";
-    case DEVCONF_WD_EXPLICIT: return "explicit";
-    default: return NULL;
-    }
-}
-
 /* Parses a data resource body into a tree rooted at the top level: the target's parents are
  * created from the filter path so the result reads like a NETCONF <data>. */
 static int parse_resource(devconf_session *s, const rc_resp *r, const char *filter, bool partial,
@@ -961,8 +950,8 @@ static int rc_read(devconf_session *s, char **out, const struct devconf__read_re
         devconf__buf_printf(&url, "%ccontent=config", sep);
         sep = '&';
     }
-    if (wd_param(req->with_defaults)) {
-        devconf__buf_printf(&url, "%cwith-defaults=%s", sep, wd_param(req->with_defaults));
+    if (devconf__wd_name(req->with_defaults)) {
+        devconf__buf_printf(&url, "%cwith-defaults=%s", sep, devconf__wd_name(req->with_defaults));
         sep = '&';
     }
     if (req->depth) {
