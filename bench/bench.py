@@ -557,11 +557,13 @@ def chart(figs: dict, path: Path, title: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    order = ["ssh-hello", "ssh-bytes", "devconf-c", "devconf-py", "raw-nc", "raw-nc-shared", "ncclient", "scrapli",
-             "httpx"]
-    colors = {"devconf-c": "#1b7837", "devconf-py": "#5aae61", "raw-nc": "#2166ac", "raw-nc-shared": "#67a9cf",
+    order = ["ssh-hello", "ssh-bytes", "devconf-c", "devconf-py", "devconf-c-text", "devconf-py-text", "raw-nc",
+             "raw-nc-shared", "ncclient", "scrapli", "httpx"]
+    colors = {"devconf-c": "#1b7837", "devconf-py": "#5aae61", "devconf-c-text": "#00441b", "devconf-py-text": "#a6dba0",
+              "raw-nc": "#2166ac", "raw-nc-shared": "#67a9cf",
               "ncclient": "#d6604d", "scrapli": "#f4a582", "ssh-hello": "#999999", "ssh-bytes": "#999999", "httpx": "#b2abd2"}
-    short = {"devconf-c": "devconf C", "devconf-py": "devconf Py", "raw-nc": "raw lnc2", "raw-nc-shared":
+    short = {"devconf-c": "devconf C", "devconf-py": "devconf Py", "devconf-c-text": "devconf C\ndevice_text",
+             "devconf-py-text": "devconf Py\ndevice_text", "raw-nc": "raw lnc2", "raw-nc-shared":
              "raw lnc2\nshared ctx", "ncclient": "ncclient", "scrapli": "scrapli", "ssh-hello": "bare SSH\n+hello", "ssh-bytes": "bare SSH\nbytes only",
              "httpx": "httpx"}
     mids = list(figs)
@@ -575,7 +577,9 @@ def chart(figs: dict, path: Path, title: str) -> None:
         bars = ax.bar(range(len(cs)), vs, color=[colors.get(c, "#888") for c in cs],
                       edgecolor=["black" if c == "devconf-c" else "none" for c in cs], linewidth=1.5)
         ax.set_xticks(range(len(cs)))
-        ax.set_xticklabels([short.get(c, c) for c in cs], fontsize=9)
+        crowded = len(cs) > 6
+        ax.set_xticklabels([short.get(c, c) for c in cs], fontsize=8 if crowded else 9,
+                           rotation=30 if crowded else 0, ha="right" if crowded else "center")
         t = m["title"]
         ax.set_title(t if len(t) < 60 else t[:t.rfind(" ", 0, 60)] + "\n" + t[t.rfind(" ", 0, 60) + 1:], fontsize=10)
         ax.set_ylabel(m["unit"] + (" (log scale)" if vs and min(vs) > 0 and max(vs) / min(vs) > 30 else ""))

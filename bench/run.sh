@@ -11,6 +11,8 @@
 #   bench/run.sh           full sizes: 1,000 RPCs, 10,000 interfaces, 100 sessions, 1,000 leaves,
 #                          3 repetitions (about 10-20 minutes on 2 cores)
 #   bench/run.sh --tiny    tiny sizes, checks that everything still runs (CI; under 2 minutes)
+#   bench/run.sh --only=small,large,concurrent,restconf   some sections only
+#   bench/run.sh --render=RESULTS_JSON   only print the table and draw the chart of a results file
 #
 # Prints a table (each client's figure and its ratio to devconf C, then every target met or
 # missed) and writes bench/results/results.json, bench/results/chart.png and
@@ -23,6 +25,7 @@ for a in "$@"; do
     case $a in
     --tiny | --keep) args+=("$a") ;;
     --only=*) args+=("--only" "${a#--only=}") ;;
+    --render=*) args+=("--render" "${a#--render=}") ;;
     -h | --help)
         sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'
         exit 0
