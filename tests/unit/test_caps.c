@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 
 /* What netconfd (yuma123) announces, trimmed to the interesting entries. */
 static const char *const netconfd_caps[] = {
@@ -281,9 +282,5 @@ static Suite *caps_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(caps_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(caps_suite());
 }

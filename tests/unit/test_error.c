@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 
 static const int all_codes[] = {
     DEVCONF_OK,     DEVCONF_ERROR,    DEVCONF_EINVAL, DEVCONF_ENOMEM, DEVCONF_ENOTFOUND,
@@ -435,9 +436,5 @@ static Suite *error_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(error_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(error_suite());
 }

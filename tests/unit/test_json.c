@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 
 static devconf__json *parse_ok(const char *text)
 {
@@ -83,9 +84,5 @@ int main(void)
     tcase_add_test(tc, json_rejects_malformed_text_with_a_position);
     tcase_add_test(tc, json_limits_nesting_depth);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 #include "version.h"
 
 #define ck_assert_error(r, want_code, want_text)                                                            \
@@ -605,9 +606,5 @@ static Suite *options_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(options_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(options_suite());
 }

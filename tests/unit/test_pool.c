@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 #include "test_server.h"
 
 static test_server srv;
@@ -51,9 +52,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, sessions_to_one_device_share_a_schema_context);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 
 /* Runs take_data on a copy of reply; returns its result, the text in *out (freed by the caller). */
 static int take(const char *reply, char **out)
@@ -97,9 +98,5 @@ int main(void)
     tcase_add_test(tc, prefixed_data_element_is_understood);
     tcase_add_test(tc, anything_but_plain_data_is_left_to_the_full_parser);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

@@ -9,6 +9,7 @@
 #include <libssh/libssh.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 #include "test_server.h"
 
 static test_server srv;
@@ -70,9 +71,5 @@ int main(void)
     tcase_add_test(tc, ssh_socket_has_tcp_nodelay);
     tcase_add_test(tc, ssh_connect_to_closed_port_names_host_and_port);
     suite_add_tcase(su, tc);
-    SRunner *sr = srunner_create(su);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(su);
 }

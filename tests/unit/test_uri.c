@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "devconf_p.h"
+#include "test_util.h"
 
 /* Parses a URI that must be valid; the caller disposes of u. */
 static void parse_ok(devconf__uri *u, const char *uri)
@@ -440,9 +441,5 @@ static Suite *uri_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(uri_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(uri_suite());
 }
