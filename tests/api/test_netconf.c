@@ -1019,7 +1019,7 @@ START_TEST(device_text_holds_the_same_data)
                               "<sessions/></netconf-state>", DEVCONF_WD_DEVICE, 1);
     ck_assert_ptr_nonnull(strstr(g, "<session-id>"));
     devconf_free(g);
-    /* the bulk channel is a NETCONF session of its own, opened once */
+    /* and these reads did go over the bulk-read channel */
     ck_assert_ptr_nonnull(strstr(test_log_text(), "reply bytes from 127.0.0.1 on the bulk-read channel"));
     sess_free(s);
 }
