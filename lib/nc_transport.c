@@ -575,10 +575,12 @@ static int check_filter(devconf_session *s, const char *filter, devconf_filter_t
     return 0;
 }
 
-/* Whether the session's own NETCONF session still runs. The bulk-read channel is a NETCONF
- * session of its own: when the device ends the main one (kill-session, a restart), a read on the
- * bulk channel alone would not notice. Every packet that came before the bulk reply has been
- * processed by libssh by now, so a zero-timeout look at the main channel sees its end. */
+/* Whether the session's own NETCONF session still runs, as far as the SSH connection has told
+ * us. The bulk-read channel is a NETCONF session of its own: when the device ends the main one
+ * (kill-session), a read on the bulk channel alone would not notice. libssh has processed every
+ * packet that came before the bulk reply, so a zero-timeout look at the main channel sees its end
+ * when the device sent that first (a device may close the channel a little later: then the next
+ * read sees it). */
 static bool main_session_alive(devconf_session *s)
 {
     struct lyd_node *envp = NULL, *op = NULL;
@@ -608,8 +610,7 @@ static int fast_read(devconf_session *s, char **out, const struct devconf__read_
     if (!st->raw) {
         r = devconf__nc_raw_open(&st->raw, st->ssh, s->host, s->rpc_timeout_ms);
         if (r == DEVCONF_ETIMEOUT) {
-            st->raw_unavailable = true;
-            return r;
+            return r; /* a stalled device, not a missing feature: the next read tries again */
         }
         if (r != 0) {
             devconf__log(s->ctx, DEVCONF_LOG_INFO, "netconf", "%s: no bulk-read channel (%s); reads parse every reply",
