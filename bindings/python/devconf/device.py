@@ -506,8 +506,6 @@ class Device:
             if _lib.READ_OPTIONS_VERSION < 3:
                 raise UnsupportedError("device_text needs a libdevconf with read options version 3",
                                        code=_lib.EUNSUPPORTED)
-            if fmt != "xml":
-                raise InvalidArgument("device_text returns the device's XML: use it with format='xml'")
             o.device_text = 1
         if depth is not None or fields is not None:
             if _lib.READ_OPTIONS_VERSION < 2:
