@@ -7,10 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-#include <libssh/libssh.h>
 #include <libyang/libyang.h>
-#include <nc_client.h>
 
 #include "version.h"
 
@@ -29,16 +26,16 @@ DEVCONF_API int devconf_init(void)
 {
     pthread_mutex_lock(&init_lock);
     if (init_count == 0) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        int r = devconf__restconf_global_init();
+        if (r < 0) {
             pthread_mutex_unlock(&init_lock);
-            return devconf__error_set(DEVCONF_ORIGIN_HTTP, DEVCONF_ERROR, "libcurl global initialisation failed");
+            return r;
         }
-        if (ssh_init() != SSH_OK) {
-            curl_global_cleanup();
+        if ((r = devconf__netconf_global_init()) < 0) {
+            devconf__restconf_global_deinit();
             pthread_mutex_unlock(&init_lock);
-            return devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ERROR, "libssh initialisation failed");
+            return r;
         }
-        nc_client_init();
         devconf__log_install_trampolines();
     }
     int r = ++init_count;
@@ -55,9 +52,8 @@ DEVCONF_API int devconf_deinit(void)
     }
     int r = --init_count;
     if (r == 0) {
-        nc_client_destroy();
-        ssh_finalize();
-        curl_global_cleanup();
+        devconf__netconf_global_deinit();
+        devconf__restconf_global_deinit();
         devconf__error_clear();
     }
     pthread_mutex_unlock(&init_lock);
@@ -67,7 +63,7 @@ DEVCONF_API int devconf_deinit(void)
 DEVCONF_API void devconf_thread_cleanup(void)
 {
     devconf__error_clear();
-    nc_thread_destroy();
+    devconf__netconf_thread_cleanup();
 }
 
 DEVCONF_API const char *devconf_version(void)
@@ -381,9 +377,9 @@ DEVCONF_API void devconf_ctx_set_log_callback(devconf_ctx *ctx, devconf_log_leve
     /* The dependencies' verbosity is process-global: raise it when a ctx asks for more; the
      * trampolines filter per ctx. */
     if (cb && max >= DEVCONF_LOG_DEBUG) {
-        nc_verbosity(NC_VERB_DEBUG);
+        devconf__netconf_log_level(DEVCONF_LOG_DEBUG);
         ly_log_level(LY_LLVRB);
     } else if (cb && max >= DEVCONF_LOG_INFO) {
-        nc_verbosity(NC_VERB_VERBOSE);
+        devconf__netconf_log_level(DEVCONF_LOG_INFO);
     }
 }

@@ -96,6 +96,17 @@ void devconf__log(const struct devconf_ctx *ctx, devconf_log_level level, const 
 const struct devconf_ctx *devconf__log_enter(const struct devconf_ctx *ctx);
 void devconf__log_leave(const struct devconf_ctx *prev);
 void devconf__log_install_trampolines(void);
+/* Delivers a message of another dependency's logger (origin "libnetconf2", ...) like libyang's. */
+void devconf__log_dep(const char *origin, devconf_log_level level, const char *msg);
+
+/* ---- global set-up of the transports' libraries (lib/netconf/, lib/restconf/) ---- */
+
+int devconf__netconf_global_init(void);
+void devconf__netconf_global_deinit(void);
+void devconf__netconf_thread_cleanup(void);
+void devconf__netconf_log_level(devconf_log_level max);
+int devconf__restconf_global_init(void);
+void devconf__restconf_global_deinit(void);
 /* Pushes or pops a thread-local buffer that collects libyang/libnetconf2 error text. */
 void devconf__log_capture_begin(void);
 /* Returns the last captured error line (or NULL), valid until the next capture_begin. */
@@ -219,6 +230,7 @@ struct devconf_session {
     uint32_t session_id;
     int connect_timeout_ms;
     int rpc_timeout_ms;
+    uint64_t max_reply_bytes; /* a longer reply fails (DEVCONF_EPROTO) */
     bool in_call; /* re-entrancy guard (log callback calling back) */
     bool counted; /* counted in ctx->live_sessions */
     pthread_rwlock_t *yang_lock; /* read-locked around each operation when the schema context is shared */

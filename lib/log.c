@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <libyang/libyang.h>
-#include <nc_client.h>
 
 static _Thread_local const struct devconf_ctx *tl_ctx;
 static _Thread_local uint32_t tl_ly_opts;
@@ -122,26 +121,19 @@ static void ly_trampoline(LY_LOG_LEVEL level, const char *msg, const char *path)
     }
 }
 
-static void nc_trampoline(const struct nc_session *session, NC_VERB_LEVEL level, const char *msg)
+void devconf__log_install_trampolines(void)
 {
-    (void)session;
-    devconf_log_level l;
-    switch (level) {
-    case NC_VERB_ERROR: l = DEVCONF_LOG_ERROR; capture(msg, NULL); break;
-    case NC_VERB_WARNING: l = DEVCONF_LOG_WARNING; break;
-    case NC_VERB_VERBOSE: l = DEVCONF_LOG_INFO; break;
-    default: l = DEVCONF_LOG_DEBUG; break;
+    ly_set_log_clb(ly_trampoline, 1);
+}
+
+/* A message of a dependency logger other than libyang's (lib/netconf/), routed like libyang's. */
+void devconf__log_dep(const char *origin, devconf_log_level l, const char *msg)
+{
+    if (l == DEVCONF_LOG_ERROR) {
+        capture(msg, NULL);
     }
     if (tl_quiet && l < DEVCONF_LOG_INFO) {
         l = DEVCONF_LOG_DEBUG;
     }
-    deliver(tl_ctx, l, "libnetconf2", msg);
-}
-
-void devconf__log_install_trampolines(void)
-{
-    /* libnetconf2 installs its own libyang callback when given one: ours goes last. */
-    nc_set_print_clb_session(nc_trampoline);
-    ly_set_log_clb(ly_trampoline, 1);
-    nc_verbosity(NC_VERB_WARNING);
+    deliver(tl_ctx, l, origin, msg);
 }

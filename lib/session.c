@@ -8,6 +8,16 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_RPC_TIMEOUT_MS 60000
 
+/* The size of the session options struct as of a version (older callers pass shorter structs). */
+static size_t session_options_size(unsigned int version)
+{
+    switch (version) {
+    case 1: return offsetof(devconf_session_options, rpc_timeout_ms) + sizeof(int);
+    case 2: return offsetof(devconf_session_options, max_reply_bytes);
+    default: return sizeof(devconf_session_options);
+    }
+}
+
 DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsigned int version)
 {
     if (!opts || version == 0 || version > DEVCONF_SESSION_OPTIONS_VERSION) {
@@ -16,8 +26,7 @@ DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsi
                                   "knows up to %u)", version, DEVCONF_SESSION_OPTIONS_VERSION);
     }
     devconf_session_options def = DEVCONF_SESSION_OPTIONS_INIT;
-    size_t size = version == 1 ? offsetof(devconf_session_options, rpc_timeout_ms) + sizeof(int) : sizeof def;
-    memcpy(opts, &def, size);
+    memcpy(opts, &def, session_options_size(version));
     opts->version = version;
     return 0;
 }
@@ -56,8 +65,7 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
                                       DEVCONF_SESSION_OPTIONS_VERSION);
         }
         /* copy only what the caller's version has: the struct may be an older, shorter one */
-        size_t size = opts->version == 1 ? offsetof(devconf_session_options, rpc_timeout_ms) + sizeof(int) : sizeof o;
-        memcpy(&o, opts, size);
+        memcpy(&o, opts, session_options_size(opts->version));
     }
     if (o.connect_timeout_ms < 0 || o.rpc_timeout_ms < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
@@ -72,6 +80,9 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     }
     if (!o.rpc_timeout_ms) {
         o.rpc_timeout_ms = DEFAULT_RPC_TIMEOUT_MS;
+    }
+    if (!o.max_reply_bytes) {
+        o.max_reply_bytes = DEVCONF_DEFAULT_MAX_REPLY_BYTES;
     }
 
     devconf__uri u;
@@ -97,6 +108,7 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     s->port = u.port;
     s->connect_timeout_ms = o.connect_timeout_ms;
     s->rpc_timeout_ms = o.rpc_timeout_ms;
+    s->max_reply_bytes = o.max_reply_bytes;
 
     const struct devconf_ctx *prev = devconf__log_enter(ctx);
     r = tp->open(s, &u, &o);

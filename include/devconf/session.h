@@ -82,13 +82,21 @@ typedef struct devconf_session_options {
     const char *client_key;         /**< PEM private key of @ref client_cert. Never logged. @since 0.1 (version 2) */
     const char *bearer_token;       /**< RESTCONF: sent as `Authorization: Bearer`. Never logged. @since 0.1 (version 2) */
     int tls_insecure_skip_verify;   /**< Non-zero: accept any TLS certificate and host name. Insecure. @since 0.1 (version 2) */
+    /* version 3 */
+    /** Largest reply accepted from the device, in bytes (a NETCONF message, a RESTCONF response
+     *  body); 0: ::DEVCONF_DEFAULT_MAX_REPLY_BYTES. A longer reply fails with ::DEVCONF_EPROTO
+     *  naming the limit, and its memory is returned. @since 0.2 (version 3) */
+    uint64_t max_reply_bytes;
     /* New fields are appended here only, with a version bump. */
 } devconf_session_options;
 
-/** Current version of ::devconf_session_options. Version 1 ends at @ref devconf_session_options.rpc_timeout_ms. */
-#define DEVCONF_SESSION_OPTIONS_VERSION 2
+/** Current version of ::devconf_session_options. Version 1 ends at @ref devconf_session_options.rpc_timeout_ms,
+ *  version 2 at @ref devconf_session_options.tls_insecure_skip_verify. */
+#define DEVCONF_SESSION_OPTIONS_VERSION 3
 /** Static initialiser for ::devconf_session_options. */
-#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0, NULL, NULL, NULL, NULL, 0 }
+#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0, NULL, NULL, NULL, NULL, 0, 0 }
+/** Default of @ref devconf_session_options.max_reply_bytes: 256 MiB. */
+#define DEVCONF_DEFAULT_MAX_REPLY_BYTES (256u * 1024u * 1024u)
 
 /**
  * @brief Initialise an options struct with defaults.

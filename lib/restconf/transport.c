@@ -64,6 +64,19 @@ static rc_state *ST(const devconf_session *s)
     return s->tp_data;
 }
 
+int devconf__restconf_global_init(void)
+{
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        return devconf__error_set(DEVCONF_ORIGIN_HTTP, DEVCONF_ERROR, "libcurl global initialisation failed");
+    }
+    return 0;
+}
+
+void devconf__restconf_global_deinit(void)
+{
+    curl_global_cleanup();
+}
+
 /* ---- HTTP ---- */
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
