@@ -34,6 +34,21 @@ const char *devconf__skip_ws(const char *s);
 int devconf__mkdir_p(const char *path, unsigned int mode);
 int64_t devconf__now_ms(void);                     /* monotonic clock */
 
+/* ---- sha256.c ---- */
+
+typedef struct devconf__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t buf[64];
+    size_t n;
+} devconf__sha256;
+
+void devconf__sha256_init(devconf__sha256 *c);
+void devconf__sha256_update(devconf__sha256 *c, const void *data, size_t len);
+/* Finishes the hash into 64 lowercase hex digits and a NUL. */
+void devconf__sha256_hex(devconf__sha256 *c, char out[65]);
+void devconf__sha256_text(const void *data, size_t len, char out[65]);
+
 /* ---- json.c: a small reader for schema-less JSON (RESTCONF errors, yang-patch-status) ---- */
 
 typedef enum devconf__json_type {
@@ -61,6 +76,9 @@ const char *devconf__json_str(const devconf__json *obj, const char *key);
 char *devconf__json_print(const devconf__json *j);
 
 /* ---- error.c ---- */
+
+/* rpc-error / RESTCONF error entries kept in one error object; more are counted in its message. */
+#define DEVCONF_MAX_RPC_ERRORS 1000
 
 struct devconf_rpc_error {
     char *type, *tag, *severity, *app_tag, *path, *message, *lang, *info_xml;
@@ -118,35 +136,16 @@ void devconf__log_quiet(bool quiet);
 
 /* ---- ctx.c ---- */
 
-/* A libyang context shared by the sessions to one device (same host and port): a second
- * session costs no schema loading and little memory. libnetconf2 may add modules to it while a
- * session connects, so connecting takes the write lock and every operation the read lock. */
-typedef struct devconf__yang_pool_entry {
-    char *key;                 /* "host:port" */
-    struct ly_ctx *ly;
-    int refs;                  /* live sessions using it (under the pool lock) */
-    uint32_t saved_modules;    /* module count last written to the cache index */
-    pthread_rwlock_t lock;
-    struct devconf__yang_pool_entry *next;
-} devconf__yang_pool_entry;
-
 struct devconf_ctx {
     char **search_dirs;
     size_t search_dir_count;
     char *cache_dir;
+    devconf_schema_trust schema_trust;
     devconf_log_cb log_cb;
     void *log_payload;
     devconf_log_level log_max;
     int live_sessions; /* atomic */
-    pthread_mutex_t pool_lock;
-    devconf__yang_pool_entry *pool;
 };
-
-/* Takes (creating it when needed) the shared schema context for key; release with _put. */
-int devconf__yang_pool_get(devconf_ctx *ctx, const char *key, devconf__yang_pool_entry **out);
-void devconf__yang_pool_put(devconf_ctx *ctx, devconf__yang_pool_entry *e);
-/* Writes the modules of the entry's context to the cache index of key when they changed. */
-void devconf__yang_pool_save(devconf_ctx *ctx, devconf__yang_pool_entry *e);
 
 bool devconf__initialized(void);
 
@@ -233,7 +232,8 @@ struct devconf_session {
     uint64_t max_reply_bytes; /* a longer reply fails (DEVCONF_EPROTO) */
     bool in_call; /* re-entrancy guard (log callback calling back) */
     bool counted; /* counted in ctx->live_sessions */
-    pthread_rwlock_t *yang_lock; /* read-locked around each operation when the schema context is shared */
+    struct devconf__yctx *schemas; /* the shared, immutable schema context (lib/yang/store.c) */
+    unsigned get_schema_count;     /* schema requests sent while opening */
     char etag[128];          /* of the last read (RESTCONF) */
     char last_modified[64];
     void *tp_data; /* transport state */
@@ -265,29 +265,7 @@ int devconf__diff_trees(const struct lyd_node *before, const struct lyd_node *af
 int devconf__unified_diff(const char *before, const char *after, const char *label_a, const char *label_b,
                           char **out);
 
-/* ---- ssh_auth.c ---- */
-
-struct ssh_session_struct;
-/* nc_raw.c: the bulk-read channel (a second NETCONF session on the session's SSH connection
- * with end-of-message framing; see the file's comment). open returns 1 when the device cannot
- * serve it (then nothing is kept), 0, or an error. call sends body inside an <rpc> and returns the
- * reply in *reply (malloc'ed, NUL-terminated; message-id checked). take_data rewrites a reply
- * buffer in place into the content of its <data> element (device text, trimmed, a final newline)
- * and returns 0, or 1 when the reply is anything else (an rpc-error...) or cannot be cut out of
- * its envelope (content using a prefix declared on it). */
-typedef struct devconf__nc_raw devconf__nc_raw;
-int devconf__nc_raw_open(devconf__nc_raw **out, struct ssh_session_struct *ssh, const char *host, int timeout_ms);
-int devconf__nc_raw_call(devconf__nc_raw *raw, const char *body, int timeout_ms, const char *what, char **reply,
-                         size_t *len);
-void devconf__nc_raw_close(devconf__nc_raw *raw);
-int devconf__nc_raw_take_data(char *reply, size_t len, size_t *out_len);
-
-/* Creates a libssh session, connects, verifies the host key and authenticates, all within
- * opts->connect_timeout_ms. On success *out is an authenticated ssh_session. */
-int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int timeout_ms);
-
-/* ---- yang_bridge.c ---- */
+/* ---- yang/bridge.c ---- */
 
 struct ly_ctx;
 struct lyd_node;
@@ -323,6 +301,11 @@ const char *devconf__node_name(const struct lyd_node *n);
 const struct lyd_node *devconf__child_named(const struct lyd_node *parent, const char *name);
 /* Value of the first child named name; NULL when missing or empty. */
 const char *devconf__child_value(const struct lyd_node *parent, const char *name);
+/* Data a device sent (XML text, taken: freed here) as the caller asked for it: parsed once against
+ * the session's schemas and printed in format; with XML, text the schemas do not describe is
+ * returned as the device sent it; with JSON it is an error naming what is unknown. */
+int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
+                              bool wd_tagged, const char *what, char **out);
 /* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
 int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
 

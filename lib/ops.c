@@ -16,7 +16,8 @@ DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
 }
 
 /* Common entry of every operation: clears the error, guards against re-entrance from a log
- * callback, routes dependency logs to the session's ctx, read-locks a shared schema context. */
+ * callback, routes dependency logs to the session's ctx, the schema context needs no lock:
+ * it never changes once built. */
 int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
 {
     devconf__error_clear();
@@ -29,17 +30,11 @@ int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf
     }
     s->in_call = true;
     *prev = devconf__log_enter(s->ctx);
-    if (s->yang_lock) {
-        pthread_rwlock_rdlock(s->yang_lock);
-    }
     return 0;
 }
 
 int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r)
 {
-    if (s->yang_lock) {
-        pthread_rwlock_unlock(s->yang_lock);
-    }
     devconf__log_leave(prev);
     s->in_call = false;
     return r;

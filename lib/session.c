@@ -1,5 +1,6 @@
 /* Sessions: URI dispatch through the transport table, options, capabilities. */
 #include "devconf_p.h"
+#include "yang/yang_p.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -133,6 +134,7 @@ DEVCONF_API void devconf_session_free(devconf_session *s)
     if (s->tp && s->tp->close) {
         s->tp->close(s);
     }
+    devconf__schema_release(s->schemas);
     devconf__log_leave(prev);
     if (s->counted) {
         __atomic_sub_fetch(&s->ctx->live_sessions, 1, __ATOMIC_SEQ_CST);
@@ -214,6 +216,10 @@ static bool cap_matches(const char *cap, const char *name)
             }
         }
     }
+    /* ietf-netconf-monitoring may be announced bare (RFC 6022 section 2.2) */
+    if (!strcmp(name, "ietf-netconf-monitoring") && !strcmp(cap, "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring")) {
+        return true;
+    }
     /* a module name: ...?module=NAME[&...] */
     const char *m = strstr(cap, "?module=");
     if (!m) {
@@ -238,7 +244,26 @@ DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const c
             return 1;
         }
     }
+    /* a module the device lists only in its YANG library */
+    if (s->schemas && !strchr(name, ':')) {
+        const devconf__modset *mods = devconf__yctx_modules(s->schemas);
+        for (size_t i = 0; i < mods->n; i++) {
+            if (mods->m[i].implemented && !strcmp(mods->m[i].name, name)) {
+                return 1;
+            }
+        }
+    }
     return 0;
+}
+
+DEVCONF_API const char *devconf_session_schema_id(const devconf_session *s)
+{
+    return s && s->schemas ? devconf__yctx_key(s->schemas) : NULL;
+}
+
+DEVCONF_API unsigned int devconf_session_schema_requests(const devconf_session *s)
+{
+    return s ? s->get_schema_count : 0;
 }
 
 int devconf__require_cap(const devconf_session *s, const char *name, const char *what)

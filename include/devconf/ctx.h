@@ -85,9 +85,14 @@ DEVCONF_API int devconf_ctx_add_search_dir(devconf_ctx *ctx, const char *dir);
 
 /**
  * @brief Set the directory where schemas downloaded from devices are stored and looked up.
+ *
+ * The directory must belong to the calling user and be writable by no one else (it decides how
+ * payloads are checked): a symbolic link, another owner or group/world write permission is
+ * refused. Texts are stored by content (module, revision and a SHA-256 of the text), one record a
+ * device says which texts it uses; libyang never searches the directory, so its size costs nothing.
  * @param[in] ctx Context; must not be in use by another thread during this call.
  * @param[in] dir Directory path, created (with parents, mode 0700) when missing; copied.
- * @retval 0 Success. @retval DEVCONF_EINVAL NULL argument.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL argument, or a directory others can write.
  * @retval DEVCONF_ERROR The directory cannot be created; see devconf_error_last().
  * @since 0.1
  */
@@ -99,6 +104,30 @@ DEVCONF_API int devconf_ctx_set_cache_dir(devconf_ctx *ctx, const char *dir);
  * @since 0.1
  */
 DEVCONF_API const char *devconf_ctx_cache_dir(const devconf_ctx *ctx);
+
+/** @brief Whose module texts a device's payloads are checked against. */
+typedef enum devconf_schema_trust {
+    /** A device is checked against texts it delivered itself (get-schema, schema URL) or that
+     *  come from the context's search directories. The first connect of each device downloads the
+     *  modules it announces that the search directories do not have; devices whose texts are equal
+     *  still share one schema context. The default. */
+    DEVCONF_SCHEMA_TRUST_DEVICE = 0,
+    /** A text any device delivered for a module and revision is used for every device announcing
+     *  them (unless the cache holds different texts for them): the first connect to a fleet of one
+     *  model downloads each module once instead of once per device. A device serving a tampered
+     *  module then changes how the others' payloads are checked: use it for devices you trust
+     *  alike. */
+    DEVCONF_SCHEMA_TRUST_SHARED = 1
+} devconf_schema_trust;
+
+/**
+ * @brief Choose whose module texts sessions of this context use (see ::devconf_schema_trust).
+ * @param[in] ctx   Context; must not be in use by another thread during this call.
+ * @param[in] trust ::DEVCONF_SCHEMA_TRUST_DEVICE (default) or ::DEVCONF_SCHEMA_TRUST_SHARED.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL context or an unknown value.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_ctx_set_schema_trust(devconf_ctx *ctx, devconf_schema_trust trust);
 
 /**
  * @brief Set where the context's log messages go.

@@ -182,6 +182,24 @@ DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const c
 DEVCONF_API int devconf_session_is_connected(const devconf_session *s);
 
 /**
+ * @brief Identity of the session's schema context: the SHA-256 key of its module set.
+ *
+ * The key covers every module's name, revision, text (its SHA-256), conformance, enabled features
+ * and deviations. Sessions with equal keys share one libyang context in the process (built once,
+ * never changed, freed when unused for long), whichever devices they are connected to.
+ * @return Borrowed string of 64 hex digits valid until the session is freed; NULL for NULL.
+ * @since 0.2
+ */
+DEVCONF_API const char *devconf_session_schema_id(const devconf_session *s);
+
+/**
+ * @brief Number of schema requests (NETCONF get-schema, RESTCONF schema downloads) the session
+ * sent while it opened; 0 when the device's module set was known from an earlier connect.
+ * @since 0.2
+ */
+DEVCONF_API unsigned int devconf_session_schema_requests(const devconf_session *s);
+
+/**
  * @brief Entity tag of the resource the last read returned (RESTCONF `ETag`).
  * @param[in] s Session.
  * @return Borrowed string valid until the next call on @p s, or NULL when the device sent none

@@ -1,14 +1,18 @@
-/* SSH connection, host-key verification and authentication with libssh.
+/* SSH with libssh: connection, host-key verification, authentication and the netconf subsystem,
+ * then the byte stream a NETCONF session runs on.
  *
- * devconf builds the SSH session itself and hands the authenticated session to libnetconf2
- * (nc_connect_libssh()), so nothing depends on libnetconf2's per-thread client settings and
- * every step has a timeout. */
-#include "devconf_p.h"
+ * The libssh session is non-blocking from the start: every step (TCP connect, key exchange,
+ * authentication, channel, subsystem, each read and write) waits in poll() for what is left of one
+ * deadline, so a device that drips its bytes cannot stretch a timeout. */
+#include "netconf/netconf_p.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -20,21 +24,28 @@ struct deadline {
 static int remaining_ms(const struct deadline *d)
 {
     int64_t left = d->end - devconf__now_ms();
-    return left > 0 ? (int)left : 0;
+    return left > 0 ? (left > 1000000 ? 1000000 : (int)left) : 0;
 }
 
-/* libssh applies SSH_OPTIONS_TIMEOUT to each blocking wait: keep it at what is left. */
-static int arm_timeout(ssh_session s, const struct deadline *d, const char *host, uint16_t port, const char *step)
+/* Waits until the session's socket is ready for what libssh wants next (bounded by the deadline).
+ * 0, or DEVCONF_ETIMEOUT set. */
+static int wait_io(ssh_session s, const struct deadline *d, const char *host, uint16_t port, const char *step)
 {
     int left = remaining_ms(d);
     if (left <= 0) {
         return devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT, "timed out %s %s port %u", step, host,
                                   (unsigned)port);
     }
-    long usec = (long)(left % 1000) * 1000;
-    long sec = left / 1000;
-    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &sec);
-    ssh_options_set(s, SSH_OPTIONS_TIMEOUT_USEC, &usec);
+    int fd = ssh_get_fd(s);
+    if (fd < 0) {
+        return 0; /* not connected yet: libssh's next call creates the socket */
+    }
+    struct pollfd pfd = { fd, POLLIN, 0 };
+    if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING) {
+        pfd.events |= POLLOUT;
+    }
+    /* at most 50 ms at a time: libssh may hold bytes it has read but not processed */
+    poll(&pfd, 1, left < 50 ? left : 50);
     return 0;
 }
 
@@ -120,10 +131,24 @@ out:
     return r;
 }
 
-static int auth_kbdint(ssh_session s, const devconf_session_options *opts)
+/* Runs an authentication step until libssh stops answering "again", waiting on the socket. */
+#define AUTH_STEP(call)                                                                 \
+    ({                                                                                  \
+        int rc_;                                                                        \
+        while ((rc_ = (call)) == SSH_AUTH_AGAIN) {                                      \
+            if (wait_io(s, dl, host, port, "authenticating to") < 0) {                  \
+                rc_ = DEVCONF_ETIMEOUT;                                                 \
+                break;                                                                  \
+            }                                                                           \
+        }                                                                               \
+        rc_;                                                                            \
+    })
+
+static int auth_kbdint(ssh_session s, const devconf_session_options *opts, const struct deadline *dl,
+                       const char *host, uint16_t port)
 {
     int rc;
-    while ((rc = ssh_userauth_kbdint(s, NULL, NULL)) == SSH_AUTH_INFO) {
+    while ((rc = AUTH_STEP(ssh_userauth_kbdint(s, NULL, NULL))) == SSH_AUTH_INFO) {
         const char *name = ssh_userauth_kbdint_getname(s);
         const char *instr = ssh_userauth_kbdint_getinstruction(s);
         int n = ssh_userauth_kbdint_getnprompts(s);
@@ -157,7 +182,10 @@ static int auth_kbdint(ssh_session s, const devconf_session_options *opts)
 static int authenticate(ssh_session s, const devconf_session_options *opts, const char *user, const char *host,
                         const struct deadline *dl, uint16_t port)
 {
-    int rc = ssh_userauth_none(s, NULL);
+    int rc = AUTH_STEP(ssh_userauth_none(s, NULL));
+    if (rc == DEVCONF_ETIMEOUT) {
+        return rc;
+    }
     if (rc == SSH_AUTH_SUCCESS) {
         return 0;
     }
@@ -181,12 +209,11 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
                                       opts->passphrase ? "wrong passphrase or unsupported key format"
                                                        : "it needs a passphrase, or its format is unsupported");
         }
-        if (arm_timeout(s, dl, host, port, "authenticating to") < 0) {
-            ssh_key_free(key);
-            return DEVCONF_ETIMEOUT;
-        }
-        rc = (methods & SSH_AUTH_METHOD_PUBLICKEY) ? ssh_userauth_publickey(s, NULL, key) : SSH_AUTH_DENIED;
+        rc = (methods & SSH_AUTH_METHOD_PUBLICKEY) ? AUTH_STEP(ssh_userauth_publickey(s, NULL, key)) : SSH_AUTH_DENIED;
         ssh_key_free(key);
+        if (rc == DEVCONF_ETIMEOUT) {
+            return rc;
+        }
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }
@@ -196,20 +223,20 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
     }
     if (opts->use_agent && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
         strcat(tried, " agent");
-        if (arm_timeout(s, dl, host, port, "authenticating to") < 0) {
-            return DEVCONF_ETIMEOUT;
+        rc = AUTH_STEP(ssh_userauth_agent(s, NULL));
+        if (rc == DEVCONF_ETIMEOUT) {
+            return rc;
         }
-        rc = ssh_userauth_agent(s, NULL);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }
     }
     if (opts->password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
         strcat(tried, " password");
-        if (arm_timeout(s, dl, host, port, "authenticating to") < 0) {
-            return DEVCONF_ETIMEOUT;
+        rc = AUTH_STEP(ssh_userauth_password(s, NULL, opts->password));
+        if (rc == DEVCONF_ETIMEOUT) {
+            return rc;
         }
-        rc = ssh_userauth_password(s, NULL, opts->password);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }
@@ -219,15 +246,12 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
     }
     if ((opts->kbdint_cb || opts->password) && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
         strcat(tried, " keyboard-interactive");
-        if (arm_timeout(s, dl, host, port, "authenticating to") < 0) {
-            return DEVCONF_ETIMEOUT;
-        }
-        rc = auth_kbdint(s, opts);
+        rc = auth_kbdint(s, opts, dl, host, port);
         if (rc == SSH_AUTH_SUCCESS) {
             return 0;
         }
         if (rc < 0 && rc != SSH_AUTH_ERROR) {
-            return rc; /* a devconf code from the callback path */
+            return rc; /* a devconf code: timeout, or the callback aborted */
         }
         if (rc == SSH_AUTH_ERROR) {
             goto transport_error;
@@ -254,11 +278,20 @@ transport_error:
                               "authentication: %s", host, (unsigned)port, ssh_get_error(s));
 }
 
+/* known_hosts is created private (0600) before libssh appends to it, whatever the umask. */
+static void prepare_known_hosts(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int timeout_ms)
+                         const char *user, const devconf_session_options *opts, int64_t deadline)
 {
     *out = NULL;
-    struct deadline dl = { devconf__now_ms() + timeout_ms };
+    struct deadline dl = { deadline };
     char *kh_default = NULL;
     const char *known_hosts = opts->known_hosts;
     if (!known_hosts) {
@@ -289,11 +322,16 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
                                ssh_get_error(s));
         goto fail;
     }
-    if ((r = arm_timeout(s, &dl, host, port, "connecting to")) < 0) {
-        goto fail;
-    }
+    /* non-blocking from the start: every wait below is a poll() bounded by the deadline */
+    ssh_set_blocking(s, 0);
     devconf__log(ctx, DEVCONF_LOG_INFO, "ssh", "connecting to %s@%s port %u", user, host, (unsigned)port);
-    if (ssh_connect(s) != SSH_OK) {
+    int rc;
+    while ((rc = ssh_connect(s)) == SSH_AGAIN) {
+        if ((r = wait_io(s, &dl, host, port, "connecting to")) < 0) {
+            goto fail;
+        }
+    }
+    if (rc != SSH_OK) {
         const char *msg = ssh_get_error(s);
         if (remaining_ms(&dl) <= 0 || strstr(msg, "imeout") || strstr(msg, "timed out")) {
             r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT, "timed out connecting to %s port %u (%s)",
@@ -304,17 +342,13 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
         }
         goto fail;
     }
+    if (opts->hostkey_policy == DEVCONF_HOSTKEY_ACCEPT_NEW) {
+        prepare_known_hosts(known_hosts);
+    }
     if ((r = verify_host_key(s, ctx, host, port, known_hosts, opts->hostkey_policy)) < 0) {
         goto fail;
     }
-    if ((r = arm_timeout(s, &dl, host, port, "authenticating to")) < 0) {
-        goto fail;
-    }
     if ((r = authenticate(s, opts, user, host, &dl, port)) < 0) {
-        goto fail;
-    }
-    /* Later waits (channel, hello) use what is left of the connect budget. */
-    if ((r = arm_timeout(s, &dl, host, port, "opening the NETCONF subsystem on")) < 0) {
         goto fail;
     }
     free(kh_default);
@@ -325,4 +359,177 @@ fail:
     ssh_free(s);
     free(kh_default);
     return r;
+}
+
+/* ---- the netconf subsystem as a byte stream ---- */
+
+typedef struct ssh_stream {
+    devconf__nc_stream base;
+    ssh_session ssh;
+    ssh_channel ch;
+    char *host;
+    uint16_t port;
+    bool eof;
+} ssh_stream;
+
+static int stream_fail(ssh_stream *st, const struct deadline *dl, const char *what)
+{
+    if (remaining_ms(dl) <= 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT, "timed out %s %s port %u", what, st->host,
+                                  (unsigned)st->port);
+    }
+    return devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ECONNECT, "SSH connection to %s port %u failed %s: %s",
+                              st->host, (unsigned)st->port, what, ssh_get_error(st->ssh));
+}
+
+static long stream_read(devconf__nc_stream *base, char *buf, size_t n, int64_t deadline)
+{
+    ssh_stream *st = (ssh_stream *)base;
+    struct deadline dl = { deadline };
+    if (st->eof) {
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "%s closed the NETCONF session",
+                                  st->host);
+    }
+    for (;;) {
+        int avail = ssh_channel_poll_timeout(st->ch, remaining_ms(&dl) < 100 ? remaining_ms(&dl) : 100, 0);
+        if (avail == SSH_EOF) {
+            st->eof = true;
+            return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "%s closed the NETCONF session",
+                                      st->host);
+        }
+        if (avail == SSH_ERROR) {
+            st->eof = true;
+            return stream_fail(st, &dl, "while reading");
+        }
+        if (avail > 0) {
+            int got = ssh_channel_read_nonblocking(st->ch, buf, (uint32_t)(n < (size_t)avail ? n : (size_t)avail), 0);
+            if (got > 0) {
+                return got;
+            }
+            if (got == SSH_ERROR) {
+                st->eof = true;
+                return stream_fail(st, &dl, "while reading");
+            }
+        }
+        if (remaining_ms(&dl) <= 0) {
+            return 0;
+        }
+    }
+}
+
+static int stream_write(devconf__nc_stream *base, const char *buf, size_t n, int64_t deadline)
+{
+    ssh_stream *st = (ssh_stream *)base;
+    struct deadline dl = { deadline };
+    while (n) {
+        if (st->eof) {
+            return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "%s closed the NETCONF session",
+                                      st->host);
+        }
+        int w = ssh_channel_write(st->ch, buf, (uint32_t)(n > 65536 ? 65536 : n));
+        if (w == SSH_ERROR) {
+            st->eof = true;
+            return stream_fail(st, &dl, "while writing");
+        }
+        if (w == SSH_AGAIN) {
+            w = 0;
+        }
+        buf += w;
+        n -= (size_t)w;
+        if (n) {
+            if (remaining_ms(&dl) <= 0) {
+                return stream_fail(st, &dl, "while writing to");
+            }
+            /* the device's window is full: let libssh read its window adjust */
+            if (ssh_channel_poll_timeout(st->ch, remaining_ms(&dl) < 50 ? remaining_ms(&dl) : 50, 0) == SSH_ERROR) {
+                st->eof = true;
+                return stream_fail(st, &dl, "while writing");
+            }
+        }
+    }
+    /* libssh may keep bytes in its output buffer in non-blocking mode */
+    while (ssh_blocking_flush(st->ssh, 0) == SSH_AGAIN) {
+        if (remaining_ms(&dl) <= 0) {
+            return stream_fail(st, &dl, "while writing to");
+        }
+        if (wait_io(st->ssh, &dl, st->host, st->port, "writing to") < 0) {
+            return DEVCONF_ETIMEOUT;
+        }
+    }
+    return 0;
+}
+
+static bool stream_alive(const devconf__nc_stream *base)
+{
+    const ssh_stream *st = (const ssh_stream *)base;
+    return !st->eof && ssh_channel_is_open(st->ch) && !ssh_channel_is_eof(st->ch);
+}
+
+static void stream_free(devconf__nc_stream *base)
+{
+    ssh_stream *st = (ssh_stream *)base;
+    if (!st) {
+        return;
+    }
+    if (st->ch) {
+        ssh_channel_close(st->ch);
+        ssh_channel_free(st->ch);
+    }
+    if (st->ssh) {
+        ssh_disconnect(st->ssh);
+        ssh_free(st->ssh);
+    }
+    free(st->host);
+    free(st);
+}
+
+static const devconf__nc_stream_ops ssh_stream_ops = { stream_read, stream_write, stream_alive, stream_free };
+
+int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const char *user, const devconf_session_options *opts, int64_t deadline)
+{
+    *out = NULL;
+    ssh_stream *st = calloc(1, sizeof *st);
+    if (!st || !(st->host = devconf__strdup(host))) {
+        free(st);
+        return devconf__error_oom();
+    }
+    st->base.ops = &ssh_stream_ops;
+    st->port = port;
+    struct deadline dl = { deadline };
+    int r = devconf__ssh_connect(&st->ssh, ctx, host, port, user, opts, deadline);
+    if (r < 0) {
+        stream_free(&st->base);
+        return r;
+    }
+    if (!(st->ch = ssh_channel_new(st->ssh))) {
+        r = stream_fail(st, &dl, "opening a channel on");
+        stream_free(&st->base);
+        return r;
+    }
+    int rc;
+    while ((rc = ssh_channel_open_session(st->ch)) == SSH_AGAIN) {
+        if ((r = wait_io(st->ssh, &dl, host, port, "opening a channel on")) < 0) {
+            stream_free(&st->base);
+            return r;
+        }
+    }
+    if (rc == SSH_OK) {
+        while ((rc = ssh_channel_request_subsystem(st->ch, "netconf")) == SSH_AGAIN) {
+            if ((r = wait_io(st->ssh, &dl, host, port, "opening the NETCONF subsystem on")) < 0) {
+                stream_free(&st->base);
+                return r;
+            }
+        }
+    }
+    if (rc != SSH_OK) {
+        r = remaining_ms(&dl) <= 0 ? stream_fail(st, &dl, "opening the NETCONF subsystem on")
+                                   : devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ECONNECT,
+                                                        "%s port %u refused the NETCONF subsystem: %s", host,
+                                                        (unsigned)port, ssh_get_error(st->ssh));
+        stream_free(&st->base);
+        return r;
+    }
+    *out = &st->base;
+    return 0;
 }

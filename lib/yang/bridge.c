@@ -1,6 +1,7 @@
 /* The bridge to libyang: payload parsing against the device's schemas, printing, and the
  * translation of libyang errors into devconf errors. */
 #include "devconf_p.h"
+#include "yang/yang_p.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +337,50 @@ int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd
         return *out ? 0 : DEVCONF_ENOMEM;
     }
     return 0;
+}
+
+int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
+                              bool wd_tagged, const char *what, char **out)
+{
+    (void)config_only;
+    *out = NULL;
+    if (!*devconf__skip_ws(text)) {
+        free(text);
+        *out = devconf__strdup(format == DEVCONF_FORMAT_JSON ? "{}" : "");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    struct ly_ctx *ly = s->tp->yang_ctx(s);
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_data_mem(ly, text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_STRICT, 0, &tree);
+    if (lr != LY_SUCCESS) {
+        const struct ly_err_item *e = ly_err_last(ly);
+        const char *why = e && e->msg ? e->msg : devconf__log_capture_last();
+        devconf__log_capture_end();
+        lyd_free_all(tree);
+        if (format != DEVCONF_FORMAT_JSON) {
+            /* XML the schemas do not describe: returned as the device sent it */
+            devconf__log(s->ctx, DEVCONF_LOG_INFO, "yang", "%s: %zu bytes of data from %s returned as sent: %s", what,
+                         len, s->host, why ? why : "not described by its schemas");
+            ly_err_clean(ly, NULL);
+            *out = text;
+            return 0;
+        }
+        const char *unavailable = s->schemas ? devconf__yctx_unavailable(s->schemas) : "";
+        int r = devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
+                                   "%s: the data from %s does not match its schemas, so it cannot be printed as JSON "
+                                   "(ask for XML to get it as sent): %s%s%s", what, s->host,
+                                   why ? why : "unknown data", *unavailable ? "; modules that could not be loaded: " : "",
+                                   unavailable);
+        ly_err_clean(ly, NULL);
+        free(text);
+        return r;
+    }
+    devconf__log_capture_end();
+    free(text);
+    int r = devconf__print_data(tree, format, wd_tagged, out);
+    lyd_free_all(tree);
+    return r;
 }
 
 const char *devconf__node_name(const struct lyd_node *n)

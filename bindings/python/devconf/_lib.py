@@ -329,6 +329,7 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_ctx_set_cache_dir", c_int, (CtxP, c_char_p), True),
     ("devconf_ctx_cache_dir", c_char_p, (CtxP,), False),
     ("devconf_ctx_set_log_callback", None, (CtxP, c_int, LOG_CB, c_void_p), False),
+    ("devconf_ctx_set_schema_trust", c_int, (CtxP, c_int), True),
     # session.h
     ("devconf_session_options_init", c_int, (POINTER(SessionOptions), c_uint), True),
     ("devconf_session_open", c_int, (POINTER(SessionP), CtxP, c_char_p, POINTER(SessionOptions)), True),
@@ -342,6 +343,8 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_session_is_connected", c_int, (SessionP,), False),  # 0/1, never an error
     ("devconf_session_etag", c_char_p, (SessionP,), False),
     ("devconf_session_last_modified", c_char_p, (SessionP,), False),
+    ("devconf_session_schema_id", c_char_p, (SessionP,), False),
+    ("devconf_session_schema_requests", c_uint, (SessionP,), False),
     # ops.h
     ("devconf_datastore_name", c_char_p, (c_int,), False),
     ("devconf_get", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(ReadOptions)), True),
@@ -395,6 +398,9 @@ OPTIONAL = frozenset(
         "devconf_txn_confirm",
         "devconf_txn_rollback",
         "devconf_txn_free",
+        "devconf_ctx_set_schema_trust",
+        "devconf_session_schema_id",
+        "devconf_session_schema_requests",
     }
 )
 

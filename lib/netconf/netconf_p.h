@@ -1,0 +1,161 @@
+/* Private declarations of lib/netconf/: devconf's own NETCONF client.
+ *
+ * Why not libnetconf2: 2.0.24 (Debian 12) crashes on a hostile chunk header (#-1, #0), waits up
+ * to 300 s per read whatever the caller's timeout, keeps no bound on a reply's size, keeps client
+ * settings per thread, changes a shared schema context while it connects (so connects to devices of
+ * one model had to serialize), cannot use a device that lists its modules only in an RFC 8525 YANG
+ * library, sends schema requests on every connect, and never hands out a reply's bytes. Here:
+ *  - ssh.c       SSH with libssh: connect, host key, authentication, the netconf subsystem; every
+ *                wait non-blocking and bounded by one deadline.
+ *  - framing.c   RFC 6242 framing (end-of-message and chunked), a byte-fed state machine with a size
+ *                bound; no I/O (fuzzed on its own).
+ *  - envelope.c  the envelope of a message (rpc-reply, notification, hello): message-id, what the
+ *                reply holds, and the <data> content as self-contained text; no I/O (fuzzed).
+ *  - client.c    a NETCONF session over a byte stream: hello, requests, replies, close.
+ *  - schemas.c   what the device announces and its module texts, for lib/yang/.
+ *  - transport.c the devconf operations mapped to NETCONF. */
+#ifndef DEVCONF_NETCONF_P_H
+#define DEVCONF_NETCONF_P_H
+
+#include "devconf_p.h"
+#include "yang/yang_p.h"
+
+#define DEVCONF_NC_BASE_NS "urn:ietf:params:xml:ns:netconf:base:1.0"
+#define DEVCONF_NC_CAP "urn:ietf:params:netconf:capability:"
+/* Deepest element nesting accepted in a message from a device. */
+#define DEVCONF_NC_MAX_DEPTH 1000
+
+/* ---- framing.c ---- */
+
+typedef struct devconf__framer {
+    bool chunked;       /* RFC 6242 chunked framing (base:1.1), else end-of-message (base:1.0) */
+    uint64_t max;       /* largest message kept; bytes past it are counted and dropped */
+    char *msg;          /* the message being assembled (NUL-terminated) */
+    size_t len, cap;
+    uint64_t total;     /* bytes of the current message, kept or dropped */
+    bool too_big;
+    int state;          /* chunked: where in the framing we are */
+    uint64_t chunk_left;
+    unsigned digits;
+    unsigned chunks;    /* chunks of the current message */
+} devconf__framer;
+
+void devconf__framer_init(devconf__framer *f, uint64_t max);
+void devconf__framer_dispose(devconf__framer *f);
+/* Consumes bytes of data: returns how many (at most n; fewer when a message ends inside data) and
+ * sets *done when a message is complete; -1 with a DEVCONF_EPROTO error naming the fault on a
+ * framing error (the stream cannot be resynchronised). */
+long devconf__framer_feed(devconf__framer *f, const char *data, size_t n, bool *done);
+/* After *done: the message (malloc'ed, NUL-terminated; the caller frees it) and its length; NULL
+ * when it exceeded f->max (then *len is its full size). The framer is ready for the next one. */
+char *devconf__framer_take(devconf__framer *f, size_t *len);
+/* Appends the framing of one message to b (chunked: one chunk, or none for an empty message). */
+void devconf__framer_frame(devconf__buf *b, bool chunked, const char *msg, size_t len);
+
+/* ---- envelope.c ---- */
+
+typedef enum devconf__nc_kind {
+    DEVCONF_NC_MSG_OTHER = 0,
+    DEVCONF_NC_MSG_HELLO,
+    DEVCONF_NC_MSG_REPLY,
+    DEVCONF_NC_MSG_NOTIFICATION
+} devconf__nc_kind;
+
+/* A namespace declaration as written in a start tag: xmlns="..." (prefix_len 0) or xmlns:P="...". */
+typedef struct devconf__nc_nsdecl {
+    const char *attr;   /* from "xmlns" to the closing quote */
+    size_t attr_len;
+    const char *prefix;
+    size_t prefix_len;
+} devconf__nc_nsdecl;
+
+typedef struct devconf__nc_env {
+    devconf__nc_kind kind;
+    bool has_msgid;
+    char msgid[32];           /* the root's message-id (digits only are kept; others: has_msgid false) */
+    bool msgid_invalid;       /* a message-id that is not one devconf could have sent */
+    bool has_ok, has_error, has_data, has_other;
+    size_t data_start, data_end;   /* the content of the reply's <data> element, [start, end) */
+    devconf__nc_nsdecl *ns;        /* declarations in scope at that content (root's, then data's) */
+    size_t ns_count;
+} devconf__nc_env;
+
+/* Scans msg (NUL-terminated, len bytes): its root element and the root's children, checking the
+ * whole message for balanced tags, nesting at most DEVCONF_NC_MAX_DEPTH and no DTD. 0, or
+ * DEVCONF_EPROTO with a message naming what is wrong. */
+int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out);
+void devconf__nc_env_dispose(devconf__nc_env *env);
+/* The <data> content as a self-contained XML text: every top-level element gets the namespace
+ * declarations it inherited from the envelope. malloc'ed, NUL-terminated, length in *len. */
+char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *len);
+
+/* ---- ssh.c: the byte stream under a NETCONF session ---- */
+
+typedef struct devconf__nc_stream devconf__nc_stream;
+typedef struct devconf__nc_stream_ops {
+    /* Reads at most n bytes: >0, 0 when nothing came before the deadline, <0 with the error set
+     * (DEVCONF_ECONNECT for a closed or broken connection). */
+    long (*read)(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline);
+    /* Writes all of buf: 0, or <0 with the error set (DEVCONF_ETIMEOUT past the deadline). */
+    int (*write)(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline);
+    bool (*alive)(const devconf__nc_stream *st);
+    void (*free)(devconf__nc_stream *st);
+} devconf__nc_stream_ops;
+
+struct devconf__nc_stream {
+    const devconf__nc_stream_ops *ops;
+};
+
+/* Connects, verifies the host key and authenticates, all before deadline: an authenticated
+ * non-blocking libssh session. */
+struct ssh_session_struct;
+int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const char *user, const devconf_session_options *opts, int64_t deadline);
+/* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. */
+int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const char *user, const devconf_session_options *opts, int64_t deadline);
+
+/* ---- client.c ---- */
+
+typedef struct devconf__ncc devconf__ncc;
+
+/* Exchanges hellos on a stream (taken, even on failure). */
+int devconf__ncc_open(devconf__ncc **out, const devconf_ctx *ctx, devconf__nc_stream *stream, const char *host,
+                      uint64_t max_bytes, int64_t deadline);
+/* Sends <close-session/> (waiting at most until deadline for its reply), closes, frees. */
+void devconf__ncc_close(devconf__ncc *c, int64_t deadline);
+const char *const *devconf__ncc_caps(const devconf__ncc *c, size_t *count);
+uint32_t devconf__ncc_session_id(const devconf__ncc *c);
+bool devconf__ncc_alive(const devconf__ncc *c);
+/* Sends <rpc message-id=N>body</rpc> and returns the matching reply: *reply (malloc'ed) and its
+ * scanned envelope (dispose it). Notifications that arrive meanwhile are delivered to the
+ * session's queue; replies to requests that timed out earlier are skipped. */
+int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline, char **reply,
+                      size_t *len, devconf__nc_env *env);
+/* A rpc-reply that is <ok/> or holds rpc-errors: 0, or DEVCONF_ERPC with every rpc-error in the
+ * thread's error (warnings are logged to ctx). A reply of another kind is DEVCONF_EPROTO. */
+int devconf__ncc_reply_status(const devconf_ctx *ctx, const char *host, const char *what, const char *reply,
+                              size_t len, const devconf__nc_env *env, bool data_expected);
+
+/* The text content of a reply's <data> element (get-schema), unescaped; malloc'ed. */
+int devconf__nc_reply_text(const char *reply, char **out);
+
+/* ---- schemas.c ---- */
+
+/* The fingerprint of what a device announces in its hello, and the schema source for lib/yang. */
+typedef struct devconf__nc_schemas {
+    const devconf_ctx *ctx;
+    devconf__ncc *client;
+    const char *host;
+    char device[300];
+    char fingerprint[65];
+    bool monitoring;                  /* get-schema available */
+    const devconf__modset *announced; /* after announce() */
+    unsigned get_schema_count;        /* requests sent */
+    devconf__schema_src src;
+} devconf__nc_schemas;
+
+void devconf__nc_schemas_init(devconf__nc_schemas *sc, const devconf_ctx *ctx, devconf__ncc *client, const char *host,
+                              uint16_t port, int64_t deadline);
+
+#endif /* DEVCONF_NETCONF_P_H */
