@@ -130,6 +130,17 @@ DEVCONF_API int devconf_ctx_new(devconf_ctx **out)
             return r;
         }
     }
+    /* DEVCONF_YANG_PATH: more trusted module directories, separated by ':' (missing ones skipped) */
+    const char *path = getenv("DEVCONF_YANG_PATH");
+    char *copy = path && *path ? devconf__strdup(path) : NULL;
+    for (char *save = NULL, *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+        if (stat(d, &st) == 0 && S_ISDIR(st.st_mode) && devconf_ctx_add_search_dir(ctx, d) < 0) {
+            free(copy);
+            devconf_ctx_free(ctx);
+            return DEVCONF_ENOMEM;
+        }
+    }
+    free(copy);
     *out = ctx;
     return 0;
 }

@@ -63,11 +63,12 @@ static char *vformat(const char *fmt, va_list ap)
 
 int devconf__error_set(devconf_origin origin, int code, const char *fmt, ...)
 {
-    devconf__error_clear();
+    /* formatted before the old error goes: the arguments may come from it */
     va_list ap;
     va_start(ap, fmt);
     char *msg = vformat(fmt, ap);
     va_end(ap);
+    devconf__error_clear();
     if (!msg) {
         return devconf__error_oom();
     }

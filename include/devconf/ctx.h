@@ -54,7 +54,9 @@ DEVCONF_API void devconf_free(void *ptr);
 /**
  * @brief Create a context.
  *
- * The new context searches the project's installed `yang-models` directory, logs ::DEVCONF_LOG_ERROR
+ * The new context searches the project's installed `yang-models` directory and the directories of
+ * the environment variable `DEVCONF_YANG_PATH` (separated by ':'; the texts there are trusted for
+ * every device and preferred to what devices send), logs ::DEVCONF_LOG_ERROR
  * messages to stderr, and caches schemas downloaded from devices in `$XDG_CACHE_HOME/devconf`
  * (else `~/.cache/devconf`, else a directory under the temporary directory).
  * @param[out] out New context; the caller owns it and frees it with devconf_ctx_free() after every

@@ -13,6 +13,7 @@
  *                reply holds, and the <data> content as self-contained text; no I/O (fuzzed).
  *  - client.c    a NETCONF session over a byte stream: hello, requests, replies, close.
  *  - schemas.c   what the device announces and its module texts, for lib/yang/.
+ *  - profiles.c  server quirks, as data.
  *  - transport.c the devconf operations mapped to NETCONF. */
 #ifndef DEVCONF_NETCONF_P_H
 #define DEVCONF_NETCONF_P_H
@@ -140,6 +141,18 @@ int devconf__ncc_reply_status(const devconf_ctx *ctx, const char *host, const ch
 /* The text content of a reply's <data> element (get-schema), unescaped; malloc'ed. */
 int devconf__nc_reply_text(const char *reply, char **out);
 
+/* ---- profiles.c: server quirks as data ---- */
+
+typedef struct devconf__nc_profile {
+    const char *name;                  /* the server (and version) the quirks were seen with */
+    const char *match_cap_prefix;      /* a capability only that server announces */
+    const char *const *no_get_schema;  /* modules never asked for with get-schema (NULL-terminated) */
+} devconf__nc_profile;
+
+/* The profile of a device by its hello capabilities; a generic one (no quirks) when none matches. */
+const devconf__nc_profile *devconf__nc_profile_for(const char *const *caps, size_t n);
+bool devconf__nc_profile_no_get_schema(const devconf__nc_profile *p, const char *module);
+
 /* ---- schemas.c ---- */
 
 /* The fingerprint of what a device announces in its hello, and the schema source for lib/yang. */
@@ -150,6 +163,7 @@ typedef struct devconf__nc_schemas {
     char device[300];
     char fingerprint[65];
     bool monitoring;                  /* get-schema available */
+    const devconf__nc_profile *profile;
     const devconf__modset *announced; /* after announce() */
     unsigned get_schema_count;        /* requests sent */
     devconf__schema_src src;

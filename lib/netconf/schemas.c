@@ -103,6 +103,11 @@ static int nc_fetch(void *arg, const devconf__modinfo *hint, const char *name, c
     if (!sc->monitoring) {
         return 1;
     }
+    if (devconf__nc_profile_no_get_schema(sc->profile, name)) {
+        devconf__log(sc->ctx, DEVCONF_LOG_INFO, "netconf", "%s: not asking %s (%s) for %s: the server is known to "
+                     "fail on it; a search directory can provide it", sc->device, sc->host, sc->profile->name, name);
+        return 1;
+    }
     char body[600];
     snprintf(body, sizeof body,
              "<get-schema xmlns=\"" MON_NS "\"><identifier>%s</identifier>%s%s%s<format>yang</format></get-schema>",
@@ -166,6 +171,7 @@ void devconf__nc_schemas_init(devconf__nc_schemas *sc, const devconf_ctx *ctx, d
         devconf__sha256_update(&h, "\n", 1);
     }
     devconf__sha256_hex(&h, sc->fingerprint);
+    sc->profile = devconf__nc_profile_for(caps, n);
     sc->src.arg = sc;
     sc->src.device = sc->device;
     sc->src.fingerprint = sc->fingerprint;

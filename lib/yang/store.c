@@ -32,6 +32,16 @@ static pthread_cond_t store_cond;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 static devconf__yctx *store;
 
+/* Devices whose module set a thread is resolving (cold path): another session to the same device
+ * waits for it and then takes the warm path, instead of asking the device for every module again at
+ * the same time (yuma123 netconfd 2.13 even crashes on parallel get-schema: "free(): invalid
+ * pointer"). Connects to different devices never wait for each other. */
+struct resolving {
+    char *device;
+    struct resolving *next;
+};
+static struct resolving *resolving;
+
 static void store_init(void)
 {
     pthread_condattr_t ca;
@@ -39,6 +49,78 @@ static void store_init(void)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&store_cond, &ca);
     pthread_condattr_destroy(&ca);
+}
+
+static int wait_until(int64_t deadline)
+{
+    int64_t left = deadline - devconf__now_ms();
+    if (left <= 0) {
+        return -1;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += left / 1000;
+    ts.tv_nsec += (left % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&store_cond, &store_lock, &ts);
+    return 0;
+}
+
+/* Marks device as being resolved by this thread: 0 when it was free, 1 after waiting for another
+ * thread that resolved it (the caller looks at the device's record again), or a timeout error. */
+static int device_claim(const char *device, int64_t deadline)
+{
+    pthread_once(&store_once, store_init);
+    pthread_mutex_lock(&store_lock);
+    bool waited = false;
+    for (;;) {
+        struct resolving *r = resolving;
+        while (r && strcmp(r->device, device)) {
+            r = r->next;
+        }
+        if (!r) {
+            break;
+        }
+        waited = true;
+        if (wait_until(deadline) < 0) {
+            pthread_mutex_unlock(&store_lock);
+            return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_ETIMEOUT,
+                                      "timed out waiting for another session to %s to read its schemas", device);
+        }
+    }
+    if (waited) {
+        pthread_mutex_unlock(&store_lock);
+        return 1;
+    }
+    struct resolving *r = calloc(1, sizeof *r);
+    if (!r || !(r->device = strdup(device))) {
+        free(r);
+        pthread_mutex_unlock(&store_lock);
+        return devconf__error_oom();
+    }
+    r->next = resolving;
+    resolving = r;
+    pthread_mutex_unlock(&store_lock);
+    return 0;
+}
+
+static void device_release(const char *device)
+{
+    pthread_mutex_lock(&store_lock);
+    for (struct resolving **p = &resolving; *p; p = &(*p)->next) {
+        if (!strcmp((*p)->device, device)) {
+            struct resolving *r = *p;
+            *p = r->next;
+            free(r->device);
+            free(r);
+            break;
+        }
+    }
+    pthread_cond_broadcast(&store_cond);
+    pthread_mutex_unlock(&store_lock);
 }
 
 static void yctx_free(devconf__yctx *y)
@@ -90,21 +172,11 @@ static int store_claim(const char *key, int64_t deadline, devconf__yctx **out, b
             return 0;
         }
         /* another thread builds it: wait for it (it is published or abandoned) */
-        int64_t left = deadline - devconf__now_ms();
-        if (left <= 0) {
+        if (wait_until(deadline) < 0) {
             pthread_mutex_unlock(&store_lock);
             return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_ETIMEOUT,
                                       "timed out waiting for another session to build the schema context");
         }
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += left / 1000;
-        ts.tv_nsec += (left % 1000) * 1000000;
-        if (ts.tv_nsec >= 1000000000) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000;
-        }
-        pthread_cond_timedwait(&store_cond, &store_lock, &ts);
     }
 }
 
@@ -233,6 +305,7 @@ struct build {
     devconf__modset used;            /* every text handed to libyang: name, revision, hash */
     devconf__buf unavailable;
     int error;                       /* a failure that ends the open (the device stopped answering) */
+    devconf_error *saved;            /* ... and its error object */
 };
 
 static void free_text(void *data, void *user)
@@ -288,7 +361,9 @@ static int from_search_dirs(struct build *b, const char *name, const char *rev, 
     }
     dirs[b->ctx->search_dir_count] = NULL;
     char *path = NULL;
-    if (lys_search_localfile(dirs, 0, name, rev, &path, fmt) != LY_SUCCESS || !path) {
+    LYS_INFORMAT found_fmt = LYS_IN_UNKNOWN;
+    if (lys_search_localfile(dirs, 0, name, rev, &path, &found_fmt) != LY_SUCCESS || !path ||
+        found_fmt == LYS_IN_UNKNOWN) {
         free(path);
         return 1;
     }
@@ -310,6 +385,7 @@ static int from_search_dirs(struct build *b, const char *name, const char *rev, 
     }
     *len = buf.len;
     *text = devconf__buf_steal(&buf);
+    *fmt = found_fmt;
     return *text ? 0 : 1;
 }
 
@@ -409,6 +485,9 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
             int code = devconf_error_code(devconf_error_last());
             if (code == DEVCONF_ETIMEOUT || code == DEVCONF_ECONNECT || code == DEVCONF_ENOMEM) {
                 b->error = code; /* the device is gone: stop asking */
+                if (!b->saved) {
+                    devconf_error_dup(&b->saved, devconf_error_last());
+                }
             } else {
                 note_unavailable(b, name, rev, devconf_error_message(devconf_error_last()));
                 devconf__error_clear();
@@ -455,6 +534,9 @@ static int load_all(struct build *b, const devconf__modset *set, struct ly_ctx *
         return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_ERROR, "cannot create a YANG context");
     }
     ly_ctx_set_module_imp_clb(ly, import_cb, b);
+    /* libyang's running commentary on loading is DEBUG; what could not be loaded is reported
+     * once, by devconf, as a warning */
+    devconf__log_quiet(true);
     for (size_t i = 0; i < set->n && !b->error; i++) {
         const devconf__modinfo *m = &set->m[i];
         if (!m->implemented || m->submodule) {
@@ -487,8 +569,11 @@ static int load_all(struct build *b, const devconf__modset *set, struct ly_ctx *
         }
         devconf__log_capture_end();
     }
+    devconf__log_quiet(false);
     if (b->error) {
         ly_ctx_destroy(ly);
+        devconf__error_restore(b->saved); /* what ended it, not what came after */
+        b->saved = NULL;
         return b->error;
     }
     *out = ly;
@@ -560,6 +645,7 @@ static void build_dispose(struct build *b)
 {
     devconf__modset_dispose(&b->used);
     devconf__buf_dispose(&b->unavailable);
+    devconf_error_free(b->saved);
 }
 
 static int compile(struct ly_ctx *ly, const char *device)
@@ -591,7 +677,7 @@ static int acquire_warm(devconf_ctx *ctx, const devconf__schema_src *src, const 
         *out = y;
         return 0;
     }
-    struct build b = { ctx, src, mods_dir, NULL, &rec->mods, true, { 0 }, { 0 }, 0 };
+    struct build b = { ctx, src, mods_dir, NULL, &rec->mods, true, { 0 }, { 0 }, 0, NULL };
     struct ly_ctx *ly = NULL;
     devconf__modset mods = { 0 };
     char key[65] = "";
@@ -623,7 +709,7 @@ static int acquire_cold(devconf_ctx *ctx, const devconf__schema_src *src, const 
         return r;
     }
     devconf__modset_sort(&announced);
-    struct build b = { ctx, src, mods_dir, &announced, old ? &old->mods : NULL, false, { 0 }, { 0 }, 0 };
+    struct build b = { ctx, src, mods_dir, &announced, old ? &old->mods : NULL, false, { 0 }, { 0 }, 0, NULL };
     struct ly_ctx *ly = NULL;
     devconf__modset mods = { 0 };
     char key[65];
@@ -696,23 +782,34 @@ int devconf__schema_acquire(devconf_ctx *ctx, const devconf__schema_src *src, de
         (r = devconf__cache_check_dir(dev_dir)) < 0) {
         goto out;
     }
-    devconf__device_record rec;
-    bool have_rec = devconf__device_record_read(root, src->device, &rec) == 0;
-    if (have_rec && !strcmp(rec.fingerprint, src->fingerprint)) {
-        r = acquire_warm(ctx, src, mods_dir, &rec, out);
+    for (int attempt = 0;; attempt++) {
+        devconf__device_record rec;
+        bool have_rec = devconf__device_record_read(root, src->device, &rec) == 0;
+        if (have_rec && !strcmp(rec.fingerprint, src->fingerprint)) {
+            r = acquire_warm(ctx, src, mods_dir, &rec, out);
+            if (r <= 0) {
+                *warm = r == 0;
+                devconf__device_record_dispose(&rec);
+                goto out;
+            }
+        }
+        /* cold: one thread a device at a time; the others then find its record */
+        (void)attempt;
+        r = device_claim(src->device, src->deadline_ms);
+        if (r == 1) {
+            if (have_rec) {
+                devconf__device_record_dispose(&rec);
+            }
+            continue;
+        }
         if (r == 0) {
-            *warm = true;
-            devconf__device_record_dispose(&rec);
-            goto out;
+            r = acquire_cold(ctx, src, root, mods_dir, have_rec ? &rec : NULL, out);
+            device_release(src->device);
         }
-        if (r < 0) {
+        if (have_rec) {
             devconf__device_record_dispose(&rec);
-            goto out;
         }
-    }
-    r = acquire_cold(ctx, src, root, mods_dir, have_rec ? &rec : NULL, out);
-    if (have_rec) {
-        devconf__device_record_dispose(&rec);
+        break;
     }
 out:
     free(root);
