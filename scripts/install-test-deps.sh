@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Python tools of the test suite into a dedicated virtualenv:
-# pytest (the python suite, bindings/python/tests) and asyncssh (the scripted
+# pytest (the python suite, bindings/python/tests) and asyncssh with bcrypt (the scripted
 # NETCONF-over-SSH server, tests/fixtures/netconf/scripted/ncserver.py), with
 # every dependency pinned. Nothing is installed into the system Python
 # (stock Debian 12 refuses `pip install` there, PEP 668, and rightly so).
@@ -26,7 +26,7 @@ PYTHON=${DEVCONF_TEST_PYTHON:-/usr/bin/python3}
 # The tools, then their own dependencies at the versions verified with them,
 # so that a new release of one of them cannot change the test suite under us.
 PIP_PINS=(
-    pytest==9.2.0 asyncssh==2.24.1
+    pytest==9.2.0 asyncssh==2.24.1 bcrypt==5.0.0
     iniconfig==2.3.1 packaging==26.4 pluggy==1.7.0 Pygments==2.21.0
     cryptography==50.0.2 cffi==2.1.1 pycparser==3.12 typing_extensions==4.16.0
 )
