@@ -2,8 +2,23 @@
 # Install everything devconf needs to build and to run its test suite on a
 # Debian 12 machine, and prepare the local account the test servers log in as.
 #
+# What it changes on the machine (see also README.md):
+#   - Debian packages (PACKAGES below, plus those of the two scripts it calls);
+#   - a local user "devconf-test" WITHOUT a usable password: key logins only,
+#     and only the tests' private loopback sshd (tests/fixtures/netconf/
+#     netconfd-up.sh, with its own authorized_keys) lets it in. No password
+#     for it is in this repository or anywhere on the machine; the tests that
+#     need password or keyboard-interactive logins use the scripted server
+#     (tests/fixtures/netconf/scripted) with a random password per run;
+#   - /run/sshd (sshd's privilege-separation directory);
+#   - virtualenvs under /opt: /opt/devconf-test-venv (pytest, asyncssh:
+#     scripts/install-test-deps.sh) and /opt/devconf-jetconf-venv (the RESTCONF
+#     test peer: scripts/install-restconf-deps.sh). Nothing is pip-installed
+#     into the system Python.
+#
 # Idempotent: packages already installed are not fetched again, the test user
-# is created only when missing, its password is (re)set every time.
+# is created only when missing, and its password field is set to '*' every
+# time (which also removes a password an older version of this script set).
 #
 # Usage: scripts/install-deps.sh
 set -euo pipefail
@@ -12,11 +27,10 @@ PACKAGES=(
     build-essential pkg-config meson ninja-build check
     libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev
     netconfd libyuma-base openssh-server openssh-client
-    valgrind python3 python3-pip procps
+    valgrind python3 python3-pip python3-venv procps
 )
 
 TEST_USER=devconf-test
-TEST_PASSWORD=devconf-test-pw
 
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=()
@@ -50,17 +64,20 @@ fi
 if ! getent passwd "$TEST_USER" >/dev/null; then
     "${SUDO[@]}" useradd -m -s /bin/bash "$TEST_USER"
 fi
-echo "$TEST_USER:$TEST_PASSWORD" | "${SUDO[@]}" chpasswd
+# No usable password: '*' matches no password, so password and keyboard-
+# interactive logins fail everywhere (the system sshd included), while key
+# logins still work. Not 'passwd -l' / 'usermod -L': those put a '!' in front,
+# and OpenSSH with UsePAM no (as the tests' sshd may run) then refuses even
+# key logins for the account.
+"${SUDO[@]}" usermod -p '*' "$TEST_USER"
 
 # sshd refuses to start without its privilege-separation directory (it lives
 # on /run, so it disappears on reboot; netconfd-up.sh recreates it as well).
 "${SUDO[@]}" mkdir -p /run/sshd
 "${SUDO[@]}" chmod 0755 /run/sshd
 
-# pytest for the Python package's suite (the machine's python3 may lack it)
-if ! python3 -m pytest --version >/dev/null 2>&1; then
-    python3 -m pip install --quiet 'pytest>=7.2'
-fi
+# pytest and the scripted NETCONF server's asyncssh, in their own virtualenv.
+bash "$(dirname "$0")/install-test-deps.sh"
 
 # The RESTCONF test peer (Jetconf in its own virtualenv) and its certificates tooling.
 bash "$(dirname "$0")/install-restconf-deps.sh"

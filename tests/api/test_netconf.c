@@ -10,10 +10,14 @@
 
 #include <devconf/devconf.h>
 
+#include "test_scripted.h"
 #include "test_server.h"
 #include "test_util.h"
 
 static test_server srv;
+/* Password and keyboard-interactive logins go to the scripted server, which has a random password
+ * per run: the test user of netconfd's sshd has no usable password (scripts/install-deps.sh). */
+static test_scripted pw_srv;
 static devconf_ctx *ctx;
 
 #define IF_NS "urn:ietf:params:xml:ns:yang:ietf-interfaces"
@@ -55,13 +59,34 @@ static void server_down(void)
     test_server_stop(&srv);
 }
 
-static void ctx_up(void)
+static void pw_server_up(void)
+{
+    static const char *const args[] = {"--announce", "hello", NULL};
+    test_scripted_start(&pw_srv, args);
+}
+
+static void pw_server_down(void)
+{
+    test_scripted_stop(&pw_srv);
+}
+
+static void ctx_up_with(const char *cache_dir)
 {
     ck_assert_int_ge(devconf_init(), 1);
     ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache_dir), 0);
     devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
     test_log_reset();
+}
+
+static void ctx_up(void)
+{
+    ctx_up_with(srv.cache_dir);
+}
+
+static void pw_ctx_up(void)
+{
+    ctx_up_with(test_scripted_cache_dir(&pw_srv));
 }
 
 static void ctx_down(void)
@@ -135,17 +160,17 @@ static void set_description(devconf_session *s, const char *name, const char *de
 START_TEST(password_login_works)
 {
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
-    o.known_hosts = srv.known_hosts;
-    o.password = TEST_PASSWORD;
+    o.known_hosts = test_scripted_known_hosts(&pw_srv);
+    o.password = test_scripted_password(&pw_srv);
     devconf_session *s = NULL;
-    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    ASSERT_OK(devconf_session_open(&s, ctx, test_scripted_uri(&pw_srv), &o));
     track(s);
     ck_assert_uint_gt(devconf_session_id(s), 0);
     ck_assert_int_eq(devconf_session_protocol(s), DEVCONF_PROTO_NETCONF);
     ck_assert_int_eq(devconf_session_is_connected(s), 1);
     ck_assert_str_eq(devconf_session_host(s), "127.0.0.1");
     sess_free(s);
-    ck_assert_msg(!test_log_contains(TEST_PASSWORD), "the password appeared in a log line");
+    ck_assert_msg(!test_log_contains(test_scripted_password(&pw_srv)), "the password appeared in a log line");
 }
 END_TEST
 
@@ -187,10 +212,10 @@ END_TEST
 START_TEST(wrong_password_is_refused)
 {
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
-    o.known_hosts = srv.known_hosts;
+    o.known_hosts = test_scripted_known_hosts(&pw_srv);
     o.password = "wrong-secret-123";
     devconf_session *s = NULL;
-    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EAUTH);
+    ASSERT_FAILS(devconf_session_open(&s, ctx, test_scripted_uri(&pw_srv), &o), DEVCONF_EAUTH);
     ck_assert_ptr_null(s);
     const devconf_error *e = devconf_error_last();
     ck_assert_int_eq(devconf_error_origin(e), DEVCONF_ORIGIN_SSH);
@@ -219,22 +244,23 @@ static int kbdint_answer(const char *name, const char *instruction, const char *
     (void)echo;
     int *calls = payload;
     (*calls)++;
-    snprintf(answer, size, "%s", TEST_PASSWORD);
+    snprintf(answer, size, "%s", test_scripted_password(&pw_srv));
     return 0;
 }
 
 START_TEST(keyboard_interactive_login_works)
 {
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
-    o.known_hosts = srv.known_hosts;
+    o.known_hosts = test_scripted_known_hosts(&pw_srv);
     int calls = 0;
     o.kbdint_cb = kbdint_answer;
     o.kbdint_payload = &calls;
     devconf_session *s = NULL;
-    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    ASSERT_OK(devconf_session_open(&s, ctx, test_scripted_uri(&pw_srv), &o));
     track(s);
     ck_assert_int_ge(calls, 1);
     sess_free(s);
+    ck_assert(!test_log_contains(test_scripted_password(&pw_srv)));
 }
 END_TEST
 
@@ -1164,19 +1190,25 @@ static Suite *netconf_suite(void)
     TCase *tc = tcase_create("auth");
     tcase_add_unchecked_fixture(tc, server_up, server_down);
     tcase_add_checked_fixture(tc, ctx_up, ctx_down);
-    tcase_add_test(tc, password_login_works);
     tcase_add_test(tc, key_login_works);
     tcase_add_test(tc, key_with_passphrase_works);
     tcase_add_test(tc, wrong_passphrase_is_refused);
-    tcase_add_test(tc, wrong_password_is_refused);
     tcase_add_test(tc, no_credentials_is_refused_with_a_hint);
-    tcase_add_test(tc, keyboard_interactive_login_works);
     tcase_add_test(tc, unknown_host_key_is_refused);
     tcase_add_test(tc, changed_host_key_is_refused);
     tcase_add_test(tc, accept_new_records_the_key_then_strict_accepts_it);
     tcase_add_test(tc, insecure_skip_connects_and_warns);
     tcase_add_test(tc, closed_port_gives_connect_error);
     tcase_add_test(tc, bad_uri_is_rejected_before_connecting);
+    suite_add_tcase(su, tc);
+
+    /* password and keyboard-interactive: the scripted server, with its random password per run */
+    tc = tcase_create("auth-password");
+    tcase_add_unchecked_fixture(tc, pw_server_up, pw_server_down);
+    tcase_add_checked_fixture(tc, pw_ctx_up, ctx_down);
+    tcase_add_test(tc, password_login_works);
+    tcase_add_test(tc, wrong_password_is_refused);
+    tcase_add_test(tc, keyboard_interactive_login_works);
     suite_add_tcase(su, tc);
 
     tc = tcase_create("operations");

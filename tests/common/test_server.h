@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #define TEST_USER "devconf-test"
-#define TEST_PASSWORD "devconf-test-pw"
 #define TEST_PASSPHRASE "devconf-pass"
 
 typedef struct test_server {

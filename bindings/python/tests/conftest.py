@@ -1,5 +1,8 @@
 """Test set-up: the C library from the build tree, and a real NETCONF device (yuma123 netconfd
 behind a private sshd) started once per test session with the repository's fixture scripts.
+Password and keyboard-interactive logins go to the scripted NETCONF server (fixture
+``scripted``, tests/fixtures/netconf/scripted) with a random password per run: the test user
+of netconfd's sshd has no usable password.
 
 Environment:
     DEVCONF_BUILD_DIR  meson build directory holding lib/libdevconf.so.0 (default: <repo>/build).
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -68,7 +72,6 @@ class NetconfServer:
     port: int
     host: str = "127.0.0.1"
     user: str = "devconf-test"
-    password: str = "devconf-test-pw"
     passphrase: str = "devconf-pass"
     cache_dir: str = CACHE_DIR
     baseline: str = field(default="", repr=False)
@@ -168,6 +171,70 @@ def dev(server: NetconfServer) -> Iterator[devconf.Device]:
             with contextlib.suppress(devconf.DevconfError):
                 d.discard_changes()
         d.close()
+
+
+@dataclass
+class ScriptedServer:
+    """The scripted NETCONF server in its classic-hello mode (which today's library opens), with
+    a random password for password and keyboard-interactive logins, generated for this run."""
+
+    dir: Path
+    port: int
+    password: str = field(repr=False)
+    host: str = "127.0.0.1"
+    user: str = "devconf-test"
+    passphrase: str = "devconf-pass"  # of the throwaway key client_ed25519_pp
+    cache_dir: str = os.path.join(_TMP_ROOT, "scripted-cache")
+
+    @property
+    def uri(self) -> str:
+        return "netconf://%s@%s:%d" % (self.user, self.host, self.port)
+
+    @property
+    def key(self) -> str:
+        return str(self.dir / "client_ed25519")
+
+    @property
+    def key_pp(self) -> str:
+        return str(self.dir / "client_ed25519_pp")
+
+    @property
+    def known_hosts(self) -> str:
+        return str(self.dir / "known_hosts")
+
+    def server_log(self) -> str:
+        return (self.dir / "server.log").read_text(errors="replace")
+
+    def kwargs(self, **over: Any) -> Dict[str, Any]:
+        kw: Dict[str, Any] = dict(key_filename=self.key, known_hosts=self.known_hosts, cache_dir=self.cache_dir)
+        kw.update(over)
+        return kw
+
+    def connect(self, **over: Any) -> devconf.Device:
+        return devconf.connect(self.uri, **self.kwargs(**over))
+
+
+@pytest.fixture(scope="session")
+def scripted() -> Iterator[ScriptedServer]:
+    d = Path(tempfile.mkdtemp(prefix="dcscr.", dir="/tmp"))
+    password = secrets.token_urlsafe(24)
+    env = dict(os.environ, NCSERVER_PASSWORD=password)
+    up = FIXTURES / "scripted" / "ncserver-up.sh"
+    down = FIXTURES / "scripted" / "ncserver-down.sh"
+    proc = subprocess.run(["bash", str(up), str(d), "--announce", "hello", "--watch-pid", str(os.getpid())],
+                          env=env, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        subprocess.run(["bash", str(down), str(d)], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+        raise RuntimeError(
+            "cannot start the scripted NETCONF server (ncserver-up.sh exit %d; scripts/install-test-deps.sh "
+            "installs its virtualenv):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr)
+        )
+    try:
+        yield ScriptedServer(dir=d, port=int((d / "port").read_text().strip()), password=password)
+    finally:
+        subprocess.run(["bash", str(down), str(d)], capture_output=True, timeout=60)
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def restore_baseline(server: NetconfServer) -> None:

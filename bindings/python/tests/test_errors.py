@@ -134,10 +134,10 @@ def test_auth_wrong_passphrase(server):
     assert "not-the-passphrase" not in str(ei.value)
 
 
-def test_auth_password_and_passphrase_work(server):
-    with server.connect(key_filename=None, password=server.password) as d:
+def test_auth_password_and_passphrase_work(scripted):
+    with scripted.connect(key_filename=None, password=scripted.password) as d:
         assert d.session_id > 0
-    with server.connect(key_filename=server.key_pp, passphrase=server.passphrase) as d:
+    with scripted.connect(key_filename=scripted.key_pp, passphrase=scripted.passphrase) as d:
         assert d.session_id > 0
 
 
@@ -266,14 +266,14 @@ def test_callback_error_from_kbdint_handler(server):
     assert "Boom" in e.message
 
 
-def test_kbdint_handler_answers(server):
+def test_kbdint_handler_answers(scripted):
     prompts = []
 
     def handler(name, instruction, prompt, echo):
         prompts.append((prompt, echo))
-        return server.password
+        return scripted.password
 
-    with server.connect(key_filename=None, kbdint_handler=handler) as d:
+    with scripted.connect(key_filename=None, kbdint_handler=handler) as d:
         assert d.session_id > 0
     assert prompts and "assword" in prompts[0][0] and prompts[0][1] is False
 

@@ -67,7 +67,8 @@ def test_connect_and_properties(server, m):
         m.get_configuration()  # a Junos-only operation
 
 
-def test_connect_with_password_and_insecure_skip_warns(server, caplog):
+def test_connect_with_password_and_insecure_skip_warns(scripted, caplog):
+    server = scripted
     caplog.set_level(logging.WARNING, logger="devconf")
     with manager.connect(
         host=server.host,

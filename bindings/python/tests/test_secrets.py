@@ -1,4 +1,6 @@
-"""A password or passphrase never appears in repr(), log output or exception text."""
+"""A password or passphrase never appears in repr(), log output or exception text.
+
+Against the scripted NETCONF server (fixture ``scripted``), whose password is random per run."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ import pytest
 import devconf
 from devconf import manager
 
-PASSWORD = "devconf-test-pw"
 PASSPHRASE = "devconf-pass"
 WRONG = "Wr0ng-S3cret-Value"
 
@@ -27,10 +28,12 @@ def _all_text(caplog, *objs):
     return "\n".join(parts)
 
 
-def test_secrets_not_in_repr_logs_or_errors(server, caplog):
+def test_secrets_not_in_repr_logs_or_errors(scripted, caplog):
+    server = scripted
+    password = server.password
     caplog.set_level(logging.DEBUG, logger="devconf")
     seen = []
-    with server.connect(key_filename=None, password=PASSWORD) as d:
+    with server.connect(key_filename=None, password=password) as d:
         seen += [d, d.__dict__]
         d.get_config("running")
     with server.connect(key_filename=server.key_pp, passphrase=PASSPHRASE) as d:
@@ -49,7 +52,7 @@ def test_secrets_not_in_repr_logs_or_errors(server, caplog):
         host=server.host,
         port=server.port,
         username=server.user,
-        password=PASSWORD,
+        password=password,
         known_hosts_file=server.known_hosts,
         look_for_keys=False,
         allow_agent=False,
@@ -70,14 +73,15 @@ def test_secrets_not_in_repr_logs_or_errors(server, caplog):
     seen.append(ei.value)
     text = _all_text(caplog, *seen)
     assert any(r.levelno == logging.DEBUG for r in caplog.records), "DEBUG logging reached Python"
-    for secret in (PASSWORD, PASSPHRASE, WRONG):
+    for secret in (password, PASSPHRASE, WRONG):
         assert secret not in text
+    assert password not in server.server_log() and WRONG not in server.server_log()
 
 
-def test_options_struct_is_wiped_and_not_kept(server):
-    d = server.connect(key_filename=None, password=PASSWORD)
+def test_options_struct_is_wiped_and_not_kept(scripted):
+    d = scripted.connect(key_filename=None, password=scripted.password)
     try:
         for value in vars(d).values():
-            assert PASSWORD not in repr(value)
+            assert scripted.password not in repr(value)
     finally:
         d.close()
