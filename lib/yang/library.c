@@ -9,7 +9,7 @@
 #include <libyang/libyang.h>
 
 static pthread_once_t boot_once = PTHREAD_ONCE_INIT;
-static struct ly_ctx *boot_ctx;
+static struct ly_ctx *boot_ctx, *bare_ctx;
 
 static void boot_init(void)
 {
@@ -18,6 +18,20 @@ static void boot_init(void)
     if (ly_ctx_new(NULL, LY_CTX_DISABLE_SEARCHDIRS, &boot_ctx) != LY_SUCCESS) {
         boot_ctx = NULL;
     }
+    /* what a device's context holds before any module of the device: the same without the YANG
+     * library, which a device's context takes from the device */
+    if (ly_ctx_new(NULL, LY_CTX_DISABLE_SEARCHDIRS | LY_CTX_NO_YANGLIBRARY, &bare_ctx) != LY_SUCCESS) {
+        bare_ctx = NULL;
+    }
+}
+
+bool devconf__yang_builtin(const char *name, const char *rev)
+{
+    pthread_once(&boot_once, boot_init);
+    if (!bare_ctx) {
+        return false;
+    }
+    return rev ? ly_ctx_get_module(bare_ctx, name, rev) != NULL : ly_ctx_get_module_latest(bare_ctx, name) != NULL;
 }
 
 struct ly_ctx *devconf__yang_boot(void)

@@ -304,6 +304,7 @@ struct build {
     bool offline;                    /* never ask the device */
     devconf__modset used;            /* every text handed to libyang: name, revision, hash */
     devconf__buf unavailable;
+    devconf__buf last_miss;          /* the last text not found, and why */
     int error;                       /* a failure that ends the open (the device stopped answering) */
     devconf_error *saved;            /* ... and its error object */
 };
@@ -450,6 +451,13 @@ static void note_unavailable(struct build *b, const char *name, const char *rev,
     devconf__buf_printf(&b->unavailable, "%s%s%s: %s\n", name, rev ? "@" : "", rev ? rev : "", why);
 }
 
+/* A text that could not be found: the reason, should the module that needs it fail to load. */
+static void note_miss(struct build *b, const char *name, const char *rev, const char *why)
+{
+    devconf__buf_dispose(&b->last_miss);
+    devconf__buf_printf(&b->last_miss, "%s%s%s: %s", name, rev ? "@" : "", rev ? rev : "", why);
+}
+
 static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *submod_name, const char *submod_rev,
                         void *user, LYS_INFORMAT *format, const char **module_data,
                         ly_module_imp_data_free_clb *free_module_data)
@@ -462,6 +470,10 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
         rev = announced_revision(b, name);
     }
     if (!devconf__yang_valid_name(name) || (rev && !devconf__yang_valid_revision(rev)) || b->error) {
+        return LY_ENOTFOUND;
+    }
+    /* libyang's own modules (ietf-yang-metadata, ietf-inet-types, ...): it uses its copy */
+    if (!sub && devconf__yang_builtin(name, rev)) {
         return LY_ENOTFOUND;
     }
     char *text = NULL;
@@ -489,7 +501,7 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
                     devconf_error_dup(&b->saved, devconf_error_last());
                 }
             } else {
-                note_unavailable(b, name, rev, devconf_error_message(devconf_error_last()));
+                note_miss(b, name, rev, devconf_error_message(devconf_error_last()));
                 devconf__error_clear();
             }
             return LY_ENOTFOUND;
@@ -506,8 +518,8 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
         }
     }
     if (r != 0) {
-        note_unavailable(b, name, rev, b->offline ? "not in the cache" : "neither in the search directories nor "
-                                                                          "offered by the device");
+        note_miss(b, name, rev, b->offline ? "not in the cache" : "neither in the search directories nor offered "
+                                                                  "by the device");
         return LY_ENOTFOUND;
     }
     devconf__modinfo *u = devconf__modset_add(&b->used, name, rev);
@@ -557,14 +569,16 @@ static int load_all(struct build *b, const devconf__modset *set, struct ly_ctx *
         }
         features[m->nfeatures] = NULL;
         devconf__log_capture_begin();
-        if (!ly_ctx_load_module(ly, m->name, m->revision, features)) {
+        devconf__buf_dispose(&b->last_miss);
+        if (!ly_ctx_load_module(ly, m->name, m->revision, features) && !b->error) {
             const char *why = devconf__log_capture_last();
-            char *copy = devconf__strdup(why ? why : "libyang could not load it");
-            devconf__error_clear();
-            if (!strstr(b->unavailable.data ? b->unavailable.data : "", m->name)) {
-                note_unavailable(b, m->name, m->revision, copy ? copy : "libyang could not load it");
+            devconf__buf reason = { 0 };
+            devconf__buf_puts(&reason, why ? why : "libyang could not load it");
+            if (b->last_miss.len) {
+                devconf__buf_printf(&reason, " (%s)", b->last_miss.data);
             }
-            free(copy);
+            note_unavailable(b, m->name, m->revision, reason.data ? reason.data : "libyang could not load it");
+            devconf__buf_dispose(&reason);
             ly_err_clean(ly, NULL);
         }
         devconf__log_capture_end();
@@ -645,6 +659,7 @@ static void build_dispose(struct build *b)
 {
     devconf__modset_dispose(&b->used);
     devconf__buf_dispose(&b->unavailable);
+    devconf__buf_dispose(&b->last_miss);
     devconf_error_free(b->saved);
 }
 
@@ -677,7 +692,7 @@ static int acquire_warm(devconf_ctx *ctx, const devconf__schema_src *src, const 
         *out = y;
         return 0;
     }
-    struct build b = { ctx, src, mods_dir, NULL, &rec->mods, true, { 0 }, { 0 }, 0, NULL };
+    struct build b = { ctx, src, mods_dir, NULL, &rec->mods, true, { 0 }, { 0 }, { 0 }, 0, NULL };
     struct ly_ctx *ly = NULL;
     devconf__modset mods = { 0 };
     char key[65] = "";
@@ -709,7 +724,7 @@ static int acquire_cold(devconf_ctx *ctx, const devconf__schema_src *src, const 
         return r;
     }
     devconf__modset_sort(&announced);
-    struct build b = { ctx, src, mods_dir, &announced, old ? &old->mods : NULL, false, { 0 }, { 0 }, 0, NULL };
+    struct build b = { ctx, src, mods_dir, &announced, old ? &old->mods : NULL, false, { 0 }, { 0 }, { 0 }, 0, NULL };
     struct ly_ctx *ly = NULL;
     devconf__modset mods = { 0 };
     char key[65];

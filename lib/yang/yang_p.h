@@ -73,6 +73,8 @@ int devconf__modset_key(const devconf__modset *s, char key[65]);
 /* The bootstrap context: libyang's internal modules only (ietf-yang-library 2019-01-04 with the
  * RFC 7895 modules-state), created once and never changed; borrowed. */
 struct ly_ctx *devconf__yang_boot(void);
+/* Whether libyang has name (at revision rev, or any when NULL) built into every context. */
+bool devconf__yang_builtin(const char *name, const char *rev);
 /* Reads an RFC 8525 yang-library or RFC 7895 modules-state document (XML or JSON, the container
  * itself at the top, several top-level containers allowed) into s; *set_id receives its content-id /
  * module-set-id (malloc'ed, may be NULL). Returns 0, or 1 when the text holds neither. */
