@@ -15,6 +15,7 @@ struct parser {
     const char *start;
     char *err;
     size_t errlen;
+    size_t max_items; /* elements kept per array; 0: all */
 };
 
 static void fail(struct parser *ps, const char *what)
@@ -182,9 +183,14 @@ static devconf__json *parse_container(struct parser *ps, int depth, bool object)
             goto error;
         }
         v->key = key;
-        *tail = v;
-        tail = &v->next;
-        j->count++;
+        if (!object && ps->max_items && j->count == ps->max_items) {
+            devconf__json_free(v); /* checked, not kept */
+            j->dropped++;
+        } else {
+            *tail = v;
+            tail = &v->next;
+            j->count++;
+        }
         skip_ws(ps);
         if (*ps->p == ',') {
             ps->p++;
@@ -258,11 +264,16 @@ static devconf__json *parse_value(struct parser *ps, int depth)
 
 int devconf__json_parse(const char *text, devconf__json **out, char *err, size_t errlen)
 {
+    return devconf__json_parse_limited(text, 0, out, err, errlen);
+}
+
+int devconf__json_parse_limited(const char *text, size_t max_items, devconf__json **out, char *err, size_t errlen)
+{
     *out = NULL;
     if (err && errlen) {
         err[0] = '\0';
     }
-    struct parser ps = { text, text, err, errlen };
+    struct parser ps = { text, text, err, errlen, max_items };
     devconf__json *j = parse_value(&ps, 0);
     if (!j) {
         return -1;

@@ -8,26 +8,97 @@
 
 #include <libyang/libyang.h>
 
-/* RFC 8040 3.1: <Link rel='restconf' href='/restconf'/> in /.well-known/host-meta. */
-static char *discover_root(devconf_session *s)
+/* The value of attribute name inside the tag [tag, end), entity-decoded, or NULL. */
+static char *attr_value(const char *tag, const char *end, const char *name)
 {
-    devconf__rc_resp r;
-    if (devconf__rc_request(s, "GET", "/.well-known/host-meta", NULL, NULL, &r, "RESTCONF root discovery", NULL) < 0) {
-        return NULL;
-    }
-    char *root = NULL;
-    const char *link = r.body.data ? strstr(r.body.data, "restconf") : NULL;
-    const char *href = link ? strstr(r.body.data, "href=") : NULL;
-    if (href && (href[5] == '\'' || href[5] == '"')) {
-        const char *end = strchr(href + 6, href[5]);
-        if (end && end > href + 6) {
-            root = strndup(href + 6, (size_t)(end - href - 6));
+    size_t nlen = strlen(name);
+    for (const char *p = tag; p + nlen + 2 < end; p++) {
+        if ((p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n' || p[-1] == '\r') && !strncmp(p, name, nlen)) {
+            const char *q = p + nlen;
+            while (q < end && (*q == ' ' || *q == '\t')) {
+                q++;
+            }
+            if (q >= end || *q != '=') {
+                continue;
+            }
+            q++;
+            while (q < end && (*q == ' ' || *q == '\t')) {
+                q++;
+            }
+            if (q >= end || (*q != '\'' && *q != '"')) {
+                return NULL;
+            }
+            const char *v = q + 1, *ve = memchr(v, *q, (size_t)(end - v));
+            if (!ve) {
+                return NULL;
+            }
+            /* the five predefined entities and character references */
+            devconf__buf b = { 0 };
+            static const char *const ents[][2] = { { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" },
+                                                   { "&quot;", "\"" }, { "&apos;", "'" } };
+            while (v < ve) {
+                size_t k = 0;
+                while (k < 5 && strncmp(v, ents[k][0], strlen(ents[k][0]))) {
+                    k++;
+                }
+                if (k < 5) {
+                    devconf__buf_puts(&b, ents[k][1]);
+                    v += strlen(ents[k][0]);
+                } else if (v[0] == '&' && v[1] == '#') {
+                    char *semi = NULL;
+                    unsigned long cp = v[2] == 'x' ? strtoul(v + 3, &semi, 16) : strtoul(v + 2, &semi, 10);
+                    /* anything but printable ASCII becomes a byte the path check refuses */
+                    char c = cp >= 0x20 && cp < 0x7F ? (char)cp : '\x01';
+                    devconf__buf_append(&b, &c, 1);
+                    v = semi && *semi == ';' ? semi + 1 : ve;
+                } else {
+                    devconf__buf_append(&b, v++, 1);
+                }
+            }
+            return devconf__buf_steal(&b);
         }
     }
-    devconf__rc_resp_dispose(&r);
-    return root;
+    return NULL;
 }
 
+/* RFC 8040 3.1 (RFC 6415): the href of <Link rel='restconf' href='/restconf'/> in
+ * /.well-known/host-meta. 0 with *root NULL when the server has no such link (or no host-meta). */
+static int discover_root(devconf_session *s, char **root)
+{
+    *root = NULL;
+    devconf__rc_resp r;
+    int rc = devconf__rc_request(s, "GET", "/.well-known/host-meta", NULL, NULL, &r, "RESTCONF root discovery", NULL);
+    if (rc == DEVCONF_ERPC) {
+        devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "no host-meta (%s): trying /restconf",
+                     devconf_error_message(devconf_error_last()));
+        devconf__error_clear();
+        return 0;
+    }
+    if (rc < 0) {
+        return rc; /* could not talk to the server at all */
+    }
+    char *href = NULL;
+    for (const char *p = r.body.data; p && (p = strstr(p, "<Link")) && !href; p++) {
+        const char *end = strchr(p, '>');
+        if (!end) {
+            break;
+        }
+        char *rel = attr_value(p + 5, end, "rel");
+        if (rel && !strcmp(rel, "restconf")) {
+            href = attr_value(p + 5, end, "href");
+        }
+        free(rel);
+    }
+    devconf__rc_resp_dispose(&r);
+    if (!href) {
+        return 0;
+    }
+    char what[300];
+    snprintf(what, sizeof what, "RESTCONF root discovery: the host-meta of %s links to", s->host);
+    rc = devconf__rc_same_origin(s, href, what, false, root);
+    free(href);
+    return rc;
+}
 
 int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__buf *caps_out)
 {
@@ -35,19 +106,20 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
     int r;
     /* root: given, or discovered */
     if (uri->path) {
+        const char *bad = devconf__rc_path_problem(uri->path, false);
+        if (bad) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "the RESTCONF root of the URI %s", bad);
+        }
         size_t n = strlen(uri->path);
         while (n > 1 && uri->path[n - 1] == '/') {
             n--;
         }
         st->root = strndup(uri->path, n);
     } else {
-        st->root = discover_root(s);
+        if ((r = discover_root(s, &st->root)) < 0) {
+            return r;
+        }
         if (!st->root) {
-            int code = devconf_error_code(devconf_error_last());
-            if (code != DEVCONF_ERPC && code != 0) {
-                return code; /* could not talk to the server at all */
-            }
-            devconf__error_clear();
             st->root = strdup("/restconf");
         }
     }
@@ -85,9 +157,13 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
         devconf__buf_append(caps_out, "", 1);
     }
     /* capabilities the server advertises (RFC 8040 9.1) */
-    char cpath[300];
-    snprintf(cpath, sizeof cpath, "%s/data/ietf-restconf-monitoring:restconf-state/capabilities", st->root);
-    if (devconf__rc_request(s, "GET", cpath, NULL, NULL, &rr, "reading ietf-restconf-monitoring", NULL) == 0) {
+    char *cpath = NULL;
+    if (asprintf(&cpath, "%s/data/ietf-restconf-monitoring:restconf-state/capabilities", st->root) < 0) {
+        return devconf__error_oom();
+    }
+    r = devconf__rc_request(s, "GET", cpath, NULL, NULL, &rr, "reading ietf-restconf-monitoring", NULL);
+    free(cpath);
+    if (r == 0) {
         devconf__json *j = NULL;
         if (devconf__json_parse(rr.body.data ? rr.body.data : "", &j, NULL, 0) == 0) {
             const devconf__json *list = devconf__json_get(devconf__json_get(j, "capabilities"), "capability");

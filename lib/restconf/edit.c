@@ -7,6 +7,18 @@
 
 #include <libyang/libyang.h>
 
+/* Compact JSON of a data node, as a value in a request body. */
+char *devconf__rc_node_json(const struct lyd_node *node)
+{
+    char *text = NULL;
+    if (lyd_print_mem(&text, node, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WD_EXPLICIT) != LY_SUCCESS) {
+        free(text);
+        devconf__error_oom();
+        return NULL;
+    }
+    return text;
+}
+
 /* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
 static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
 {
@@ -35,49 +47,52 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
     if (r < 0) {
         return r;
     }
-    char path[1024];
-    snprintf(path, sizeof path, "%s%s", root, res);
+    char *path = NULL;
+    r = asprintf(&path, "%s%s", root, res);
+    free(res);
+    if (r < 0) {
+        return devconf__error_oom();
+    }
     devconf__rc_resp resp;
     r = devconf__rc_request(s, "GET", path, NULL, NULL, &resp, what, NULL);
     struct lyd_node *cur = NULL;
     if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404) {
         devconf__error_clear();
+        free(path);
         char *body = devconf__rc_node_json(edit);
         if (!body) {
-            free(res);
             return DEVCONF_ENOMEM;
         }
         r = create_top(s, root, body, what);
         free(body);
-        free(res);
         return r;
     }
     if (r < 0) {
-        free(res);
+        free(path);
         return r;
     }
     char *xp = lyd_path(edit, LYD_PATH_STD, NULL, 0);
-    r = devconf__rc_parse_resource(s, &resp, xp, false, &cur);
+    r = xp ? devconf__rc_parse_resource(s, &resp, xp, false, &cur, NULL, NULL) : devconf__error_oom();
     free(xp);
     devconf__rc_resp_dispose(&resp);
     if (r < 0) {
-        free(res);
+        free(path);
         return r;
     }
     if (lyd_merge_siblings(&cur, edit, 0) != LY_SUCCESS) {
         lyd_free_all(cur);
-        free(res);
+        free(path);
         return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot merge the edit into the device's data");
     }
     char *body = devconf__rc_node_json(cur);
     lyd_free_all(cur);
     if (!body) {
-        free(res);
+        free(path);
         return DEVCONF_ENOMEM;
     }
     r = devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
     free(body);
-    free(res);
+    free(path);
     if (r == 0) {
         devconf__rc_resp_dispose(&resp);
     }
@@ -120,21 +135,26 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
     }
     int r = devconf__config_parse(st->ly, req->config, req->format, &p->tree);
     struct lyd_node *elem;
-    /* collect deletions first (they are written last) */
-    struct { struct lyd_node *node; devconf__rc_act_op op; } del[64];
+    /* collect deletions first (they are written last); as many as the payload has */
+    struct deletion {
+        struct lyd_node *node;
+        devconf__rc_act_op op;
+        char *target;
+    } *del = NULL;
     size_t nd = 0;
     for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
         LYD_TREE_DFS_BEGIN(top, elem) {
             struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
             const char *op = m ? lyd_get_meta_value(m) : NULL;
             if (op && (!strcmp(op, "delete") || !strcmp(op, "remove"))) {
-                if (nd == 64) {
-                    r = devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
-                                           "edit-config: more than 64 deletions in one edit");
+                struct deletion *more = realloc(del, (nd + 1) * sizeof *del);
+                if (!more) {
+                    r = devconf__error_oom();
                     break;
                 }
-                del[nd].node = elem;
-                del[nd++].op = !strcmp(op, "delete") ? DEVCONF_RC_DELETE : DEVCONF_RC_REMOVE;
+                del = more;
+                del[nd++] = (struct deletion){ elem, !strcmp(op, "delete") ? DEVCONF_RC_DELETE : DEVCONF_RC_REMOVE,
+                                               NULL };
                 LYD_TREE_DFS_continue = 1;
             } else if (op && strcmp(op, "merge")) {
                 r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
@@ -147,13 +167,8 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
             LYD_TREE_DFS_END(top, elem);
         }
     }
-    devconf__rc_action dels[64];
-    size_t ndels = 0;
     for (size_t i = 0; r == 0 && i < nd; i++) {
-        char *res = NULL;
-        if ((r = devconf__rc_node_resource(s, del[i].node, &res)) == 0) {
-            dels[ndels++] = (devconf__rc_action){ del[i].op, res, NULL };
-        }
+        r = devconf__rc_node_resource(s, del[i].node, &del[i].target);
     }
     /* the deleted subtrees are not written */
     for (size_t i = nd; r == 0 && i > 0; i--) {
@@ -173,13 +188,14 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
             r = plan_add(p, op, res, top);
         }
     }
-    for (size_t i = 0; i < ndels; i++) {
+    for (size_t i = 0; i < nd; i++) {
         if (r == 0) {
-            r = plan_add(p, dels[i].op, dels[i].target, NULL);
+            r = plan_add(p, del[i].op, del[i].target, NULL);
         } else {
-            free(dels[i].target);
+            free(del[i].target);
         }
     }
+    free(del);
     if (r < 0) {
         devconf__rc_plan_free(p);
         return r;
@@ -188,7 +204,6 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
     return 0;
 }
 
-
 /* Sends a plan's actions one request each (no YANG Patch): not atomic. */
 static int send_actions(devconf_session *s, const char *root, const devconf__rc_plan *p, const char *what)
 {
@@ -196,8 +211,10 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
     int r = 0;
     for (size_t i = 0; r == 0 && i < p->n; i++) {
         const devconf__rc_action *a = &p->acts[i];
-        char path[2048];
-        snprintf(path, sizeof path, "%s%s", root, a->target);
+        char *path = NULL;
+        if (asprintf(&path, "%s%s", root, a->target) < 0) {
+            return devconf__error_oom();
+        }
         devconf__rc_resp resp;
         if (a->op == DEVCONF_RC_MERGE && st->profile->has_patch) {
             char *body = devconf__rc_node_json(a->node);
@@ -205,6 +222,7 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
             free(body);
         } else if (a->op == DEVCONF_RC_MERGE) {
             r = merge_top(s, root, a->node, what);
+            free(path);
             continue;
         } else if (a->op == DEVCONF_RC_REPLACE) {
             char *body = devconf__rc_node_json(a->node);
@@ -215,6 +233,7 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
                 devconf__error_clear();
                 r = create_top(s, root, body, what);
                 free(body);
+                free(path);
                 continue;
             }
             free(body);
@@ -224,9 +243,11 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
                 devconf_error_http_status(devconf_error_last()) == 404) {
                 devconf__error_clear();
                 r = 0;
+                free(path);
                 continue;
             }
         }
+        free(path);
         if (r == 0) {
             devconf__rc_resp_dispose(&resp);
         }
@@ -268,6 +289,7 @@ int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     const char *what = "edit-config";
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
     if (req->target != DEVCONF_DS_RUNNING && req->target != DEVCONF_DS_CANDIDATE) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "edit-config: target must be running or candidate");
@@ -276,7 +298,7 @@ int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: test-option and continue-on-error have no RESTCONF equivalent", what);
     }
-    if (req->if_match && !s->etag[0]) {
+    if (req->if_match && !devconf_session_etag(s)) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
                                   what, s->host);
@@ -297,14 +319,14 @@ int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
                      what, p->n);
         return 0;
     }
-    char root[256];
+    char *root = NULL;
     /* on a staging server, the edits go to the staging area (then commit for running) */
-    r = devconf__rc_data_root(s, st->profile->commit_rpc ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING, root,
-                              sizeof root, what);
+    r = devconf__rc_data_root(s, st->profile->commit_rpc ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING, &root, what);
     st->if_match = req->if_match ? s->etag : NULL;
     if (r == 0) {
         r = devconf__rc_send_plans(s, root, p, what);
     }
+    free(root);
     st->if_match = NULL;
     devconf__rc_plan_free(p);
     if (r == 0 && req->target == DEVCONF_DS_RUNNING && st->profile->commit_rpc) {

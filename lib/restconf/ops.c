@@ -7,31 +7,22 @@
 
 #include <libyang/libyang.h>
 
-/* ---- edits and the commit family ---- */
-
 int devconf__rc_post_operation(devconf_session *s, const char *name, devconf__rc_resp *resp, const char *what)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/operations/%s", devconf__rc_st(s)->root, name);
-    return devconf__rc_request(s, "POST", path, NULL, NULL, resp, what, NULL);
-}
-
-char *devconf__rc_node_json(const struct lyd_node *node)
-{
-    char *text = NULL;
-    if (lyd_print_mem(&text, node, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WD_EXPLICIT) != LY_SUCCESS) {
-        free(text);
-        devconf__error_oom();
-        return NULL;
+    char *path = NULL;
+    if (asprintf(&path, "%s/operations/%s", devconf__rc_st(s)->root, name) < 0) {
+        return devconf__error_oom();
     }
-    return text;
+    int r = devconf__rc_request(s, "POST", path, NULL, NULL, resp, what, NULL);
+    free(path);
+    return r;
 }
-
 
 
 int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 {
     devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
     if (o->confirmed || o->persist || o->persist_id) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "confirmed commit: RESTCONF has no confirmed commit (%s); nothing was sent",
@@ -39,9 +30,12 @@ int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
     }
     if (!st->profile->commit_rpc) {
         /* client-side candidate: send what was staged, as one YANG Patch where possible */
-        char root[256];
-        devconf__rc_data_root(s, DEVCONF_DS_RUNNING, root, sizeof root, "commit");
-        int r = devconf__rc_send_plans(s, root, st->staged, "commit");
+        char *root = NULL;
+        int r = devconf__rc_data_root(s, DEVCONF_DS_RUNNING, &root, "commit");
+        if (r == 0) {
+            r = devconf__rc_send_plans(s, root, st->staged, "commit");
+        }
+        free(root);
         if (r == 0) {
             devconf__rc_plan_free(st->staged);
             st->staged = NULL;
@@ -59,6 +53,7 @@ int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 int devconf__rc_discard(devconf_session *s)
 {
     devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
     if (!st->profile->discard_rpc) {
         /* client-side candidate */
         devconf__rc_plan_free(st->staged);
@@ -93,14 +88,18 @@ int devconf__rc_discard(devconf_session *s)
 int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format)
 {
     devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
     if (format && strcmp(format, "yang")) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "get-schema: RESTCONF serves YANG text only, not %s", format);
     }
-    char path[512];
-    snprintf(path, sizeof path, "%s/data/ietf-yang-library:modules-state", st->root);
+    char *path = NULL;
+    if (asprintf(&path, "%s/data/ietf-yang-library:modules-state", st->root) < 0) {
+        return devconf__error_oom();
+    }
     devconf__rc_resp resp;
     int r = devconf__rc_request(s, "GET", path, NULL, NULL, &resp, "get-schema", NULL);
+    free(path);
     if (r < 0) {
         return r;
     }
@@ -118,18 +117,18 @@ int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const
         }
     }
     devconf__rc_resp_dispose(&resp);
-    size_t blen = strlen(st->base);
-    if (!url || strncmp(url, st->base, blen)) {
-        r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, url ? DEVCONF_EUNSUPPORTED : DEVCONF_ERPC,
-                               "get-schema: %s offers no %s for %s%s%s", s->host, url ? "same-server URL" : "schema",
-                               id, version ? "@" : "", version ? version : "");
+    if (!url) {
+        r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_ERPC, "get-schema: %s offers no schema for %s%s%s",
+                               s->host, id, version ? "@" : "", version ? version : "");
         devconf__json_free(j);
         return r;
     }
-    char *rel = strdup(url + blen);
+    /* only from the session's own server: its credentials go with the request */
+    char *rel = NULL;
+    r = devconf__rc_same_origin(s, url, "get-schema: ietf-yang-library gives the schema URL", true, &rel);
     devconf__json_free(j);
-    if (!rel) {
-        return devconf__error_oom();
+    if (r < 0) {
+        return r;
     }
     r = devconf__rc_request(s, "GET", rel, NULL, NULL, &resp, "get-schema", NULL);
     free(rel);
@@ -137,12 +136,14 @@ int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const
         return r;
     }
     *out = devconf__buf_steal(&resp.body);
+    devconf__rc_resp_dispose(&resp);
     return *out ? 0 : DEVCONF_ENOMEM;
 }
 
 int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
 {
     devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
     struct lyd_node *tree = NULL;
     devconf_format in_fmt;
     int r = devconf__rpc_parse(st->ly, text, DEVCONF_FORMAT_AUTO, &tree, &in_fmt);

@@ -9,8 +9,6 @@
 
 #include <libyang/libyang.h>
 
-/* ---- percent-encoding and resource paths ---- */
-
 /* RFC 3986 unreserved characters stay; everything else (',', '/', '=', ...) is encoded. */
 void devconf__rc_pct_encode(devconf__buf *b, const char *v)
 {
@@ -23,27 +21,53 @@ void devconf__rc_pct_encode(devconf__buf *b, const char *v)
     }
 }
 
-/* One step of a simple XPath data path: prefix:name[k='v'][k2="v2"]... */
+/* One step of a simple XPath data path: prefix:name[k='v'][k2="v2"]... Every part is on the
+ * heap: a path from a device or a caller is never cut. */
+struct pred {
+    char *key;
+    char *value;
+};
+
 struct step {
-    char module[128];
-    char name[128];
-    struct { char key[128]; char *value; } pred[8];
+    char *module; /* NULL when the step has no prefix */
+    char *name;
+    struct pred *pred;
     int npred;
 };
 
-static void steps_dispose(struct step *st, int n)
+static void steps_free(struct step *st, int n)
 {
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; st && i < n; i++) {
         for (int k = 0; k < st[i].npred; k++) {
+            free(st[i].pred[k].key);
             free(st[i].pred[k].value);
         }
+        free(st[i].pred);
+        free(st[i].module);
+        free(st[i].name);
     }
+    free(st);
 }
 
-static int parse_steps(const char *xpath, struct step *steps, int max, int *count)
+static bool identifier(const char *s)
+{
+    if (!s || !*s) {
+        return false;
+    }
+    for (const char *c = s; *c; c++) {
+        if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int parse_steps(const char *xpath, struct step **out, int *count)
 {
     const char *p = devconf__skip_ws(xpath);
+    struct step *steps = NULL;
     int n = 0;
+    *out = NULL;
     *count = 0;
     if (*p != '/') {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
@@ -51,38 +75,34 @@ static int parse_steps(const char *xpath, struct step *steps, int max, int *coun
                                   "/ietf-interfaces:interfaces/interface[name='eth0']", xpath);
     }
     while (*p == '/') {
-        if (n == max) {
-            goto unsupported;
+        struct step *more = realloc(steps, (size_t)(n + 1) * sizeof *steps);
+        if (!more) {
+            goto oom;
         }
+        steps = more;
         struct step *st = &steps[n++];
         memset(st, 0, sizeof *st);
         p++;
         size_t len = strcspn(p, "/[");
         const char *colon = memchr(p, ':', len);
         if (colon) {
-            snprintf(st->module, sizeof st->module, "%.*s", (int)(colon - p), p);
-            snprintf(st->name, sizeof st->name, "%.*s", (int)(p + len - colon - 1), colon + 1);
+            st->module = strndup(p, (size_t)(colon - p));
+            st->name = strndup(colon + 1, (size_t)(p + len - colon - 1));
         } else {
-            snprintf(st->name, sizeof st->name, "%.*s", (int)len, p);
+            st->name = strndup(p, len);
         }
-        for (const char *c = st->name; *c; c++) {
-            if (!isalnum((unsigned char)*c) && !strchr("-_.", *c)) {
-                goto unsupported;
-            }
+        if (!st->name || (colon && !st->module)) {
+            goto oom;
         }
-        if (!st->name[0] || (n == 1 && !st->module[0])) {
+        if (!identifier(st->name) || (colon && !identifier(st->module)) || (n == 1 && !st->module)) {
             goto unsupported;
         }
         p += len;
         while (*p == '[') {
-            if (st->npred == 8) {
-                goto unsupported;
-            }
             const char *eq = strchr(p, '=');
             if (!eq) {
                 goto unsupported;
             }
-            snprintf(st->pred[st->npred].key, sizeof st->pred[0].key, "%.*s", (int)(eq - p - 1), p + 1);
             char q = eq[1];
             if (q != '\'' && q != '"') {
                 goto unsupported;
@@ -91,18 +111,31 @@ static int parse_steps(const char *xpath, struct step *steps, int max, int *coun
             if (!end || end[1] != ']') {
                 goto unsupported;
             }
-            st->pred[st->npred].value = strndup(eq + 2, (size_t)(end - eq - 2));
+            struct pred *pr = realloc(st->pred, (size_t)(st->npred + 1) * sizeof *pr);
+            if (!pr) {
+                goto oom;
+            }
+            st->pred = pr;
+            pr[st->npred].key = strndup(p + 1, (size_t)(eq - p - 1));
+            pr[st->npred].value = strndup(eq + 2, (size_t)(end - eq - 2));
             st->npred++;
+            if (!pr[st->npred - 1].key || !pr[st->npred - 1].value) {
+                goto oom;
+            }
             p = end + 2;
         }
     }
     if (*devconf__skip_ws(p)) {
         goto unsupported;
     }
+    *out = steps;
     *count = n;
     return 0;
+oom:
+    steps_free(steps, n);
+    return devconf__error_oom();
 unsupported:
-    steps_dispose(steps, n);
+    steps_free(steps, n);
     return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
                               "RESTCONF can address '%s' only if it is a plain data path: module-qualified first "
                               "node, list entries selected by all their keys ([name='eth0'])", xpath);
@@ -113,9 +146,9 @@ unsupported:
 int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out)
 {
     *out = NULL;
-    struct step steps[32];
+    struct step *steps = NULL;
     int n;
-    int r = parse_steps(xpath, steps, 32, &n);
+    int r = parse_steps(xpath, &steps, &n);
     if (r < 0) {
         return r;
     }
@@ -126,17 +159,18 @@ int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out)
         struct step *st = &steps[i];
         devconf__buf_puts(&b, "/");
         devconf__buf_puts(&schema, "/");
-        if (st->module[0] && (!cur_mod || strcmp(cur_mod, st->module))) {
+        if (st->module && (!cur_mod || strcmp(cur_mod, st->module))) {
             devconf__buf_printf(&b, "%s:", st->module);
             cur_mod = st->module;
         }
-        if (st->module[0]) {
+        if (st->module) {
             devconf__buf_printf(&schema, "%s:", st->module);
         }
         devconf__buf_puts(&b, st->name);
         devconf__buf_puts(&schema, st->name);
-        if (schema.failed) {
-            break;
+        if (schema.failed || b.failed) {
+            r = devconf__error_oom();
+            goto out;
         }
         const struct lysc_node *sn = lys_find_path(ly, NULL, schema.data, 0);
         if (!sn) {
@@ -181,12 +215,11 @@ int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out)
         }
     }
     *out = devconf__buf_steal(&b);
-    b.data = NULL;
     r = *out ? 0 : DEVCONF_ENOMEM;
 out:
     devconf__buf_dispose(&b);
     devconf__buf_dispose(&schema);
-    steps_dispose(steps, n);
+    steps_free(steps, n);
     return r;
 }
 

@@ -41,17 +41,21 @@ const devconf__rc_profile *devconf__rc_profile_for_root(const char *content_type
 typedef struct devconf__rc_resp {
     long status;
     devconf__buf body;
-    char content_type[128];
-    char etag[128];
-    char last_modified[64];
-    char server[128];
+    char *content_type, *etag, *last_modified; /* NULL when the server sent none */
+    uint64_t limit;        /* max_reply_bytes of the session */
+    uint64_t header_bytes;
+    const char *too_big;   /* what passed the limit ("body", "headers", "announced body"), or NULL */
+    uint64_t seen;         /* bytes received (or announced) when it did */
 } devconf__rc_resp;
 
 struct devconf__rc_plan;
 
 typedef struct devconf__rc_state {
     CURL *curl;
-    char *base;         /* scheme://host:port */
+    const char *scheme; /* "https" or "http": the only one curl may use */
+    char *url_host;     /* the host as in a URL ("[::1]") */
+    unsigned port;
+    char *base;         /* scheme://host:port, for messages and the log */
     char *root;         /* "/restconf" */
     const devconf__rc_profile *profile;
     struct ly_ctx *ly;
@@ -59,6 +63,9 @@ typedef struct devconf__rc_state {
     bool http2;
     const char *if_match;            /* If-Match for the writes of the current edit, or NULL */
     struct devconf__rc_plan *staged; /* client-side candidate: edits not sent yet */
+    int64_t deadline_ms;             /* end of the current operation (monotonic clock) */
+    int op_timeout_ms;               /* its timeout, and what that timeout is, for messages */
+    const char *op_timeout_label;
 } devconf__rc_state;
 
 static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
@@ -66,20 +73,41 @@ static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
     return s->tp_data;
 }
 
-/* Sets up the session's curl handle (TLS, credentials, redirects off). */
-int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, bool https, const devconf_session_options *o);
-/* Sends one request to path (below the session's base URL); a non-2xx status becomes an error
- * (with the RESTCONF errors it carried). On success the caller disposes of *r. */
+/* Sets up the session's curl handle: the URI's scheme (the only protocol allowed), host and port,
+ * TLS, credentials, redirects off. */
+int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, const devconf__uri *uri,
+                           const devconf_session_options *o);
+/* Starts an operation: every request it makes ends by now + timeout_ms (label names that timeout
+ * in a timeout error). */
+void devconf__rc_begin(devconf_session *s, int timeout_ms, const char *label);
+/* Sends one request to path ("/..." with an optional "?query", built by devconf) on the session's
+ * scheme, host and port; the reply is bounded by max_reply_bytes. A non-2xx status becomes an
+ * error (with the RESTCONF errors it carried). On success the caller disposes of *r. */
 int devconf__rc_request(devconf_session *s, const char *method, const char *path, const char *body,
                         const char *content_type, devconf__rc_resp *r, const char *what, const char *if_match);
 void devconf__rc_resp_dispose(devconf__rc_resp *r);
 bool devconf__rc_is_json(const char *content_type);
+/* NULL when p is a path devconf may request ("/a/b", printable ASCII, %XX escapes, no "." or
+ * ".." segment, no fragment; a query only with query_ok), else what is wrong with it. */
+const char *devconf__rc_path_problem(const char *p, bool query_ok);
+/* The path (and query) of ref, a reference the server gave (host-meta href, schema URL), when it
+ * names a resource on the session's own server: a path, or an absolute URL with the session's
+ * scheme, host and port and no user information. Else DEVCONF_EPROTO naming what and ref. */
+int devconf__rc_same_origin(devconf_session *s, const char *ref, const char *what, bool query_ok, char **path_out);
 
 /* ---- errors.c: ietf-restconf:errors and yang-patch-status bodies ---- */
 
-/* Adds the errors of an error body (JSON or XML errors, or a yang-patch-status) to the current
- * error object; returns how many. */
-int devconf__rc_collect_errors(devconf_session *s, const devconf__rc_resp *r);
+/* At most this many rpc-error entries are kept from one reply; the message counts the others. */
+#define DEVCONF_RC_MAX_RPC_ERRORS 1000
+
+/* Sets the error of a non-2xx reply: its code (DEVCONF_EAUTH for 401/403, else DEVCONF_ERPC), the
+ * HTTP status, the rpc-error entries of its body and a one-line message; returns the code. */
+int devconf__rc_status_error(devconf_session *s, const devconf__rc_resp *r, const char *what);
+/* Appends text a device sent, for a one-line message: control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 escaped, cut after max bytes. */
+void devconf__rc_buf_clean(devconf__buf *b, const char *text, size_t max);
+/* Offset of the first byte of s[0..len) that is not UTF-8, or len when all of it is. */
+size_t devconf__rc_utf8_check(const char *s, size_t len);
 
 /* ---- paths.c: resource paths ---- */
 
@@ -107,11 +135,13 @@ int devconf__rc_load_schemas(devconf_session *s, devconf__buf *caps);
 
 /* ---- read.c ---- */
 
-/* Path prefix of the data resource of a datastore view. */
-int devconf__rc_data_root(devconf_session *s, devconf_datastore ds, char *buf, size_t n, const char *what);
-/* Parses a data resource body into a tree rooted at the top level. */
+/* Path of the data resource of a datastore view ("/restconf/data"), allocated. */
+int devconf__rc_data_root(devconf_session *s, devconf_datastore ds, char **out, const char *what);
+/* Parses a data resource body (UTF-8, sanely nested, strictly against the schemas) into a tree
+ * rooted at the top level. DEVCONF_EYANG when it holds nodes the schemas do not define; raw (may
+ * be NULL) then points at the data as the device sent it (inside r, unwrapped). */
 int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, const char *filter, bool partial,
-                               struct lyd_node **out);
+                               struct lyd_node **out, const char **raw, size_t *raw_len);
 int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
 
 /* ---- edit.c and patch.c: edit plans, YANG Patch ---- */

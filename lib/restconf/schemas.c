@@ -12,7 +12,6 @@
 /* Downloads a module's YANG text from its yang-library schema URL into the cache. */
 static void fetch_schema(devconf_session *s, const char *name, const char *rev, const char *url)
 {
-    devconf__rc_state *st = devconf__rc_st(s);
     char path[1024];
     snprintf(path, sizeof path, "%s/%s%s%s.yang", s->ctx->cache_dir, name, rev && *rev ? "@" : "", rev ? rev : "");
     FILE *f = fopen(path, "r");
@@ -20,14 +19,18 @@ static void fetch_schema(devconf_session *s, const char *name, const char *rev, 
         fclose(f);
         return; /* cached */
     }
-    size_t blen = strlen(st->base);
-    if (strncmp(url, st->base, blen) || url[blen] != '/') {
-        devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf", "not downloading schema %s from another server: %s", name,
-                     url);
+    /* only from the session's own server: its credentials go with the request */
+    char *rel = NULL;
+    if (devconf__rc_same_origin(s, url, "schema download: ietf-yang-library gives the schema URL", true, &rel) < 0) {
+        devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf", "not downloading schema %s: %s", name,
+                     devconf_error_message(devconf_error_last()));
+        devconf__error_clear();
         return;
     }
     devconf__rc_resp r;
-    if (devconf__rc_request(s, "GET", url + blen, NULL, NULL, &r, "schema download", NULL) < 0) {
+    int rc = devconf__rc_request(s, "GET", rel, NULL, NULL, &r, "schema download", NULL);
+    free(rel);
+    if (rc < 0) {
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf", "cannot download schema %s: %s", name,
                      devconf_error_message(devconf_error_last()));
         devconf__error_clear();
@@ -67,10 +70,14 @@ int devconf__rc_load_schemas(devconf_session *s, devconf__buf *caps_out)
                      "ietf-netconf is not in the cache or the search directories: payloads cannot carry "
                      "per-node operations (nc:operation)");
     }
-    char path[256];
-    snprintf(path, sizeof path, "%s/data/ietf-yang-library:modules-state", st->root);
+    char *path = NULL;
+    if (asprintf(&path, "%s/data/ietf-yang-library:modules-state", st->root) < 0) {
+        return devconf__error_oom();
+    }
     devconf__rc_resp r;
-    if (devconf__rc_request(s, "GET", path, NULL, NULL, &r, "reading ietf-yang-library", NULL) < 0) {
+    int rc = devconf__rc_request(s, "GET", path, NULL, NULL, &r, "reading ietf-yang-library", NULL);
+    free(path);
+    if (rc < 0) {
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
                      "%s: no module list; payloads can only be checked against modules found in the search "
                      "directories", devconf_error_message(devconf_error_last()));
@@ -104,16 +111,21 @@ int devconf__rc_load_schemas(devconf_session *s, devconf__buf *caps_out)
         if ((conf && strcmp(conf, "implement")) || ly_ctx_get_module_implemented(st->ly, name)) {
             continue; /* import-only, or built into libyang (ietf-yang-library, ...) */
         }
-        const char *features[64];
-        size_t nf = 0;
         const devconf__json *fl = devconf__json_get(m, "feature");
-        for (const devconf__json *f = fl ? fl->child : NULL; f && nf < 63; f = f->next) {
+        const char **features = calloc((fl ? fl->count : 0) + 1, sizeof *features);
+        if (!features) {
+            devconf__json_free(j);
+            return devconf__error_oom();
+        }
+        size_t nf = 0;
+        for (const devconf__json *f = fl ? fl->child : NULL; f; f = f->next) {
             if (f->str) {
                 features[nf++] = f->str;
             }
         }
-        features[nf] = NULL;
-        if (!ly_ctx_load_module(st->ly, name, rev && *rev ? rev : NULL, features)) {
+        const struct lys_module *loaded = ly_ctx_load_module(st->ly, name, rev && *rev ? rev : NULL, features);
+        free(features);
+        if (!loaded) {
             devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
                          "module %s%s%s of %s is neither downloadable nor in the search directories: payloads "
                          "for it cannot be checked", name, rev ? "@" : "", rev ? rev : "", s->host);

@@ -21,19 +21,12 @@ static int rc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     s->tp_data = st;
     st->profile = devconf__rc_profile_default();
-    bool v6 = strchr(uri->host, ':') != NULL;
-    if (asprintf(&st->base, "%s://%s%s%s:%u", https ? "https" : "http", v6 ? "[" : "", uri->host, v6 ? "]" : "",
-                 (unsigned)uri->port) < 0 || !(st->curl = curl_easy_init())) {
-        return devconf__error_oom();
-    }
-    devconf_session_options o = *opts;
-    if (!o.username && uri->user) {
-        o.username = uri->user;
-    }
-    int r = devconf__rc_http_setup(s, st, https, &o);
+    int r = devconf__rc_http_setup(s, st, uri, opts);
     if (r < 0) {
         return r;
     }
+    /* the whole open (discovery, capabilities, schemas) ends within both timeouts */
+    devconf__rc_begin(s, s->connect_timeout_ms + s->rpc_timeout_ms, "the connect timeout plus the RPC timeout");
     if (!https) {
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "http", "RESTCONF over plain HTTP to %s: nothing is encrypted",
                      s->host);
@@ -51,12 +44,21 @@ static int rc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
         devconf__buf_dispose(&caps);
         return devconf__error_oom();
     }
-    const char *list[512];
     size_t n = 0;
-    for (size_t off = 0; off < caps.len && n < 512; off += strlen(caps.data + off) + 1) {
+    for (size_t off = 0; off < caps.len; off += strlen(caps.data + off) + 1) {
+        n++;
+    }
+    const char **list = calloc(n ? n : 1, sizeof *list);
+    if (!list) {
+        devconf__buf_dispose(&caps);
+        return devconf__error_oom();
+    }
+    n = 0;
+    for (size_t off = 0; off < caps.len; off += strlen(caps.data + off) + 1) {
         list[n++] = caps.data + off;
     }
     r = devconf__session_set_caps(s, list, n);
+    free(list);
     devconf__buf_dispose(&caps);
     return r;
 }
@@ -72,6 +74,7 @@ static void rc_close(devconf_session *s)
     }
     devconf__rc_plan_free(st->staged);
     ly_ctx_destroy(st->ly);
+    free(st->url_host);
     free(st->base);
     free(st->root);
     free(st);
