@@ -216,25 +216,31 @@ static char *xml_cut(const char *body, size_t *total)
     }
     size_t rootlen = strcspn(p + 1, " \t\r\n/>");
     const char *cut = NULL;
-    for (const char *c = p; (c = strstr(c, "</")); c += 2) {
-        const char *name = c + 2;
-        size_t len = strcspn(name, " \t\r\n>");
-        const char *colon = memchr(name, ':', len);
-        const char *local = colon ? colon + 1 : name;
-        if ((size_t)(name + len - local) == 5 && !strncmp(local, "error", 5)) {
-            if (++*total == DEVCONF_RC_MAX_RPC_ERRORS) {
-                cut = strchr(name, '>');
+    /* one pass over the body (no strstr per tag: linear whatever the body holds) */
+    for (const char *c = p; *c; c++) {
+        if (c[0] != '<' || c[1] != '/') {
+            continue;
+        }
+        const char *name = c + 2, *end = name, *local = name;
+        while (*end && *end != '>' && *end != ' ' && *end != '\t' && *end != '\r' && *end != '\n') {
+            if (*end++ == ':') {
+                local = end;
             }
         }
+        if (end - local == 5 && !strncmp(local, "error", 5) && ++*total == DEVCONF_RC_MAX_RPC_ERRORS) {
+            cut = strchr(end, '>');
+        }
+        c = end - 1;
     }
     if (*total <= DEVCONF_RC_MAX_RPC_ERRORS || !cut) {
         return NULL;
     }
-    char *out = NULL;
-    if (asprintf(&out, "%.*s</%.*s>", (int)(cut + 1 - body), body, (int)rootlen, p + 1) < 0) {
-        return NULL;
-    }
-    return out;
+    devconf__buf out = { 0 };
+    devconf__buf_append(&out, body, (size_t)(cut + 1 - body));
+    devconf__buf_puts(&out, "</");
+    devconf__buf_append(&out, p + 1, rootlen);
+    devconf__buf_puts(&out, ">");
+    return devconf__buf_steal(&out);
 }
 
 static int add_xml_errors(devconf_session *s, struct tally *t, const char *body)

@@ -21,7 +21,8 @@ static const devconf__rc_profile profiles[] = {
      * (/restconf/data) until jetconf:conf-commit, which applies all of them or none; the running
      * view is /restconf_running/data; jetconf:conf-reset answers 500 when nothing is staged, so
      * jetconf:conf-status is asked first; no PATCH and no YANG Patch; PUT cannot create; a POST on
-     * the datastore resource resets the connection; honours ?depth without announcing it. */
+     * the datastore resource resets the connection; honours ?depth without announcing it; ignores
+     * ?content=config (harmless: read.c drops state data from every get-config). */
     {
         .name = "jetconf",
         .root_media = "yang.api+json",

@@ -330,7 +330,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
         return *out ? 0 : devconf__error_oom();
     }
     if (r == 0 && req->source) {
-        /* configuration only: a server may ignore content=config (see the profiles) */
+        /* configuration only, whatever the server sent: some ignore content=config (profiles.c) */
         devconf__strip_state(&tree);
     }
     devconf__rc_resp_dispose(&resp);
