@@ -63,10 +63,15 @@ typedef struct devconf__json {
     struct devconf__json *child; /* members or elements */
     struct devconf__json *next;
     size_t count;                /* number of children */
+    size_t dropped;              /* array elements checked but not kept (devconf__json_parse_limited) */
 } devconf__json;
 
-/* Parses text; on failure returns -1 with a reason and offset in err. */
+/* Parses text; on failure returns -1 with a reason and offset in err. Nesting deeper than 64
+ * levels is refused ("nested too deeply"). */
 int devconf__json_parse(const char *text, devconf__json **out, char *err, size_t errlen);
+/* The same, keeping at most max_items elements of each array (0: all): the others are parsed and
+ * checked, then freed, and counted in the array's dropped; memory stays bounded by max_items. */
+int devconf__json_parse_limited(const char *text, size_t max_items, devconf__json **out, char *err, size_t errlen);
 void devconf__json_free(devconf__json *j);
 /* Member of an object by name; "mod:name" and "name" match each other. */
 const devconf__json *devconf__json_get(const devconf__json *obj, const char *key);
@@ -234,8 +239,8 @@ struct devconf_session {
     bool counted; /* counted in ctx->live_sessions */
     struct devconf__yctx *schemas; /* the shared, immutable schema context (lib/yang/store.c) */
     unsigned get_schema_count;     /* schema requests sent while opening */
-    char etag[128];          /* of the last read (RESTCONF) */
-    char last_modified[64];
+    char *etag;              /* of the last read (RESTCONF), or NULL */
+    char *last_modified;
     void *tp_data; /* transport state */
 };
 

@@ -15,6 +15,7 @@ struct parser {
     const char *start;
     char *err;
     size_t errlen;
+    size_t max_items; /* elements kept per array; 0: all */
 };
 
 static void fail(struct parser *ps, const char *what)
@@ -138,6 +139,76 @@ static char *parse_string(struct parser *ps)
 
 static devconf__json *parse_value(struct parser *ps, int depth);
 
+/* Checks a value like parse_value without building it; -1 with the reason in ps on failure. */
+static int skip_value(struct parser *ps, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        fail(ps, "nested too deeply");
+        return -1;
+    }
+    skip_ws(ps);
+    char c = *ps->p;
+    if (c == '"') {
+        for (ps->p++; *ps->p != '"'; ps->p++) {
+            unsigned char u = (unsigned char)*ps->p;
+            if (!u || u < 0x20) {
+                fail(ps, "unterminated string or control character in string");
+                return -1;
+            }
+            if (u == '\\') {
+                ps->p++;
+                if (!*ps->p || !strchr("\"\\/bfnrtu", *ps->p)) {
+                    fail(ps, "bad escape in string");
+                    return -1;
+                }
+            }
+        }
+        ps->p++;
+        return 0;
+    }
+    if (c == '{' || c == '[') {
+        bool object = c == '{';
+        ps->p++;
+        skip_ws(ps);
+        if (*ps->p == (object ? '}' : ']')) {
+            ps->p++;
+            return 0;
+        }
+        for (;;) {
+            skip_ws(ps);
+            if (object) {
+                if (*ps->p != '"' || skip_value(ps, depth + 1) < 0) {
+                    fail(ps, "expected a string");
+                    return -1;
+                }
+                skip_ws(ps);
+                if (*ps->p != ':') {
+                    fail(ps, "expected ':'");
+                    return -1;
+                }
+                ps->p++;
+            }
+            if (skip_value(ps, depth + 1) < 0) {
+                return -1;
+            }
+            skip_ws(ps);
+            if (*ps->p == ',') {
+                ps->p++;
+                continue;
+            }
+            if (*ps->p == (object ? '}' : ']')) {
+                ps->p++;
+                return 0;
+            }
+            fail(ps, object ? "expected ',' or '}'" : "expected ',' or ']'");
+            return -1;
+        }
+    }
+    devconf__json *scalar = parse_value(ps, depth); /* a number or a word: small */
+    devconf__json_free(scalar);
+    return scalar ? 0 : -1;
+}
+
 static devconf__json *new_node(devconf__json_type t)
 {
     devconf__json *j = calloc(1, sizeof *j);
@@ -176,15 +247,23 @@ static devconf__json *parse_container(struct parser *ps, int depth, bool object)
             }
             ps->p++;
         }
-        devconf__json *v = parse_value(ps, depth + 1);
-        if (!v) {
-            free(key);
-            goto error;
+        if (!object && ps->max_items && j->count == ps->max_items) {
+            /* past the cap: checked, not kept (and nothing allocated for it) */
+            if (skip_value(ps, depth + 1) < 0) {
+                goto error;
+            }
+            j->dropped++;
+        } else {
+            devconf__json *v = parse_value(ps, depth + 1);
+            if (!v) {
+                free(key);
+                goto error;
+            }
+            v->key = key;
+            *tail = v;
+            tail = &v->next;
+            j->count++;
         }
-        v->key = key;
-        *tail = v;
-        tail = &v->next;
-        j->count++;
         skip_ws(ps);
         if (*ps->p == ',') {
             ps->p++;
@@ -258,11 +337,16 @@ static devconf__json *parse_value(struct parser *ps, int depth)
 
 int devconf__json_parse(const char *text, devconf__json **out, char *err, size_t errlen)
 {
+    return devconf__json_parse_limited(text, 0, out, err, errlen);
+}
+
+int devconf__json_parse_limited(const char *text, size_t max_items, devconf__json **out, char *err, size_t errlen)
+{
     *out = NULL;
     if (err && errlen) {
         err[0] = '\0';
     }
-    struct parser ps = { text, text, err, errlen };
+    struct parser ps = { text, text, err, errlen, max_items };
     devconf__json *j = parse_value(&ps, 0);
     if (!j) {
         return -1;

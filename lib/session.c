@@ -144,6 +144,8 @@ DEVCONF_API void devconf_session_free(devconf_session *s)
     }
     free(s->caps);
     free(s->host);
+    free(s->etag);
+    free(s->last_modified);
     free(s);
 }
 
@@ -279,10 +281,10 @@ int devconf__require_cap(const devconf_session *s, const char *name, const char 
 
 DEVCONF_API const char *devconf_session_etag(const devconf_session *s)
 {
-    return s && s->etag[0] ? s->etag : NULL;
+    return s && s->etag && s->etag[0] ? s->etag : NULL;
 }
 
 DEVCONF_API const char *devconf_session_last_modified(const devconf_session *s)
 {
-    return s && s->last_modified[0] ? s->last_modified : NULL;
+    return s && s->last_modified && s->last_modified[0] ? s->last_modified : NULL;
 }

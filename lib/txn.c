@@ -68,7 +68,7 @@ DEVCONF_API int devconf_txn_begin(devconf_txn **out, devconf_session *s)
         t->guarantees |= DEVCONF_TXN_STAGED;
         add_missing(t, "RESTCONF has no locks: another client may change the configuration meanwhile");
         add_missing(t, "RESTCONF has no confirmed commit: a commit does not revert by itself (use rollback)");
-        if (devconf_session_has_capability(s, "urn:devconf:restconf:profile:jetconf") ||
+        if (devconf_session_has_capability(s, "urn:devconf:restconf:atomic-commit") ||
             devconf_session_has_capability(s, "yang-patch")) {
             t->guarantees |= DEVCONF_TXN_ATOMIC;
         } else {

@@ -570,7 +570,7 @@ static int load_all(struct build *b, const devconf__modset *set, struct ly_ctx *
         features[m->nfeatures] = NULL;
         devconf__log_capture_begin();
         devconf__buf_dispose(&b->last_miss);
-        if (!ly_ctx_load_module(ly, m->name, m->revision, features) && !b->error) {
+        if (!ly_ctx_load_module(ly, m->name, m->revision, features) && !b->error && !m->optional) {
             const char *why = devconf__log_capture_last();
             devconf__buf reason = { 0 };
             devconf__buf_puts(&reason, why ? why : "libyang could not load it");

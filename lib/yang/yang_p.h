@@ -39,6 +39,7 @@ typedef struct devconf__modinfo {
     char *location;          /* RESTCONF: the yang-library "schema" URL, when announced */
     bool implemented;        /* else import-only */
     bool submodule;
+    bool optional;           /* loaded when a text is at hand; never reported missing */
     char **features;         /* enabled features (implemented modules) */
     size_t nfeatures;
     char **deviations;       /* names of the modules deviating this one */

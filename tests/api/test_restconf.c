@@ -206,10 +206,11 @@ START_TEST(reads_at_several_depths_read_like_netconf)
     /* the ETag and Last-Modified of what was read are kept */
     ck_assert_ptr_nonnull(devconf_session_etag(s));
     ck_assert_ptr_nonnull(devconf_session_last_modified(s));
-    /* a missing entry reads as empty data, as on NETCONF */
-    out = read_cfg(s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth9']", DEVCONF_FORMAT_XML);
-    ck_assert_str_eq(out, "");
-    devconf_free(out);
+    /* a missing entry is an error (HTTP 404), never empty success */
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, IFS "/interface[name='eth9']", NULL),
+                 DEVCONF_ENOTFOUND);
+    ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 404);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "interface=eth9 does not exist"));
     /* the whole datastore ({"ietf-restconf:data": ...} on the wire) */
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, NULL));
     ck_assert_msg(strstr(out, "<name>eth0</name>") && strstr(out, "<settings xmlns=\"urn:devconf:example\">"), "%s",

@@ -75,6 +75,43 @@ START_TEST(json_limits_nesting_depth)
 }
 END_TEST
 
+START_TEST(json_refuses_100000_levels_without_recursing_into_them)
+{
+    size_t n = 100000;
+    char *deep = malloc(2 * n + 2);
+    ck_assert_ptr_nonnull(deep);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    deep[2 * n] = '\0';
+    devconf__json *j = NULL;
+    char err[128];
+    ck_assert_int_eq(devconf__json_parse(deep, &j, err, sizeof err), -1);
+    ck_assert_ptr_null(j);
+    ck_assert_msg(strstr(err, "nested too deeply"), "%s", err);
+    free(deep);
+}
+END_TEST
+
+START_TEST(json_limited_keeps_the_first_items_and_counts_the_rest)
+{
+    devconf__json *j = NULL;
+    char err[128];
+    const char *text = "{\"a\":[1,2,3,4,5],\"b\":[[6,7,8]],\"c\":{\"x\":1,\"y\":2,\"z\":3}}";
+    ck_assert_int_eq(devconf__json_parse_limited(text, 2, &j, err, sizeof err), 0);
+    const devconf__json *a = devconf__json_get(j, "a");
+    ck_assert_uint_eq(a->count, 2);
+    ck_assert_uint_eq(a->dropped, 3);
+    ck_assert_str_eq(a->child->next->str, "2");
+    ck_assert_ptr_null(a->child->next->next);
+    ck_assert_uint_eq(devconf__json_get(j, "b")->child->dropped, 1);
+    ck_assert_uint_eq(devconf__json_get(j, "c")->count, 3); /* objects are never cut */
+    devconf__json_free(j);
+    /* what is dropped is still checked */
+    ck_assert_int_eq(devconf__json_parse_limited("[1,2,3,{]", 1, &j, err, sizeof err), -1);
+    ck_assert_ptr_null(j);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("json");
@@ -83,6 +120,8 @@ int main(void)
     tcase_add_test(tc, json_handles_escapes_and_unicode);
     tcase_add_test(tc, json_rejects_malformed_text_with_a_position);
     tcase_add_test(tc, json_limits_nesting_depth);
+    tcase_add_test(tc, json_refuses_100000_levels_without_recursing_into_them);
+    tcase_add_test(tc, json_limited_keeps_the_first_items_and_counts_the_rest);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }

@@ -1,0 +1,340 @@
+/* RESTCONF edits: an edit-config payload turned into a plan of resource operations (PATCH, PUT,
+ * POST, DELETE), sent at once or staged in the client-side candidate. */
+#include "restconf_p.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+/* Compact JSON of a data node, as a value in a request body. */
+char *devconf__rc_node_json(const struct lyd_node *node)
+{
+    char *text = NULL;
+    if (lyd_print_mem(&text, node, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WD_EXPLICIT) != LY_SUCCESS) {
+        free(text);
+        devconf__error_oom();
+        return NULL;
+    }
+    return text;
+}
+
+/* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
+static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
+{
+    if (!devconf__rc_st(s)->profile->datastore_post) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s (%s profile) cannot create a missing top-level node: a POST on its "
+                                  "datastore resource breaks the connection; nothing was sent", what, s->host,
+                                  devconf__rc_st(s)->profile->name);
+    }
+    devconf__rc_resp resp;
+    int r = devconf__rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
+    if (r == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
+}
+
+/* Merge of one top-level subtree on a server without PATCH: read it, merge locally, write it
+ * back whole (PUT), or create it (POST) when it does not exist. Not atomic: reported as such in
+ * the documentation of the profile. */
+static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit, const char *what)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    char *res = NULL;
+    int r = devconf__rc_node_resource(s, edit, &res);
+    if (r < 0) {
+        return r;
+    }
+    char *path = NULL;
+    r = asprintf(&path, "%s%s", root, res);
+    free(res);
+    if (r < 0) {
+        return devconf__error_oom();
+    }
+    devconf__rc_resp resp;
+    r = devconf__rc_request(s, "GET", path, NULL, NULL, &resp, what, NULL);
+    struct lyd_node *cur = NULL;
+    if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404) {
+        devconf__error_clear();
+        free(path);
+        char *body = devconf__rc_node_json(edit);
+        if (!body) {
+            return DEVCONF_ENOMEM;
+        }
+        r = create_top(s, root, body, what);
+        free(body);
+        return r;
+    }
+    if (r < 0) {
+        free(path);
+        return r;
+    }
+    char *xp = lyd_path(edit, LYD_PATH_STD, NULL, 0);
+    r = xp ? devconf__rc_parse_resource(s, &resp, xp, false, &cur, NULL, NULL) : devconf__error_oom();
+    free(xp);
+    devconf__rc_resp_dispose(&resp);
+    if (r < 0) {
+        free(path);
+        return r;
+    }
+    if (lyd_merge_siblings(&cur, edit, 0) != LY_SUCCESS) {
+        lyd_free_all(cur);
+        free(path);
+        return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot merge the edit into the device's data");
+    }
+    char *body = devconf__rc_node_json(cur);
+    lyd_free_all(cur);
+    if (!body) {
+        free(path);
+        return DEVCONF_ENOMEM;
+    }
+    r = devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
+    free(body);
+    free(path);
+    if (r == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
+}
+
+void devconf__rc_plan_free(devconf__rc_plan *p)
+{
+    while (p) {
+        devconf__rc_plan *next = p->next;
+        for (size_t i = 0; i < p->n; i++) {
+            free(p->acts[i].target);
+        }
+        free(p->acts);
+        lyd_free_all(p->tree);
+        free(p);
+        p = next;
+    }
+}
+
+static int plan_add(devconf__rc_plan *p, devconf__rc_act_op op, char *target, struct lyd_node *node)
+{
+    devconf__rc_action *a = realloc(p->acts, (p->n + 1) * sizeof *a);
+    if (!a) {
+        free(target);
+        return devconf__error_oom();
+    }
+    p->acts = a;
+    a[p->n++] = (devconf__rc_action){ op, target, node };
+    return 0;
+}
+
+static int make_plan(devconf_session *s, const struct devconf__edit_req *req, devconf__rc_plan **out)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    *out = NULL;
+    devconf__rc_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
+    }
+    int r = devconf__config_parse(st->ly, req->config, req->format, &p->tree);
+    struct lyd_node *elem;
+    /* collect deletions first (they are written last); as many as the payload has */
+    struct deletion {
+        struct lyd_node *node;
+        devconf__rc_act_op op;
+        char *target;
+    } *del = NULL;
+    size_t nd = 0;
+    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
+        LYD_TREE_DFS_BEGIN(top, elem) {
+            struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
+            const char *op = m ? lyd_get_meta_value(m) : NULL;
+            if (op && (!strcmp(op, "delete") || !strcmp(op, "remove"))) {
+                struct deletion *more = realloc(del, (nd + 1) * sizeof *del);
+                if (!more) {
+                    r = devconf__error_oom();
+                    break;
+                }
+                del = more;
+                del[nd++] = (struct deletion){ elem, !strcmp(op, "delete") ? DEVCONF_RC_DELETE : DEVCONF_RC_REMOVE,
+                                               NULL };
+                LYD_TREE_DFS_continue = 1;
+            } else if (op && strcmp(op, "merge")) {
+                r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                       "edit-config: the per-node operation '%s' is not supported over RESTCONF yet "
+                                       "(merge, delete and remove are)", op);
+                break;
+            } else if (m) {
+                lyd_free_meta_single(m);
+            }
+            LYD_TREE_DFS_END(top, elem);
+        }
+    }
+    for (size_t i = 0; r == 0 && i < nd; i++) {
+        r = devconf__rc_node_resource(s, del[i].node, &del[i].target);
+    }
+    /* the deleted subtrees are not written */
+    for (size_t i = nd; r == 0 && i > 0; i--) {
+        if (del[i - 1].node == p->tree) {
+            p->tree = p->tree->next;
+        }
+        lyd_free_tree(del[i - 1].node);
+    }
+    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
+        if (req->default_operation == DEVCONF_EDIT_NONE) {
+            break;
+        }
+        char *res = NULL;
+        if ((r = devconf__rc_node_resource(s, top, &res)) == 0) {
+            devconf__rc_act_op op =
+                req->default_operation == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
+            r = plan_add(p, op, res, top);
+        }
+    }
+    for (size_t i = 0; i < nd; i++) {
+        if (r == 0) {
+            r = plan_add(p, del[i].op, del[i].target, NULL);
+        } else {
+            free(del[i].target);
+        }
+    }
+    free(del);
+    if (r < 0) {
+        devconf__rc_plan_free(p);
+        return r;
+    }
+    *out = p;
+    return 0;
+}
+
+/* Sends a plan's actions one request each (no YANG Patch): not atomic. */
+static int send_actions(devconf_session *s, const char *root, const devconf__rc_plan *p, const char *what)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < p->n; i++) {
+        const devconf__rc_action *a = &p->acts[i];
+        char *path = NULL;
+        if (asprintf(&path, "%s%s", root, a->target) < 0) {
+            return devconf__error_oom();
+        }
+        devconf__rc_resp resp;
+        if (a->op == DEVCONF_RC_MERGE && st->profile->has_patch) {
+            char *body = devconf__rc_node_json(a->node);
+            r = body ? devconf__rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            free(body);
+        } else if (a->op == DEVCONF_RC_MERGE) {
+            r = merge_top(s, root, a->node, what);
+            free(path);
+            continue;
+        } else if (a->op == DEVCONF_RC_REPLACE) {
+            char *body = devconf__rc_node_json(a->node);
+            r = body ? devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
+                !st->profile->put_creates) {
+                /* PUT cannot create here: create with POST */
+                devconf__error_clear();
+                r = create_top(s, root, body, what);
+                free(body);
+                free(path);
+                continue;
+            }
+            free(body);
+        } else {
+            r = devconf__rc_request(s, "DELETE", path, NULL, NULL, &resp, what, st->if_match);
+            if (r == DEVCONF_ERPC && a->op == DEVCONF_RC_REMOVE &&
+                devconf_error_http_status(devconf_error_last()) == 404) {
+                devconf__error_clear();
+                r = 0;
+                free(path);
+                continue;
+            }
+        }
+        free(path);
+        if (r == 0) {
+            devconf__rc_resp_dispose(&resp);
+        }
+    }
+    return r;
+}
+
+static bool has_yang_patch(const devconf_session *s)
+{
+    return devconf_session_has_capability(s, "urn:ietf:params:restconf:capability:yang-patch:1.0");
+}
+
+/* Sends plans to the server: one YANG Patch when the server has it and there is more than one
+ * request to make; else one request per action, in order. */
+int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__rc_plan *plans, const char *what)
+{
+    size_t total = 0;
+    for (const devconf__rc_plan *p = plans; p; p = p->next) {
+        total += p->n;
+    }
+    if (total > 1 && has_yang_patch(s)) {
+        return devconf__rc_send_yang_patch(s, root, plans, what);
+    }
+    if (total > 1) {
+        devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
+                     "%s: %s has no YANG Patch: %zu changes are sent one by one, NOT atomically", what, s->host,
+                     total);
+    }
+    for (const devconf__rc_plan *p = plans; p; p = p->next) {
+        int r = send_actions(s, root, p, what);
+        if (r < 0) {
+            return r;
+        }
+    }
+    return 0;
+}
+
+int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    const char *what = "edit-config";
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    if (req->target != DEVCONF_DS_RUNNING && req->target != DEVCONF_DS_CANDIDATE) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "edit-config: target must be running or candidate");
+    }
+    if (req->test_option != DEVCONF_TEST_DEVICE || req->error_option == DEVCONF_ERROR_OPTION_CONTINUE) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: test-option and continue-on-error have no RESTCONF equivalent", what);
+    }
+    if (req->if_match && !devconf_session_etag(s)) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
+                                  what, s->host);
+    }
+    devconf__rc_plan *p = NULL;
+    int r = make_plan(s, req, &p);
+    if (r < 0) {
+        return r;
+    }
+    if (req->target == DEVCONF_DS_CANDIDATE && !st->profile->commit_rpc) {
+        /* client-side candidate: staged in the session, sent by commit */
+        devconf__rc_plan **tail = &st->staged;
+        while (*tail) {
+            tail = &(*tail)->next;
+        }
+        *tail = p;
+        devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "restconf", "%s: %zu change(s) staged in the session's candidate",
+                     what, p->n);
+        return 0;
+    }
+    char *root = NULL;
+    /* on a staging server, the edits go to the staging area (then commit for running) */
+    r = devconf__rc_data_root(s, st->profile->commit_rpc ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING, &root, what);
+    st->if_match = req->if_match ? s->etag : NULL;
+    if (r == 0) {
+        r = devconf__rc_send_plans(s, root, p, what);
+    }
+    free(root);
+    st->if_match = NULL;
+    devconf__rc_plan_free(p);
+    if (r == 0 && req->target == DEVCONF_DS_RUNNING && st->profile->commit_rpc) {
+        devconf__rc_resp resp;
+        r = devconf__rc_post_operation(s, st->profile->commit_rpc, &resp, "edit-config on running (commit)");
+        if (r == 0) {
+            devconf__rc_resp_dispose(&resp);
+        }
+    }
+    return r;
+}

@@ -1,0 +1,259 @@
+/* RESTCONF operations: commit, discard-changes, rpc and action (RFC 8040 3.6), get-schema. */
+#include "restconf_p.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+int devconf__rc_post_operation(devconf_session *s, const char *name, devconf__rc_resp *resp, const char *what)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/operations/%s", devconf__rc_st(s)->root, name) < 0) {
+        return devconf__error_oom();
+    }
+    int r = devconf__rc_request(s, "POST", path, NULL, NULL, resp, what, NULL);
+    free(path);
+    return r;
+}
+
+
+int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    if (o->confirmed || o->persist || o->persist_id) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "confirmed commit: RESTCONF has no confirmed commit (%s); nothing was sent",
+                                  s->host);
+    }
+    if (!st->profile->commit_rpc) {
+        /* client-side candidate: send what was staged, as one YANG Patch where possible */
+        char *root = NULL;
+        int r = devconf__rc_data_root(s, DEVCONF_DS_RUNNING, &root, "commit");
+        if (r == 0) {
+            r = devconf__rc_send_plans(s, root, st->staged, "commit");
+        }
+        free(root);
+        if (r == 0) {
+            devconf__rc_plan_free(st->staged);
+            st->staged = NULL;
+        }
+        return r;
+    }
+    devconf__rc_resp resp;
+    int r = devconf__rc_post_operation(s, st->profile->commit_rpc, &resp, "commit");
+    if (r == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
+}
+
+int devconf__rc_discard(devconf_session *s)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    if (!st->profile->discard_rpc) {
+        /* client-side candidate */
+        devconf__rc_plan_free(st->staged);
+        st->staged = NULL;
+        return 0;
+    }
+    devconf__rc_resp resp;
+    int r;
+    if (st->profile->status_rpc) {
+        /* a server whose discard fails when nothing is staged: ask first */
+        if ((r = devconf__rc_post_operation(s, st->profile->status_rpc, &resp, "discard-changes (status)")) < 0) {
+            return r;
+        }
+        devconf__json *j = NULL;
+        bool open = true;
+        if (devconf__json_parse(resp.body.data ? resp.body.data : "", &j, NULL, 0) == 0) {
+            const devconf__json *t = devconf__json_get(j, st->profile->status_open_member);
+            open = !t || t->type != DEVCONF_JSON_FALSE;
+        }
+        devconf__json_free(j);
+        devconf__rc_resp_dispose(&resp);
+        if (!open) {
+            return 0;
+        }
+    }
+    if ((r = devconf__rc_post_operation(s, st->profile->discard_rpc, &resp, "discard-changes")) == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
+}
+
+int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    if (format && strcmp(format, "yang")) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "get-schema: RESTCONF serves YANG text only, not %s", format);
+    }
+    char *path = NULL;
+    if (asprintf(&path, "%s/data/ietf-yang-library:modules-state", st->root) < 0) {
+        return devconf__error_oom();
+    }
+    devconf__rc_resp resp;
+    int r = devconf__rc_request(s, "GET", path, NULL, NULL, &resp, "get-schema", NULL);
+    free(path);
+    if (r < 0) {
+        return r;
+    }
+    devconf__json *j = NULL;
+    const char *url = NULL;
+    if (devconf__json_parse(resp.body.data ? resp.body.data : "", &j, NULL, 0) == 0) {
+        const devconf__json *mods =
+            devconf__json_get(devconf__json_get(j, "ietf-yang-library:modules-state"), "module");
+        for (const devconf__json *m = mods ? mods->child : NULL; m; m = m->next) {
+            const char *n = devconf__json_str(m, "name"), *rev = devconf__json_str(m, "revision");
+            if (n && !strcmp(n, id) && (!version || (rev && !strcmp(rev, version)))) {
+                url = devconf__json_str(m, "schema");
+                break;
+            }
+        }
+    }
+    devconf__rc_resp_dispose(&resp);
+    if (!url) {
+        r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_ERPC, "get-schema: %s offers no schema for %s%s%s",
+                               s->host, id, version ? "@" : "", version ? version : "");
+        devconf__json_free(j);
+        return r;
+    }
+    /* only from the session's own server: its credentials go with the request */
+    char *rel = NULL;
+    r = devconf__rc_same_origin(s, url, "get-schema: ietf-yang-library gives the schema URL", true, &rel);
+    devconf__json_free(j);
+    if (r < 0) {
+        return r;
+    }
+    r = devconf__rc_request(s, "GET", rel, NULL, NULL, &resp, "get-schema", NULL);
+    free(rel);
+    if (r < 0) {
+        return r;
+    }
+    *out = devconf__buf_steal(&resp.body);
+    devconf__rc_resp_dispose(&resp);
+    return *out ? 0 : DEVCONF_ENOMEM;
+}
+
+int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    struct lyd_node *tree = NULL;
+    devconf_format in_fmt;
+    int r = devconf__rpc_parse(st->ly, text, DEVCONF_FORMAT_AUTO, &tree, &in_fmt);
+    if (r < 0) {
+        return r;
+    }
+    if (format == DEVCONF_FORMAT_AUTO) {
+        format = in_fmt;
+    }
+    struct lyd_node *op = devconf__find_op(tree);
+    const char *mod = op->schema->module->name;
+    char what[160];
+    snprintf(what, sizeof what, "%s %s", op->schema->nodetype == LYS_ACTION ? "action" : "rpc", op->schema->name);
+    /* input: {"module:input": {...}} (RFC 8040 3.6.1) */
+    char *in = NULL;
+    if (lyd_print_mem(&in, op, LYD_JSON, LYD_PRINT_SHRINK) != LY_SUCCESS || !in) {
+        lyd_free_all(tree);
+        return devconf__error_oom();
+    }
+    devconf__buf body = { 0 };
+    char key[256];
+    snprintf(key, sizeof key, "\"%s:%s\"", mod, op->schema->name);
+    char *k = strstr(in, key);
+    if (k) {
+        devconf__buf_append(&body, in, (size_t)(k - in));
+        devconf__buf_printf(&body, "\"%s:input\"", mod);
+        devconf__buf_puts(&body, k + strlen(key));
+    } else {
+        devconf__buf_puts(&body, in);
+    }
+    free(in);
+    char *path = NULL;
+    if (op->schema->nodetype == LYS_RPC) {
+        r = asprintf(&path, "%s/operations/%s:%s", st->root, mod, op->schema->name) < 0 ? devconf__error_oom() : 0;
+    } else {
+        char *res = NULL;
+        if ((r = devconf__rc_node_resource(s, lyd_parent(op), &res)) == 0) {
+            const char *pmod = lyd_parent(op)->schema->module->name;
+            r = asprintf(&path, "%s/data%s/%s%s%s", st->root, res, strcmp(pmod, mod) ? mod : "",
+                         strcmp(pmod, mod) ? ":" : "", op->schema->name) < 0 ? devconf__error_oom() : 0;
+            free(res);
+        }
+    }
+    char *b = devconf__buf_steal(&body);
+    devconf__rc_resp resp;
+    if (r == 0 && b) {
+        r = devconf__rc_request(s, "POST", path, lyd_child(op) ? b : NULL, NULL, &resp, what, NULL);
+    } else if (r == 0) {
+        r = DEVCONF_ENOMEM;
+    }
+    free(b);
+    free(path);
+    if (r < 0) {
+        lyd_free_all(tree);
+        return r;
+    }
+    const char *reply = resp.body.data ? devconf__skip_ws(resp.body.data) : "";
+    if (!*reply) {
+        devconf__rc_resp_dispose(&resp);
+        lyd_free_all(tree);
+        *out = devconf__strdup("");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    if (op->schema->nodetype != LYS_RPC) {
+        /* an action's reply would need its parents to be parsed: hand back the device's JSON */
+        if (format == DEVCONF_FORMAT_JSON) {
+            *out = devconf__strdup(reply);
+            r = *out ? 0 : DEVCONF_ENOMEM;
+        } else {
+            r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                   "%s: action output over RESTCONF is returned as JSON only so far; ask for JSON",
+                                   what);
+        }
+        devconf__rc_resp_dispose(&resp);
+        lyd_free_all(tree);
+        return r;
+    }
+    /* {"module:output": {...}} -> {"module:name": {...}} parsed as the reply of the request */
+    devconf__buf rb = { 0 };
+    char okey[256];
+    snprintf(okey, sizeof okey, "\"%s:output\"", mod);
+    k = strstr(reply, okey);
+    if (k) {
+        devconf__buf_append(&rb, reply, (size_t)(k - reply));
+        devconf__buf_printf(&rb, "\"%s:%s\"", mod, op->schema->name);
+        devconf__buf_puts(&rb, k + strlen(okey));
+    } else {
+        devconf__buf_puts(&rb, reply);
+    }
+    devconf__rc_resp_dispose(&resp);
+    char *rtext = devconf__buf_steal(&rb);
+    if (!rtext) {
+        lyd_free_all(tree);
+        return DEVCONF_ENOMEM;
+    }
+    struct lyd_node *rtree = NULL;
+    struct ly_in *lin = NULL;
+    r = 0;
+    ly_in_new_memory(rtext, &lin);
+    devconf__log_capture_begin();
+    if (lyd_parse_op(st->ly, NULL, lin, LYD_JSON, LYD_TYPE_REPLY_YANG, &rtree, NULL) != LY_SUCCESS) {
+        r = devconf__yang_error(st->ly, DEVCONF_EPROTO, "the RPC output does not match the device's schemas");
+    }
+    devconf__log_capture_end();
+    ly_in_free(lin, 0);
+    free(rtext);
+    if (r == 0) {
+        r = devconf__print_rpc_output(devconf__find_op(rtree), format, out);
+    }
+    lyd_free_all(rtree);
+    lyd_free_all(tree);
+    return r;
+}

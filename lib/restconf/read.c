@@ -1,0 +1,343 @@
+/* RESTCONF reads: get and get-config as GET on a data resource, with query parameters, parsed
+ * strictly against the schemas. Nothing is dropped silently: a 404 is an error, data the schemas
+ * do not know is returned as the device sent it (when the caller asked for the device's
+ * encoding) or refused naming it, and absurd nesting is refused before any parser sees it. */
+#include "restconf_p.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+/* Deeper nesting than this is refused (YANG data rarely goes past 20 levels; libyang's own limit
+ * is 500, and data it cannot parse may be handed back as it came). */
+#define MAX_NESTING 256
+
+int devconf__rc_data_root(devconf_session *s, devconf_datastore ds, char **out, const char *what)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    *out = NULL;
+    const char *root;
+    switch ((int)ds) {
+    case 0: /* <get>: everything, as the device runs it */
+    case DEVCONF_DS_RUNNING:
+        root = st->profile->running_root ? st->profile->running_root : st->root;
+        break;
+    case DEVCONF_DS_CANDIDATE:
+        if (st->profile->commit_rpc) {
+            root = st->root;
+            break;
+        }
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s has no staging area and the client-side candidate is not implemented yet; "
+                                  "use running", what, s->host);
+    default:
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: RESTCONF has no %s datastore", what, devconf_datastore_name(ds));
+    }
+    if (asprintf(out, "%s/data", root) < 0) {
+        *out = NULL;
+        return devconf__error_oom();
+    }
+    return 0;
+}
+
+/* How deeply JSON text nests objects and arrays, stopping past max (strings skipped). */
+static size_t json_nesting(const char *p, size_t max)
+{
+    size_t depth = 0, deepest = 0;
+    for (; *p && deepest <= max; p++) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1]) {
+                    p++;
+                }
+            }
+            if (!*p) {
+                break;
+            }
+        } else if (*p == '{' || *p == '[') {
+            if (++depth > deepest) {
+                deepest = depth;
+            }
+        } else if ((*p == '}' || *p == ']') && depth) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
+/* How deeply XML text nests elements, stopping past max (comments, declarations and CDATA are
+ * skipped roughly: the estimate errs towards deeper). */
+static size_t xml_nesting(const char *p, size_t max)
+{
+    size_t depth = 0, deepest = 0;
+    while ((p = strchr(p, '<')) && deepest <= max) {
+        if (p[1] == '/' || p[1] == '?' || p[1] == '!') {
+            if (p[1] == '/' && depth) {
+                depth--;
+            }
+            p += 2;
+            continue;
+        }
+        const char *q = p + 1;
+        for (char quote = 0; *q && (quote || *q != '>'); q++) {
+            if (quote) {
+                quote = *q == quote ? 0 : quote;
+            } else if (*q == '"' || *q == '\'') {
+                quote = *q;
+            }
+        }
+        if (!*q) {
+            break;
+        }
+        if (q[-1] != '/' && ++depth > deepest) {
+            deepest = depth;
+        }
+        p = q + 1;
+    }
+    return deepest;
+}
+
+/* {"ietf-restconf:data": X}: the span of X, or NULL when body is not that wrapper. Textual, so
+ * that neither a huge nor a deep body is parsed twice. */
+static const char *json_unwrap(const char *body, size_t *len)
+{
+    static const char key[] = "\"ietf-restconf:data\"";
+    const char *p = devconf__skip_ws(body);
+    if (*p != '{') {
+        return NULL;
+    }
+    p = devconf__skip_ws(p + 1);
+    if (strncmp(p, key, sizeof key - 1)) {
+        return NULL;
+    }
+    p = devconf__skip_ws(p + sizeof key - 1);
+    if (*p != ':') {
+        return NULL;
+    }
+    p = devconf__skip_ws(p + 1);
+    const char *end = p + strlen(p);
+    while (end > p && isspace((unsigned char)end[-1])) {
+        end--;
+    }
+    if (end == p || end[-1] != '}') {
+        return NULL;
+    }
+    end--; /* the wrapper's own closing brace */
+    while (end > p && isspace((unsigned char)end[-1])) {
+        end--;
+    }
+    *len = (size_t)(end - p);
+    return p;
+}
+
+/* Makes the current error's message safe to print (libyang quotes device text in its messages). */
+static int clean_message(int code)
+{
+    devconf__buf b = { 0 };
+    devconf__rc_buf_clean(&b, devconf_error_message(devconf_error_last()), 2000);
+    if (!b.failed && b.data) {
+        devconf__error_set_message("%s", b.data);
+    }
+    devconf__buf_dispose(&b);
+    return code;
+}
+
+int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, const char *filter, bool partial,
+                               struct lyd_node **out, const char **raw, size_t *raw_len)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    *out = NULL;
+    /* no Content-Type (a crude HTTP/1.0 server): the first character tells */
+    bool json = r->content_type ? devconf__rc_is_json(r->content_type)
+                                : *devconf__skip_ws(r->body.data ? r->body.data : "") == '{';
+    const char *body = r->body.data ? r->body.data : json ? "{}" : "";
+    size_t blen = r->body.data ? r->body.len : strlen(body);
+    if (strlen(body) != blen) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                                  "the data from %s holds a NUL byte at offset %zu", s->host, strlen(body));
+    }
+    size_t bad = devconf__rc_utf8_check(body, blen);
+    if (bad < blen) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                                  "the data from %s is not UTF-8 (byte 0x%02X at offset %zu)", s->host,
+                                  (unsigned char)body[bad], bad);
+    }
+    if ((json ? json_nesting(body, MAX_NESTING) : xml_nesting(body, MAX_NESTING)) > MAX_NESTING) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                                  "the %s data from %s is nested more than %d levels deep: refused",
+                                  json ? "JSON" : "XML", s->host, MAX_NESTING);
+    }
+    /* the datastore resource comes wrapped: {"ietf-restconf:data": {...}} or <data xmlns=...> */
+    const char *text = body;
+    size_t tlen = blen;
+    if (!filter) {
+        const char *inner = json ? json_unwrap(body, &tlen) : devconf__unwrap_element(body, "data", &tlen);
+        text = inner ? inner : body;
+        tlen = !inner ? blen : tlen > (size_t)(body + blen - inner) ? 0 : tlen; /* <data/> */
+    }
+    if (raw) {
+        *raw = text;
+        *raw_len = tlen;
+    }
+    struct lyd_node *top = NULL, *parent = NULL;
+    char *pxp = filter ? devconf__rc_parent_xpath(filter) : NULL;
+    if (pxp && lyd_new_path2(NULL, st->ly, pxp, NULL, 0, 0, 0, &top, &parent) != LY_SUCCESS) {
+        free(pxp);
+        return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot build the parents of the requested resource");
+    }
+    free(pxp);
+    char *copy = strndup(text, tlen);
+    struct ly_in *in = NULL;
+    if (!copy || ly_in_new_memory(copy, &in) != LY_SUCCESS) {
+        free(copy);
+        lyd_free_all(top);
+        return devconf__error_oom();
+    }
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    /* strict: data the schemas do not know is an error, never left out in silence; a depth-limited
+     * reply leaves out what is deeper, list keys included: keep such nodes opaque instead */
+    LY_ERR lr = lyd_parse_data(st->ly, parent, in, json ? LYD_JSON : LYD_XML,
+                               LYD_PARSE_ONLY | (partial ? LYD_PARSE_OPAQ : LYD_PARSE_STRICT), 0,
+                               parent ? NULL : &tree);
+    ly_in_free(in, 0);
+    free(copy);
+    if (lr != LY_SUCCESS) {
+        const struct ly_err_item *e = ly_err_last(st->ly);
+        bool unknown = e && e->vecode == LYVE_REFERENCE;
+        int rc = devconf__yang_error(st->ly, unknown ? DEVCONF_EYANG : DEVCONF_EPROTO,
+                                     unknown ? "the device's data has nodes its schemas do not define"
+                                             : "the device's data does not match its schemas");
+        devconf__log_capture_end();
+        lyd_free_all(top);
+        lyd_free_all(tree);
+        return clean_message(rc);
+    }
+    devconf__log_capture_end();
+    *out = top ? top : tree;
+    return 0;
+}
+
+/* A 404 on a read: the resource does not exist (or the root is wrong); never empty success. */
+static int not_found(devconf_session *s, const char *what, const char *path)
+{
+    struct devconf_error *e = devconf__error_current();
+    const char *detail = devconf_error_message(e);
+    size_t wl = strlen(what);
+    if (!strncmp(detail, what, wl) && !strncmp(detail + wl, ": ", 2)) {
+        detail += wl + 2;
+    }
+    char *d = strdup(detail);
+    e->code = DEVCONF_ENOTFOUND;
+    devconf__error_set_message("%s: %s does not exist on %s (HTTP 404; %s)", what, path, s->host,
+                               d ? d : "no detail");
+    free(d);
+    return DEVCONF_ENOTFOUND;
+}
+
+static void keep(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = value ? strdup(value) : NULL;
+}
+
+int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    const char *what = req->source ? "get-config" : "get";
+    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
+    if (filter && (req->filter_type == DEVCONF_FILTER_SUBTREE || *devconf__skip_ws(filter) == '<')) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: subtree filters are not supported over RESTCONF yet; give a data path such as "
+                                  "/ietf-interfaces:interfaces", what);
+    }
+    if (req->fields && !devconf_session_has_capability(s, "fields")) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the fields capability; nothing was sent", what, s->host);
+    }
+    if (req->depth && !devconf_session_has_capability(s, "depth") && !st->profile->depth_without_capability) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the depth capability; nothing was sent", what, s->host);
+    }
+    char *root = NULL;
+    int r = devconf__rc_data_root(s, req->source, &root, what);
+    if (r < 0) {
+        return r;
+    }
+    char *rpath = NULL;
+    if (filter && (r = devconf__rc_resource_path(st->ly, filter, &rpath)) < 0) {
+        free(root);
+        return r;
+    }
+    devconf__buf url = { 0 };
+    devconf__buf_puts(&url, root);
+    devconf__buf_puts(&url, rpath ? rpath : "");
+    free(root);
+    free(rpath);
+    size_t path_len = url.len;
+    char sep = '?';
+    if (req->source) {
+        devconf__buf_printf(&url, "%ccontent=config", sep);
+        sep = '&';
+    }
+    if (devconf__wd_name(req->with_defaults)) {
+        devconf__buf_printf(&url, "%cwith-defaults=%s", sep, devconf__wd_name(req->with_defaults));
+        sep = '&';
+    }
+    if (req->depth) {
+        devconf__buf_printf(&url, "%cdepth=%u", sep, req->depth);
+        sep = '&';
+    }
+    if (req->fields) {
+        devconf__buf_printf(&url, "%cfields=", sep);
+        devconf__rc_pct_encode(&url, req->fields);
+    }
+    char *path = devconf__buf_steal(&url);
+    if (!path) {
+        return DEVCONF_ENOMEM;
+    }
+    devconf__rc_resp resp;
+    r = devconf__rc_request(s, "GET", path, NULL, NULL, &resp, what, NULL);
+    if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404) {
+        path[path_len] = '\0';
+        r = not_found(s, what, path);
+    }
+    free(path);
+    if (r < 0) {
+        return r;
+    }
+    keep(&s->etag, resp.etag);
+    keep(&s->last_modified, resp.last_modified);
+    struct lyd_node *tree = NULL;
+    const char *raw = NULL;
+    size_t raw_len = 0;
+    r = devconf__rc_parse_resource(s, &resp, filter, req->depth != 0, &tree, &raw, &raw_len);
+    bool json = resp.content_type ? devconf__rc_is_json(resp.content_type)
+                                  : *devconf__skip_ws(resp.body.data ? resp.body.data : "") == '{';
+    if (r == DEVCONF_EYANG && raw && json == (req->format == DEVCONF_FORMAT_JSON)) {
+        /* data the schemas do not know, asked for in the device's own encoding: as it was sent */
+        devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
+                     "%s: returning the data of %s as the device sent it, not checked against its schemas (%s)",
+                     what, s->host, devconf_error_message(devconf_error_last()));
+        devconf__error_clear();
+        *out = strndup(raw, raw_len);
+        devconf__rc_resp_dispose(&resp);
+        return *out ? 0 : devconf__error_oom();
+    }
+    if (r == 0 && req->source) {
+        /* configuration only, whatever the server sent: some ignore content=config (profiles.c) */
+        devconf__strip_state(&tree);
+    }
+    devconf__rc_resp_dispose(&resp);
+    if (r < 0) {
+        return r;
+    }
+    r = devconf__print_data(tree, req->format, req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, out);
+    lyd_free_all(tree);
+    return r;
+}

@@ -1,0 +1,187 @@
+/* Private declarations of lib/restconf/ (RESTCONF, RFC 8040, through libcurl): the session state,
+ * a row of the profile table, and what each file of the folder offers the others. Only the files
+ * of lib/restconf/ include it; it is the only header that brings in libcurl. */
+#ifndef DEVCONF_RESTCONF_P_H
+#define DEVCONF_RESTCONF_P_H
+
+#include "devconf_p.h"
+
+#include <curl/curl.h>
+
+#define DEVCONF_RC_MT_JSON "application/yang-data+json"
+#define DEVCONF_RC_MT_XML "application/yang-data+xml"
+#define DEVCONF_RC_MT_DRAFT_JSON "application/yang.api+json"
+
+/* ---- profiles.c: every server quirk devconf knows, as data ---- */
+
+typedef struct devconf__rc_profile {
+    const char *name;               /* announced as urn:devconf:restconf:profile:NAME */
+    const char *root_media;         /* the RESTCONF root answering with this media type selects the
+                                     * profile; NULL for the default profile */
+    const char *media_json;         /* media type for JSON bodies */
+    const char *commit_rpc;         /* RPC that commits staged edits on the server, or NULL */
+    const char *discard_rpc;        /* RPC that drops them, or NULL */
+    const char *status_rpc;         /* RPC telling whether edits are staged (asked before discard_rpc) */
+    const char *status_open_member; /* member of its reply that is false when nothing is staged */
+    const char *running_root;       /* resource root of the running view when edits are staged */
+    bool has_patch;                 /* plain PATCH merges */
+    bool depth_without_capability;  /* honours ?depth although it advertises no capabilities */
+    bool datastore_post;            /* POST on the datastore resource creates a top-level node */
+    bool put_creates;               /* PUT creates a missing resource (else devconf POSTs it) */
+    bool atomic_commit;             /* a commit applies all staged edits or none (a server-side staging area) */
+} devconf__rc_profile;
+
+/* The profile of a plain RFC 8040 server. */
+const devconf__rc_profile *devconf__rc_profile_default(void);
+/* The profile selected by the media type the RESTCONF root answered with. */
+const devconf__rc_profile *devconf__rc_profile_for_root(const char *content_type);
+
+/* ---- http.c: requests, response capture ---- */
+
+typedef struct devconf__rc_resp {
+    long status;
+    devconf__buf body;
+    char *content_type, *etag, *last_modified; /* NULL when the server sent none */
+    uint64_t limit;        /* max_reply_bytes of the session */
+    uint64_t header_bytes;
+    const char *too_big;   /* what passed the limit ("body", "headers", "announced body"), or NULL */
+    uint64_t seen;         /* bytes received (or announced) when it did */
+} devconf__rc_resp;
+
+struct devconf__rc_plan;
+
+typedef struct devconf__rc_state {
+    CURL *curl;
+    const char *scheme; /* "https" or "http": the only one curl may use */
+    char *url_host;     /* the host as in a URL ("[::1]") */
+    unsigned port;
+    char *base;         /* scheme://host:port, for messages and the log */
+    char *root;         /* "/restconf" */
+    const devconf__rc_profile *profile;
+    struct ly_ctx *ly;   /* the session's shared schema context (s->schemas owns it) */
+    char *yang_library_version; /* of the API root (RFC 8040 3.3.3), or NULL */
+    char errbuf[CURL_ERROR_SIZE];
+    bool http2;
+    const char *if_match;            /* If-Match for the writes of the current edit, or NULL */
+    struct devconf__rc_plan *staged; /* client-side candidate: edits not sent yet */
+    int64_t deadline_ms;             /* end of the current operation (monotonic clock) */
+    int op_timeout_ms;               /* its timeout, and what that timeout is, for messages */
+    const char *op_timeout_label;
+} devconf__rc_state;
+
+static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
+{
+    return s->tp_data;
+}
+
+/* Sets up the session's curl handle: the URI's scheme (the only protocol allowed), host and port,
+ * TLS, credentials, redirects off. */
+int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, const devconf__uri *uri,
+                           const devconf_session_options *o);
+/* Starts an operation: every request it makes ends by now + timeout_ms (label names that timeout
+ * in a timeout error). */
+void devconf__rc_begin(devconf_session *s, int timeout_ms, const char *label);
+/* Sends one request to path ("/..." with an optional "?query", built by devconf) on the session's
+ * scheme, host and port; the reply is bounded by max_reply_bytes. A non-2xx status becomes an
+ * error (with the RESTCONF errors it carried). On success the caller disposes of *r. */
+int devconf__rc_request(devconf_session *s, const char *method, const char *path, const char *body,
+                        const char *content_type, devconf__rc_resp *r, const char *what, const char *if_match);
+void devconf__rc_resp_dispose(devconf__rc_resp *r);
+bool devconf__rc_is_json(const char *content_type);
+/* NULL when p is a path devconf may request ("/a/b", printable ASCII, %XX escapes, no "." or
+ * ".." segment, no fragment; a query only with query_ok), else what is wrong with it. */
+const char *devconf__rc_path_problem(const char *p, bool query_ok);
+/* The path (and query) of ref, a reference the server gave (host-meta href, schema URL), when it
+ * names a resource on the session's own server: a path, or an absolute URL with the session's
+ * scheme, host and port and no user information. Else DEVCONF_EPROTO naming what and ref. */
+int devconf__rc_same_origin(devconf_session *s, const char *ref, const char *what, bool query_ok, char **path_out);
+
+/* ---- errors.c: ietf-restconf:errors and yang-patch-status bodies ---- */
+
+/* At most this many rpc-error entries are kept from one reply; the message counts the others. */
+#define DEVCONF_RC_MAX_RPC_ERRORS 1000
+
+/* Sets the error of a non-2xx reply: its code (DEVCONF_EAUTH for 401/403, else DEVCONF_ERPC), the
+ * HTTP status, the rpc-error entries of its body and a one-line message; returns the code. */
+int devconf__rc_status_error(devconf_session *s, const devconf__rc_resp *r, const char *what);
+/* Appends text a device sent, for a one-line message: control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 escaped, cut after max bytes. */
+void devconf__rc_buf_clean(devconf__buf *b, const char *text, size_t max);
+/* Offset of the first byte of s[0..len) that is not UTF-8, or len when all of it is. */
+size_t devconf__rc_utf8_check(const char *s, size_t len);
+
+/* ---- paths.c: resource paths ---- */
+
+/* Appends v percent-encoded (RFC 3986 unreserved characters stay). */
+void devconf__rc_pct_encode(devconf__buf *b, const char *v);
+/* The RESTCONF resource path (list keys in schema order, percent-encoded) of a data path,
+ * checking every node against the schemas. */
+int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out);
+/* The data path of the parent of xpath's target, or NULL when the target is top-level. */
+char *devconf__rc_parent_xpath(const char *xpath);
+/* Resource path of a data node. */
+int devconf__rc_node_resource(devconf_session *s, const struct lyd_node *node, char **out);
+
+/* ---- discovery.c: the RESTCONF root and what the server announces ---- */
+
+/* Finds the root (given in the URI, or from /.well-known/host-meta), selects the profile, and
+ * appends the server's capabilities (NUL-separated) to caps. */
+int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__buf *caps);
+
+/* ---- schemas.c ---- */
+
+/* The session's schemas (s->schemas) from the device's YANG library through the shared schema
+ * layer, by deadline; appends a capability per implemented module to caps. */
+int devconf__rc_load_schemas(devconf_session *s, devconf__buf *caps, int64_t deadline);
+
+/* ---- read.c ---- */
+
+/* Path of the data resource of a datastore view ("/restconf/data"), allocated. */
+int devconf__rc_data_root(devconf_session *s, devconf_datastore ds, char **out, const char *what);
+/* Parses a data resource body (UTF-8, sanely nested, strictly against the schemas) into a tree
+ * rooted at the top level. DEVCONF_EYANG when it holds nodes the schemas do not define; raw (may
+ * be NULL) then points at the data as the device sent it (inside r, unwrapped). */
+int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, const char *filter, bool partial,
+                               struct lyd_node **out, const char **raw, size_t *raw_len);
+int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
+
+/* ---- edit.c and patch.c: edit plans, YANG Patch ---- */
+
+/* An edit turned into resource operations: merges and replaces of top-level subtrees, then the
+ * deletions the payload asked for with nc:operation. The plan owns the parsed tree. */
+typedef enum devconf__rc_act_op {
+    DEVCONF_RC_MERGE, DEVCONF_RC_REPLACE, DEVCONF_RC_DELETE, DEVCONF_RC_REMOVE
+} devconf__rc_act_op;
+
+typedef struct devconf__rc_action {
+    devconf__rc_act_op op;
+    char *target;           /* resource path below the datastore, "/module:node=key/..." */
+    struct lyd_node *node;  /* merge/replace: the subtree to write (in plan->tree) */
+} devconf__rc_action;
+
+typedef struct devconf__rc_plan {
+    struct lyd_node *tree;
+    devconf__rc_action *acts;
+    size_t n;
+    struct devconf__rc_plan *next; /* staged plans of the client-side candidate */
+} devconf__rc_plan;
+
+void devconf__rc_plan_free(devconf__rc_plan *p);
+/* Sends plans to the server: one YANG Patch where the server has it, else in order. */
+int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__rc_plan *plans, const char *what);
+/* Sends plans as one YANG Patch (RFC 8072): atomic on the server. */
+int devconf__rc_send_yang_patch(devconf_session *s, const char *root, const devconf__rc_plan *plans,
+                                const char *what);
+/* Compact JSON of a data node (as a value of a request body); NULL with OOM set. */
+char *devconf__rc_node_json(const struct lyd_node *node);
+int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req);
+
+/* ---- ops.c: commit, discard, rpc, get-schema ---- */
+
+int devconf__rc_post_operation(devconf_session *s, const char *name, devconf__rc_resp *resp, const char *what);
+int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o);
+int devconf__rc_discard(devconf_session *s);
+int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format);
+int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format);
+
+#endif /* DEVCONF_RESTCONF_P_H */
