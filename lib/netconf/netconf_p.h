@@ -14,7 +14,7 @@
  *  - client.c    a NETCONF session over a byte stream: hello, requests, replies, close.
  *  - schemas.c   what the device announces and its module texts, for lib/yang/.
  *  - profiles.c  server quirks, as data.
- *  - transport.c the devconf operations mapped to NETCONF. */
+ *  - transport.c the devconf operations mapped to NETCONF (read.c: the reads). */
 #ifndef DEVCONF_NETCONF_P_H
 #define DEVCONF_NETCONF_P_H
 
@@ -171,5 +171,33 @@ typedef struct devconf__nc_schemas {
 
 void devconf__nc_schemas_init(devconf__nc_schemas *sc, const devconf_ctx *ctx, devconf__ncc *client, const char *host,
                               uint16_t port, int64_t deadline);
+
+/* ---- transport.c / read.c: the operations ---- */
+
+struct devconf__nc_state {
+    devconf__ncc *client;
+    char *checked_filter;             /* the last filter check_filter() accepted, and its type: */
+    devconf_filter_type checked_type; /* the same filter again is not parsed again */
+};
+
+static inline devconf__ncc *devconf__nc_client(const devconf_session *s)
+{
+    const struct devconf__nc_state *st = s->tp_data;
+    return st ? st->client : NULL;
+}
+
+static inline struct ly_ctx *devconf__nc_ly(const devconf_session *s)
+{
+    return devconf__yctx_ly(s->schemas);
+}
+
+static inline int64_t devconf__nc_deadline(const devconf_session *s)
+{
+    return devconf__now_ms() + s->rpc_timeout_ms;
+}
+
+/* Fails with DEVCONF_EUNSUPPORTED when the device lacks the datastore ds. */
+int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char *what);
+int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
 
 #endif /* DEVCONF_NETCONF_P_H */

@@ -13,30 +13,7 @@
 
 #include <libyang/libyang.h>
 
-struct nc_state {
-    devconf__ncc *client;
-    char *checked_filter;             /* the last filter check_filter() accepted, and its type: */
-    devconf_filter_type checked_type; /* the same filter again is not parsed again */
-};
-
-static devconf__ncc *NC(const devconf_session *s)
-{
-    const struct nc_state *st = s->tp_data;
-    return st ? st->client : NULL;
-}
-
-static struct ly_ctx *LY(const devconf_session *s)
-{
-    return devconf__yctx_ly(s->schemas);
-}
-
-static int64_t rpc_deadline(const devconf_session *s)
-{
-    return devconf__now_ms() + s->rpc_timeout_ms;
-}
-
-/* Fails with EUNSUPPORTED when the device lacks the datastore ds. */
-static int require_ds(devconf_session *s, devconf_datastore ds, const char *what)
+int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char *what)
 {
     switch (ds) {
     case DEVCONF_DS_RUNNING: return 0;
@@ -53,7 +30,7 @@ static int call_ok(devconf_session *s, const char *body, const char *what)
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    int r = devconf__ncc_call(NC(s), body, what, rpc_deadline(s), &reply, &len, &env);
+    int r = devconf__ncc_call(devconf__nc_client(s), body, what, devconf__nc_deadline(s), &reply, &len, &env);
     if (r < 0) {
         return r;
     }
@@ -110,7 +87,7 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
         return r;
     }
     free(user);
-    struct nc_state *st = calloc(1, sizeof *st);
+    struct devconf__nc_state *st = calloc(1, sizeof *st);
     if (!st) {
         devconf__ncc_close(client, 0);
         return devconf__error_oom();
@@ -146,7 +123,7 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
 
 static void nc_close(devconf_session *s)
 {
-    struct nc_state *st = s->tp_data;
+    struct devconf__nc_state *st = s->tp_data;
     if (!st) {
         return;
     }
@@ -159,248 +136,7 @@ static void nc_close(devconf_session *s)
 
 static int nc_is_connected(const devconf_session *s)
 {
-    return devconf__ncc_alive(NC(s));
-}
-
-/* ---- reads ---- */
-
-/* Checks a filter before it is sent: a subtree filter must be well-formed XML whose top-level
- * elements the device's schemas know; an XPath must compile against them and select something. */
-static int check_filter(devconf_session *s, const char *filter, devconf_filter_type type, const char *what)
-{
-    struct ly_ctx *ly = LY(s);
-    const char *p = devconf__skip_ws(filter);
-    if (type == DEVCONF_FILTER_AUTO) {
-        type = *p == '<' ? DEVCONF_FILTER_SUBTREE : DEVCONF_FILTER_XPATH;
-    }
-    if (type == DEVCONF_FILTER_SUBTREE) {
-        if (*p != '<') {
-            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
-                                      "%s: a subtree filter is XML and starts with '<'", what);
-        }
-        struct lyd_node *tree = NULL;
-        devconf__log_capture_begin();
-        LY_ERR lr = lyd_parse_data_mem(ly, p, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
-        if (lr != LY_SUCCESS) {
-            int r = devconf__yang_error(ly, DEVCONF_EYANG, "subtree filter is not well-formed XML, nothing sent");
-            devconf__log_capture_end();
-            lyd_free_all(tree);
-            return r;
-        }
-        devconf__log_capture_end();
-        for (const struct lyd_node *n = tree; n; n = n->next) {
-            if (!n->schema) {
-                const struct lyd_node_opaq *o = (const struct lyd_node_opaq *)n;
-                const char *ns = o->name.module_ns;
-                const struct lys_module *mod = ns ? ly_ctx_get_module_implemented_ns(ly, ns) : NULL;
-                if (!mod) {
-                    int r = devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
-                                               "subtree filter selects <%s> in namespace '%s', which no module of "
-                                               "%s defines; nothing sent", o->name.name, ns ? ns : "(none)",
-                                               s->host);
-                    lyd_free_all(tree);
-                    return r;
-                }
-                if (!lys_find_child(NULL, mod, o->name.name, 0, 0, 0)) {
-                    int r = devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
-                                               "subtree filter selects <%s>, which module %s does not define; "
-                                               "nothing sent", o->name.name, mod->name);
-                    lyd_free_all(tree);
-                    return r;
-                }
-            }
-        }
-        lyd_free_all(tree);
-        return 0;
-    }
-    if (*p == '<') {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: an XPath filter cannot start with '<'",
-                                  what);
-    }
-    int r = devconf__require_cap(s, "xpath", what);
-    if (r < 0) {
-        return r;
-    }
-    struct ly_set *set = NULL;
-    devconf__log_capture_begin();
-    LY_ERR lr = lys_find_xpath(ly, NULL, p, 0, &set);
-    bool empty = lr == LY_SUCCESS && (!set || !set->count);
-    ly_set_free(set, NULL);
-    if (lr != LY_SUCCESS) {
-        r = devconf__yang_error(ly, DEVCONF_EYANG, "XPath filter refused (use module names as prefixes, for "
-                                "example /ietf-interfaces:interfaces), nothing sent");
-        devconf__log_capture_end();
-        return r;
-    }
-    devconf__log_capture_end();
-    if (empty) {
-        return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
-                                  "XPath filter '%s' names no node of %s's schemas (a typo?), nothing sent", p,
-                                  s->host);
-    }
-    return 0;
-}
-
-/* check_filter(), skipped for the filter it accepted last time on this session (a poller sends
- * the same filter again and again; a session's schemas never change). */
-static int check_filter_once(devconf_session *s, const char *filter, devconf_filter_type type, const char *what)
-{
-    struct nc_state *st = s->tp_data;
-    if (st->checked_filter && st->checked_type == type && !strcmp(st->checked_filter, filter)) {
-        return 0;
-    }
-    int r = check_filter(s, filter, type, what);
-    if (r == 0) {
-        free(st->checked_filter);
-        st->checked_filter = strdup(filter); /* NULL (no memory) only means no shortcut */
-        st->checked_type = type;
-    }
-    return r;
-}
-
-/* <filter type="xpath" select="..."> for an XPath written with module names as prefixes (the
- * JSON style, /ietf-interfaces:interfaces): each module name becomes the module's own prefix,
- * declared on the filter, as libyang prints an xpath1.0 value in XML (some servers, yuma123's
- * netconfd among them, resolve a prefix through the module that defines it). When two modules used
- * share a prefix, their names are kept as prefixes (declared too). */
-static void xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
-{
-    const struct lys_module *used[64];
-    size_t nused = 0;
-    bool clash = false;
-    for (int pass = 0; pass < 2; pass++) {
-        devconf__buf sel = { 0 };
-        char q = 0;
-        const char *copied = xpath;
-        for (const char *p = xpath; *p; p++) {
-            if (q) {
-                q = *p == q ? 0 : q;
-                continue;
-            }
-            if (*p == '"' || *p == '\'') {
-                q = *p;
-                continue;
-            }
-            if (*p != ':' || p == xpath || p[1] == ':' || p[-1] == ':') {
-                continue;
-            }
-            const char *start = p;
-            while (start > xpath && (isalnum((unsigned char)start[-1]) || strchr("_-.", start[-1]))) {
-                start--;
-            }
-            char name[256];
-            if (start == p || (size_t)(p - start) >= sizeof name) {
-                continue;
-            }
-            snprintf(name, sizeof name, "%.*s", (int)(p - start), start);
-            const struct lys_module *m = ly_ctx_get_module_implemented(ly, name);
-            if (!m) {
-                continue;
-            }
-            if (pass == 0) {
-                bool seen = false;
-                for (size_t i = 0; i < nused; i++) {
-                    seen = seen || used[i] == m;
-                    clash = clash || (used[i] != m && !strcmp(used[i]->prefix, m->prefix));
-                }
-                if (!seen && nused < sizeof used / sizeof *used) {
-                    used[nused++] = m;
-                }
-                continue;
-            }
-            devconf__buf_append(&sel, copied, (size_t)(start - copied));
-            devconf__buf_puts(&sel, clash ? m->name : m->prefix);
-            copied = p;
-        }
-        if (pass == 0) {
-            continue;
-        }
-        devconf__buf_puts(&sel, copied);
-        devconf__buf_puts(b, "<filter type=\"xpath\" select=\"");
-        devconf__buf_xml_escape(b, sel.data ? sel.data : "");
-        devconf__buf_puts(b, "\"");
-        devconf__buf_dispose(&sel);
-        for (size_t i = 0; i < nused; i++) {
-            devconf__buf_printf(b, " xmlns:%s=\"", clash ? used[i]->name : used[i]->prefix);
-            devconf__buf_xml_escape(b, used[i]->ns);
-            devconf__buf_puts(b, "\"");
-        }
-        devconf__buf_puts(b, "/>");
-    }
-}
-
-static int nc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
-{
-    const char *what = req->source ? "get-config" : "get";
-    int r;
-    if (req->depth || req->fields) {
-        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EUNSUPPORTED,
-                                  "%s: NETCONF has no %s parameter; select with a subtree or XPath filter instead",
-                                  what, req->depth ? "depth" : "fields");
-    }
-    if (req->source && (r = require_ds(s, req->source, what)) < 0) {
-        return r;
-    }
-    if (req->source == DEVCONF_DS_CONFIG) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-config: source must be a datastore");
-    }
-    if (req->with_defaults && (r = devconf__require_cap(s, "with-defaults", what)) < 0) {
-        return r;
-    }
-    const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
-    if (filter && (r = check_filter_once(s, filter, req->filter_type, what)) < 0) {
-        return r;
-    }
-    devconf__buf body = { 0 };
-    devconf__buf_printf(&body, "<%s>", what);
-    if (req->source) {
-        devconf__buf_printf(&body, "<source><%s/></source>", devconf_datastore_name(req->source));
-    }
-    if (filter) {
-        bool subtree = req->filter_type == DEVCONF_FILTER_SUBTREE ||
-                       (req->filter_type == DEVCONF_FILTER_AUTO && *filter == '<');
-        if (subtree) {
-            devconf__buf_printf(&body, "<filter type=\"subtree\">%s</filter>", filter);
-        } else {
-            xpath_filter(&body, LY(s), filter);
-        }
-    }
-    if (devconf__wd_name(req->with_defaults)) {
-        devconf__buf_printf(&body, "<with-defaults xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">"
-                                   "%s</with-defaults>", devconf__wd_name(req->with_defaults));
-    }
-    devconf__buf_printf(&body, "</%s>", what);
-    if (body.failed) {
-        devconf__buf_dispose(&body);
-        return devconf__error_oom();
-    }
-    char *reply = NULL;
-    size_t len = 0;
-    devconf__nc_env env;
-    r = devconf__ncc_call(NC(s), body.data, what, rpc_deadline(s), &reply, &len, &env);
-    devconf__buf_dispose(&body);
-    if (r < 0) {
-        return r;
-    }
-    if ((r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true)) < 0) {
-        devconf__nc_env_dispose(&env);
-        free(reply);
-        return r;
-    }
-    size_t tlen = 0;
-    char *text = env.has_data ? devconf__nc_env_data(reply, &env, &tlen) : devconf__strdup("");
-    devconf__nc_env_dispose(&env);
-    free(reply);
-    if (!text) {
-        return DEVCONF_ENOMEM;
-    }
-    devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s: %zu bytes of data from %s", what, tlen, s->host);
-    if (req->device_text) {
-        *out = text;
-        return 0;
-    }
-    return devconf__data_from_device(s, text, tlen, req->format, req->source != 0,
-                                     req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, what, out);
+    return devconf__ncc_alive(devconf__nc_client(s));
 }
 
 /* ---- edits and the commit family ---- */
@@ -441,7 +177,7 @@ static int nc_edit(devconf_session *s, const struct devconf__edit_req *req)
         return r;
     }
     char *xml = NULL;
-    if ((r = devconf__config_to_xml(LY(s), req->config, req->format, &xml)) < 0) {
+    if ((r = devconf__config_to_xml(devconf__nc_ly(s), req->config, req->format, &xml)) < 0) {
         return r;
     }
     static const char *const dflt[] = { NULL, "replace", "none" };
@@ -536,7 +272,7 @@ static int nc_discard(devconf_session *s)
 static int nc_lock(devconf_session *s, devconf_datastore ds, bool lock)
 {
     const char *what = lock ? "lock" : "unlock";
-    int r = require_ds(s, ds, what);
+    int r = devconf__nc_require_ds(s, ds, what);
     if (r < 0) {
         return r;
     }
@@ -553,7 +289,7 @@ static int config_source(devconf_session *s, devconf__buf *b, const char *config
         return 0;
     }
     char *xml = NULL;
-    int r = devconf__config_to_xml(LY(s), config, DEVCONF_FORMAT_AUTO, &xml);
+    int r = devconf__config_to_xml(devconf__nc_ly(s), config, DEVCONF_FORMAT_AUTO, &xml);
     if (r < 0) {
         return r;
     }
@@ -568,7 +304,7 @@ static int nc_validate(devconf_session *s, devconf_datastore source, const char 
     if (r < 0) {
         return r;
     }
-    if (source != DEVCONF_DS_CONFIG && (r = require_ds(s, source, "validate")) < 0) {
+    if (source != DEVCONF_DS_CONFIG && (r = devconf__nc_require_ds(s, source, "validate")) < 0) {
         return r;
     }
     devconf__buf b = { 0 };
@@ -593,13 +329,13 @@ static int nc_copy(devconf_session *s, devconf_datastore target, devconf_datasto
     if (target == DEVCONF_DS_CONFIG) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "copy-config: target must be a datastore");
     }
-    if ((r = require_ds(s, target, "copy-config")) < 0) {
+    if ((r = devconf__nc_require_ds(s, target, "copy-config")) < 0) {
         return r;
     }
     if (target == DEVCONF_DS_RUNNING && (r = devconf__require_cap(s, "writable-running", "copy-config to running")) < 0) {
         return r;
     }
-    if (source != DEVCONF_DS_CONFIG && (r = require_ds(s, source, "copy-config")) < 0) {
+    if (source != DEVCONF_DS_CONFIG && (r = devconf__nc_require_ds(s, source, "copy-config")) < 0) {
         return r;
     }
     devconf__buf b = { 0 };
@@ -621,7 +357,7 @@ static int nc_copy(devconf_session *s, devconf_datastore target, devconf_datasto
 
 static int nc_delete(devconf_session *s, devconf_datastore target)
 {
-    int r = require_ds(s, target, "delete-config");
+    int r = devconf__nc_require_ds(s, target, "delete-config");
     if (r < 0) {
         return r;
     }
@@ -654,7 +390,7 @@ static int nc_get_schema(devconf_session *s, char **out, const char *id, const c
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    r = devconf__ncc_call(NC(s), b.data, "get-schema", rpc_deadline(s), &reply, &len, &env);
+    r = devconf__ncc_call(devconf__nc_client(s), b.data, "get-schema", devconf__nc_deadline(s), &reply, &len, &env);
     devconf__buf_dispose(&b);
     if (r < 0) {
         return r;
@@ -681,7 +417,7 @@ static int nc_kill(devconf_session *s, uint32_t id)
 
 static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
 {
-    struct ly_ctx *ly = LY(s);
+    struct ly_ctx *ly = devconf__nc_ly(s);
     struct lyd_node *tree = NULL;
     devconf_format in_fmt;
     int r = devconf__rpc_parse(ly, text, DEVCONF_FORMAT_AUTO, &tree, &in_fmt);
@@ -734,7 +470,7 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    r = devconf__ncc_call(NC(s), b.data, what, rpc_deadline(s), &reply, &len, &env);
+    r = devconf__ncc_call(devconf__nc_client(s), b.data, what, devconf__nc_deadline(s), &reply, &len, &env);
     devconf__buf_dispose(&b);
     if (r == 0) {
         r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true);
@@ -763,7 +499,7 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
 
 static struct ly_ctx *nc_yang_ctx(devconf_session *s)
 {
-    return LY(s);
+    return devconf__nc_ly(s);
 }
 
 const devconf__transport devconf__netconf_ssh_transport = {
@@ -772,7 +508,7 @@ const devconf__transport devconf__netconf_ssh_transport = {
     .open = nc_open,
     .close = nc_close,
     .is_connected = nc_is_connected,
-    .read = nc_read,
+    .read = devconf__nc_read,
     .edit = nc_edit,
     .commit = nc_commit,
     .cancel_commit = nc_cancel_commit,

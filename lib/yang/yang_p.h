@@ -139,4 +139,29 @@ size_t devconf__schema_store_count(void);
 /* Frees every idle context (devconf_deinit). */
 void devconf__schema_store_shutdown(void);
 
+/* ---- build.c: building a context (used by store.c) ---- */
+
+typedef struct devconf__build {
+    devconf_ctx *ctx;
+    const devconf__schema_src *src;
+    const char *mods_dir;            /* the cache's modules directory */
+    const devconf__modset *announced;
+    const devconf__modset *recorded; /* texts this device delivered before (warm), or NULL */
+    bool offline;                    /* never ask the device */
+    devconf__modset used;            /* every text handed to libyang: name, revision, hash */
+    devconf__buf unavailable;
+    devconf__buf last_miss;          /* the last text not found, and why */
+    int error;                       /* a failure that ends the open (the device stopped answering) */
+    devconf_error *saved;            /* ... and its error object */
+} devconf__build;
+
+/* Loads every implemented module of set into a new context (parsed, not compiled yet): *out, or an
+ * error when the device stopped answering (b->error). Modules that fail are in b->unavailable. */
+int devconf__build_load(devconf__build *b, const devconf__modset *set, struct ly_ctx **out);
+/* The resolved set of a loaded context: each module that came from a text, with the text's hash. */
+int devconf__build_resolved(devconf__build *b, struct ly_ctx *ly, const devconf__modset *announced,
+                            devconf__modset *out);
+int devconf__build_compile(struct ly_ctx *ly, const char *device);
+void devconf__build_dispose(devconf__build *b);
+
 #endif /* DEVCONF_YANG_P_H */
