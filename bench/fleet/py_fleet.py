@@ -235,7 +235,10 @@ def run_nornir(args, password):
     keys = read_known_hosts(args.known_hosts) if args.host_key == "strict" else {}
 
     def netconf_opts(host, port):
-        extras = {"look_for_keys": False, "allow_agent": False, "timeout": 30}
+        # nornir_netconf hands the host's platform to ncclient as its device handler's name;
+        # "netconf" (the inventory's platform: the protocol) is none of ncclient's vendors.
+        extras = {"look_for_keys": False, "allow_agent": False, "timeout": 30,
+                  "device_params": {"name": "default"}}
         extras.update(ncclient_host_key_args(args.host_key, keys, host, port))
         return ConnectionOptions(extras=extras)
 
