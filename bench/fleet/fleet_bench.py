@@ -3,7 +3,7 @@
 For each fleet size N it starts N simulated devices (tests/fixtures/fleet/fleet-up.sh, with every
 device's host key scanned into known_hosts first, so no client pays for the simulator's key
 generation), writes the inventory files, then runs every client row in turn as a child process and
-measures that process: wall time, user + system CPU and peak RSS (os.wait4's rusage of the child,
+measures that process (after one untimed warm-up pass of the floor over the fleet): wall time, user + system CPU and peak RSS (os.wait4's rusage of the child,
 which includes the descendants it waited for), and the simulator's own CPU over the same time
 (/proc/PID/stat). After each row that writes, ssh_floor reads every device's leaf back (untimed) and
 the row is marked FAILED when a device does not hold the value the row set.
@@ -257,6 +257,11 @@ def main():
             fleet["sim_cpu_at_start_s"], fleet["sim_rss_at_start_mb"] = (round(x, 2) for x in cpu_of(sim_pid))
             log(f"N = {n}: up in {fleet['up_s']} s (known_hosts included); {version}")
             write_inventory(d, first, count, d / "known_hosts", version.split(" on ")[0])
+            # One untimed pass of the floor over every device first: the simulator's JIT would
+            # otherwise make the first rows of the first repetition pay for its warm-up.
+            run_child([f"{args.build}/bench/ssh_floor", "--uris", str(d / "uris.txt"), "--pool", "20",
+                       "--host-key", "none", "--password-env", PASSWORD_ENV, "--user", USER],
+                      env, logf, f"N={n} warm-up")
             (d / "filter.xml").write_text(FILTER_XML)
             for rep in range(reps):
                 order = rows[rep % len(rows):] + rows[:rep % len(rows)] if rows else []
