@@ -11,9 +11,25 @@
 # Pins: scrapli-netconf 2026.1.12 imports scrapli.AsyncDriver, which scrapli 2026.x no longer has,
 # so scrapli stays at 2025.1.30.
 #
+# With --fleet, also what the fleet benchmark (bench/fleet/run.sh) needs:
+#   - the simulated fleet (scripts/install-fleet-deps.sh: a Java runtime and OpenDaylight's
+#     netconf-testtool under /opt/devconf-fleet);
+#   - a second virtualenv (default /opt/devconf-bench-nornir-venv, env DEVCONF_BENCH_NORNIR_VENV)
+#     with Nornir and nornir_netconf. Its own, because nornir_netconf 2.1.0 (the newest) wants
+#     ncclient 0.6.x, and its tasks do not import with nornir 3.6.0 ("cannot import name
+#     'Optional' from 'nornir.core.task'"): nornir stays at 3.5.0 there.
+#
 # Idempotent: nothing is fetched when everything is already there (a fraction of a second).
-# Usage: scripts/install-bench-deps.sh
+# Usage: scripts/install-bench-deps.sh [--fleet]
 set -euo pipefail
+
+FLEET=0
+for a in "$@"; do
+    case $a in
+    --fleet) FLEET=1 ;;
+    *) echo "install-bench-deps.sh: unknown argument $a (usage: install-bench-deps.sh [--fleet])" >&2; exit 2 ;;
+    esac
+done
 
 VENV=${DEVCONF_BENCH_VENV:-/opt/devconf-bench-venv}
 PYTHON=${DEVCONF_BENCH_PYTHON:-/usr/bin/python3}
@@ -80,6 +96,42 @@ else
         log "the virtualenv at $VENV does not hold the pinned versions after install"
         "$VENV/bin/python" -m pip list >&2 || true
         exit 1
+    fi
+fi
+
+# --- the fleet benchmark: the simulator and the Nornir virtualenv ---------------------
+if [ "$FLEET" -eq 1 ]; then
+    bash "$HERE/install-fleet-deps.sh"
+
+    NORNIR_VENV=${DEVCONF_BENCH_NORNIR_VENV:-/opt/devconf-bench-nornir-venv}
+    NORNIR_PINS=(
+        nornir==3.5.0 nornir-netconf==2.1.0 ncclient==0.6.19 paramiko==5.1.0 lxml==6.1.3
+        ruamel.yaml==0.19.1
+    )
+    nornir_ok() {
+        [ -x "$NORNIR_VENV/bin/python" ] || return 1
+        "$NORNIR_VENV/bin/python" - "${NORNIR_PINS[@]}" <<'EOF' 2>/dev/null
+import sys
+from importlib.metadata import version
+for pin in sys.argv[1:]:
+    name, want = pin.split("==")
+    if version(name) != want:
+        sys.exit(1)
+from nornir_netconf.plugins.tasks import netconf_commit, netconf_edit_config, netconf_get_config  # noqa: F401
+EOF
+    }
+    if nornir_ok; then
+        log "virtualenv $NORNIR_VENV already up to date"
+    else
+        if [ ! -x "$NORNIR_VENV/bin/python" ] || ! "$NORNIR_VENV/bin/python" -c 'import sys' 2>/dev/null; then
+            log "creating virtualenv $NORNIR_VENV from $PYTHON"
+            "${SUDO[@]}" mkdir -p "$(dirname "$NORNIR_VENV")"
+            "${SUDO[@]}" "$PYTHON" -m venv --clear "$NORNIR_VENV"
+        fi
+        log "installing ${NORNIR_PINS[*]} into $NORNIR_VENV"
+        "${SUDO[@]}" "$NORNIR_VENV/bin/python" -m pip install --disable-pip-version-check --no-input --quiet \
+            "${NORNIR_PINS[@]}"
+        nornir_ok || { log "the virtualenv at $NORNIR_VENV does not import nornir_netconf's tasks"; exit 1; }
     fi
 fi
 log "done ($VENV/bin/python)"
