@@ -135,7 +135,7 @@ static void mode_full(int n)
 static void mode_edit(int n)
 {
     devconf_session *s = open_session();
-    devconf_discard_changes(s);
+    devconf_discard_changes(s, NULL);
     double *t = calloc((size_t)n, sizeof *t);
     char xml[512];
     for (int i = 0; i < n; i++) {

@@ -582,7 +582,7 @@ static int run_edit_config(devconf_session *s, struct cmd_args *a)
     if (rc == DEVCONF_ERPC && a->commit && target == DEVCONF_DS_CANDIDATE) {
         /* Do not leave a rejected edit in the shared candidate for the next commit to pick up. */
         keep_error();
-        if (devconf_discard_changes(s) != 0)
+        if (devconf_discard_changes(s, NULL) != 0)
             fputs("devconf: warning: could not discard the candidate's uncommitted changes\n", stderr);
     }
     return rc;
@@ -648,7 +648,7 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
             fprintf(stderr, "devconf: committed; the device reverts it in %u s unless 'devconf URI confirm' "
                             "follows\n", (unsigned)a->confirm_s);
     } else {
-        rc = devconf_txn_commit(t, 0);
+        rc = devconf_txn_commit(t, NULL);
     }
 out:
     if (rc != 0)
@@ -696,23 +696,23 @@ static int run_commit(devconf_session *s, struct cmd_args *a)
 
 static int run_cancel_commit(devconf_session *s, struct cmd_args *a)
 {
-    return devconf_cancel_commit(s, a->commit_opts.persist_id);
+    return devconf_cancel_commit(s, a->commit_opts.persist_id, NULL);
 }
 
 static int run_discard(devconf_session *s, struct cmd_args *a)
 {
     (void)a;
-    return devconf_discard_changes(s);
+    return devconf_discard_changes(s, NULL);
 }
 
 static int run_lock(devconf_session *s, struct cmd_args *a)
 {
-    return devconf_lock(s, a->target ? a->target : DEVCONF_DS_RUNNING);
+    return devconf_lock(s, a->target ? a->target : DEVCONF_DS_RUNNING, NULL);
 }
 
 static int run_unlock(devconf_session *s, struct cmd_args *a)
 {
-    return devconf_unlock(s, a->target ? a->target : DEVCONF_DS_RUNNING);
+    return devconf_unlock(s, a->target ? a->target : DEVCONF_DS_RUNNING, NULL);
 }
 
 static int check_validate(const struct command *cmd, struct cmd_args *a)
@@ -725,8 +725,8 @@ static int check_validate(const struct command *cmd, struct cmd_args *a)
 static int run_validate(devconf_session *s, struct cmd_args *a)
 {
     if (a->payload)
-        return devconf_validate(s, DEVCONF_DS_CONFIG, a->payload);
-    return devconf_validate(s, a->source ? a->source : default_config_ds(s), NULL);
+        return devconf_validate(s, DEVCONF_DS_CONFIG, a->payload, NULL);
+    return devconf_validate(s, a->source ? a->source : default_config_ds(s), NULL, NULL);
 }
 
 static int check_copy_config(const struct command *cmd, struct cmd_args *a)
@@ -741,8 +741,8 @@ static int check_copy_config(const struct command *cmd, struct cmd_args *a)
 static int run_copy_config(devconf_session *s, struct cmd_args *a)
 {
     if (a->payload)
-        return devconf_copy_config(s, a->target, DEVCONF_DS_CONFIG, a->payload);
-    return devconf_copy_config(s, a->target, a->source, NULL);
+        return devconf_copy_config(s, a->target, DEVCONF_DS_CONFIG, a->payload, NULL);
+    return devconf_copy_config(s, a->target, a->source, NULL, NULL);
 }
 
 static int check_delete_config(const struct command *cmd, struct cmd_args *a)
@@ -756,13 +756,13 @@ static int check_delete_config(const struct command *cmd, struct cmd_args *a)
 
 static int run_delete_config(devconf_session *s, struct cmd_args *a)
 {
-    return devconf_delete_config(s, a->target);
+    return devconf_delete_config(s, a->target, NULL);
 }
 
 static int run_get_schema(devconf_session *s, struct cmd_args *a)
 {
     char *out = NULL;
-    int rc = devconf_get_schema(&out, s, a->pos[0], a->revision, a->schema_format);
+    int rc = devconf_get_schema(&out, s, a->pos[0], a->revision, a->schema_format, NULL);
 
     if (rc == 0)
         emit(out);
@@ -772,7 +772,9 @@ static int run_get_schema(devconf_session *s, struct cmd_args *a)
 static int run_rpc(devconf_session *s, struct cmd_args *a)
 {
     char *out = NULL;
-    int rc = devconf_rpc(&out, s, a->payload, a->format);
+    devconf_rpc_options ro = DEVCONF_RPC_OPTIONS_INIT;
+    ro.format = a->format;
+    int rc = devconf_rpc(&out, s, a->payload, &ro);
 
     if (rc == 0)
         emit(out);
@@ -791,7 +793,7 @@ static int check_kill_session(const struct command *cmd, struct cmd_args *a)
 
 static int run_kill_session(devconf_session *s, struct cmd_args *a)
 {
-    return devconf_kill_session(s, a->session_id);
+    return devconf_kill_session(s, a->session_id, NULL);
 }
 
 static int run_capabilities(devconf_session *s, struct cmd_args *a)

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
     /* 2. lock the candidate where the device has locks (RESTCONF has none), set the
      *    description, commit, unlock */
     int locked = devconf_session_protocol(s) == DEVCONF_PROTO_NETCONF;
-    if (locked && devconf_lock(s, DEVCONF_DS_CANDIDATE) < 0) {
+    if (locked && devconf_lock(s, DEVCONF_DS_CANDIDATE, NULL) < 0) {
         rc = fail("lock");
         goto out;
     }
@@ -87,16 +87,16 @@ int main(int argc, char **argv)
                         "\"description\": \"%s\"}]}}", ifname, description) < 0) {
         goto out;
     }
-    if (devconf_discard_changes(s) < 0 || devconf_edit_config(s, DEVCONF_DS_CANDIDATE, edit, NULL) < 0 ||
+    if (devconf_discard_changes(s, NULL) < 0 || devconf_edit_config(s, DEVCONF_DS_CANDIDATE, edit, NULL) < 0 ||
         devconf_commit(s, NULL) < 0) {
         rc = fail("edit and commit");
-        devconf_discard_changes(s);
+        devconf_discard_changes(s, NULL);
         if (locked) {
-            devconf_unlock(s, DEVCONF_DS_CANDIDATE);
+            devconf_unlock(s, DEVCONF_DS_CANDIDATE, NULL);
         }
         goto out;
     }
-    if (locked && devconf_unlock(s, DEVCONF_DS_CANDIDATE) < 0) {
+    if (locked && devconf_unlock(s, DEVCONF_DS_CANDIDATE, NULL) < 0) {
         rc = fail("unlock");
         goto out;
     }

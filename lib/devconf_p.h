@@ -33,6 +33,33 @@ void devconf__secure_free(char *s);                /* zeroes then frees a secret
 const char *devconf__skip_ws(const char *s);
 int devconf__mkdir_p(const char *path, unsigned int mode);
 int64_t devconf__now_ms(void);                     /* monotonic clock */
+/* Copies a versioned options struct (its first member: unsigned int version) as of the caller's
+ * version: sizes[v - 1] is the size of version v. NULL src leaves dst (the defaults) alone. */
+int devconf__opts_copy(void *dst, size_t dst_size, const void *src, const size_t *sizes, size_t nversions,
+                       const char *name);
+/* Fills opts with the defaults as of version (the public _options_init() functions). */
+int devconf__opts_init(void *opts, const void *defaults, unsigned int version, const size_t *sizes, size_t nversions,
+                       const char *name);
+
+/* A call's cancel callback (from its options). */
+typedef struct devconf__cancel {
+    devconf_cancel_cb cb;
+    void *payload;
+} devconf__cancel;
+
+/* Whether the caller asked to stop: then the error is set (DEVCONF_ECANCELED naming what). */
+static inline bool devconf__cancelled(const devconf__cancel *c)
+{
+    return c && c->cb && c->cb(c->payload) != 0;
+}
+int devconf__error_canceled(const char *what);
+
+/* The per-call part of every operation's options. */
+struct devconf__call {
+    int timeout_ms;
+    devconf_cancel_cb cancel_cb;
+    void *cancel_payload;
+};
 
 /* ---- sha256.c ---- */
 
@@ -234,6 +261,9 @@ struct devconf_session {
     uint32_t session_id;
     int connect_timeout_ms;
     int rpc_timeout_ms;
+    int call_timeout_ms;       /* of the call under way (its options, else rpc_timeout_ms) */
+    int64_t call_deadline_ms;  /* when it must end (monotonic) */
+    devconf__cancel cancel;    /* its cancel callback, or none */
     uint64_t max_reply_bytes; /* a longer reply fails (DEVCONF_EPROTO) */
     bool in_call; /* re-entrancy guard (log callback calling back) */
     bool counted; /* counted in ctx->live_sessions */
@@ -247,7 +277,10 @@ struct devconf_session {
 /* Entry and exit of every public call on a session (lib/ops.c). */
 /* The RFC 6243 name of a with-defaults mode ("report-all", ...); NULL for DEVCONF_WD_DEVICE. */
 const char *devconf__wd_name(devconf_with_defaults wd);
-int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev);
+int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev,
+                        const struct devconf__call *call);
+/* Copies edit options (NULL: defaults) as of their version. */
+int devconf__edit_options_copy(devconf_edit_options *dst, const devconf_edit_options *src, const char *fn);
 int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r);
 
 /* Copies the capability list into s (used by transports after hello). */

@@ -257,6 +257,7 @@ DEVCONF_API const char *devconf_strerror(int code)
     case DEVCONF_ERPC: return "the device reported an error";
     case DEVCONF_EUNSUPPORTED: return "not supported by the device";
     case DEVCONF_EUSER: return "callback failed";
+    case DEVCONF_ECANCELED: return "cancelled by the caller";
     }
     return "unknown error code";
 }
@@ -269,4 +270,10 @@ void devconf__error_restore(devconf_error *saved)
     devconf__error_clear();
     tl_error = *saved;
     free(saved);
+}
+
+int devconf__error_canceled(const char *what)
+{
+    return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_ECANCELED, "%s: stopped by the caller's cancel callback",
+                              what);
 }

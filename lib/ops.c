@@ -16,9 +16,11 @@ DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
 }
 
 /* Common entry of every operation: clears the error, guards against re-entrance from a log
- * callback, routes dependency logs to the session's ctx, the schema context needs no lock:
- * it never changes once built. */
-int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev)
+ * callback, routes dependency logs to the session's ctx, and sets the call's deadline and cancel
+ * callback (call may be NULL: the session's RPC timeout, no cancel). The schema context needs no
+ * lock: it never changes once built. */
+int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf_ctx **prev,
+                        const struct devconf__call *call)
 {
     devconf__error_clear();
     if (!s) {
@@ -28,7 +30,15 @@ int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "%s: called from a callback of a call already running on this session", fn);
     }
+    if (call && call->timeout_ms < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: a negative timeout (0 selects the session's RPC timeout)", fn);
+    }
     s->in_call = true;
+    s->call_timeout_ms = call && call->timeout_ms ? call->timeout_ms : s->rpc_timeout_ms;
+    s->call_deadline_ms = devconf__now_ms() + s->call_timeout_ms;
+    s->cancel.cb = call ? call->cancel_cb : NULL;
+    s->cancel.payload = call ? call->cancel_payload : NULL;
     *prev = devconf__log_enter(s->ctx);
     return 0;
 }
@@ -36,6 +46,8 @@ int devconf__call_enter(devconf_session *s, const char *fn, const struct devconf
 int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int r)
 {
     devconf__log_leave(prev);
+    s->cancel.cb = NULL;
+    s->cancel.payload = NULL;
     s->in_call = false;
     return r;
 }
@@ -57,25 +69,82 @@ static int unsupported(devconf_session *s, const char *what)
                               s->tp->name);
 }
 
-#define CALL(s, fn, op, what, ...)                                                  \
+#define CALL(s, call, fn, op, what, ...)                                            \
     do {                                                                            \
         const struct devconf_ctx *prev_;                                            \
-        int r_ = devconf__call_enter((s), fn, &prev_);                                            \
+        int r_ = devconf__call_enter((s), fn, &prev_, (call));                      \
         if (r_ < 0) {                                                               \
             return r_;                                                              \
         }                                                                           \
         r_ = (s)->tp->op ? (s)->tp->op((s), __VA_ARGS__) : unsupported((s), what);  \
-        return devconf__call_leave((s), prev_, r_);                                               \
+        return devconf__call_leave((s), prev_, r_);                                 \
     } while (0)
 
-static int check_opts_version(unsigned int got, unsigned int known, const char *name)
+/* ---- options: the size of each struct version, one copy for all ---- */
+
+static const size_t read_sizes[] = {
+    offsetof(devconf_read_options, depth), offsetof(devconf_read_options, device_text),
+    offsetof(devconf_read_options, timeout_ms), sizeof(devconf_read_options),
+};
+static const size_t edit_sizes[] = {
+    offsetof(devconf_edit_options, if_match), offsetof(devconf_edit_options, timeout_ms),
+    sizeof(devconf_edit_options),
+};
+static const size_t commit_sizes[] = { offsetof(devconf_commit_options, timeout_ms), sizeof(devconf_commit_options) };
+static const size_t call_sizes[] = { sizeof(devconf_call_options) };
+static const size_t rpc_sizes[] = { sizeof(devconf_rpc_options) };
+
+#define OPTS_COPY(dst, src, sizes, name) \
+    devconf__opts_copy((dst), sizeof *(dst), (src), (sizes), sizeof(sizes) / sizeof *(sizes), (name))
+
+DEVCONF_API int devconf_read_options_init(devconf_read_options *opts, unsigned int version)
 {
-    if (got == 0 || got > known) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
-                                  "%s version %u is unknown to this library (it knows up to %u): initialise the "
-                                  "struct with its _INIT macro", name, got, known);
-    }
-    return 0;
+    devconf_read_options d = DEVCONF_READ_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, read_sizes, sizeof read_sizes / sizeof *read_sizes, "read options");
+}
+
+DEVCONF_API int devconf_edit_options_init(devconf_edit_options *opts, unsigned int version)
+{
+    devconf_edit_options d = DEVCONF_EDIT_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, edit_sizes, sizeof edit_sizes / sizeof *edit_sizes, "edit options");
+}
+
+DEVCONF_API int devconf_commit_options_init(devconf_commit_options *opts, unsigned int version)
+{
+    devconf_commit_options d = DEVCONF_COMMIT_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, commit_sizes, sizeof commit_sizes / sizeof *commit_sizes,
+                              "commit options");
+}
+
+DEVCONF_API int devconf_call_options_init(devconf_call_options *opts, unsigned int version)
+{
+    devconf_call_options d = DEVCONF_CALL_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, call_sizes, 1, "call options");
+}
+
+DEVCONF_API int devconf_rpc_options_init(devconf_rpc_options *opts, unsigned int version)
+{
+    devconf_rpc_options d = DEVCONF_RPC_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, rpc_sizes, 1, "RPC options");
+}
+
+int devconf__edit_options_copy(devconf_edit_options *dst, const devconf_edit_options *src, const char *fn)
+{
+    devconf_edit_options d = DEVCONF_EDIT_OPTIONS_INIT;
+    *dst = d;
+    (void)fn;
+    return OPTS_COPY(dst, src, edit_sizes, "edit options");
+}
+
+/* The call part of call options (NULL: defaults), checked. */
+static int call_opts(const devconf_call_options *in, struct devconf__call *out)
+{
+    devconf_call_options o = DEVCONF_CALL_OPTIONS_INIT;
+    int r = OPTS_COPY(&o, in, call_sizes, "call options");
+    out->timeout_ms = o.timeout_ms;
+    out->cancel_cb = o.cancel_cb;
+    out->cancel_payload = o.cancel_payload;
+    return r;
 }
 
 static int check_format(devconf_format f, const char *fn)
@@ -96,14 +165,9 @@ static int read_common(char **out, devconf_session *s, devconf_datastore source,
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: NULL out", fn);
     }
     devconf_read_options o = DEVCONF_READ_OPTIONS_INIT;
-    if (opts) {
-        int r = check_opts_version(opts->version, DEVCONF_READ_OPTIONS_VERSION, "read options");
-        if (r < 0) {
-            return r;
-        }
-        memcpy(&o, opts, opts->version == 1   ? offsetof(devconf_read_options, depth)
-                         : opts->version == 2 ? offsetof(devconf_read_options, device_text)
-                                              : sizeof o);
+    int r = OPTS_COPY(&o, opts, read_sizes, "read options");
+    if (r < 0) {
+        return r;
     }
     if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH || (unsigned)o.with_defaults > DEVCONF_WD_EXPLICIT ||
         check_format(o.format, fn) < 0) {
@@ -116,7 +180,8 @@ static int read_common(char **out, devconf_session *s, devconf_datastore source,
     struct devconf__read_req req = { source, filter, o.filter_type, o.with_defaults,
                                      o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML,
                                      o.depth, o.fields, o.device_text != 0 };
-    CALL(s, fn, read, fn, out, &req);
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, fn, read, fn, out, &req);
 }
 
 DEVCONF_API int devconf_get(char **out, devconf_session *s, const char *filter, const devconf_read_options *opts)
@@ -141,12 +206,9 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
                                     const devconf_edit_options *opts)
 {
     devconf_edit_options o = DEVCONF_EDIT_OPTIONS_INIT;
-    if (opts) {
-        int r = check_opts_version(opts->version, DEVCONF_EDIT_OPTIONS_VERSION, "edit options");
-        if (r < 0) {
-            return r;
-        }
-        memcpy(&o, opts, opts->version == 1 ? offsetof(devconf_edit_options, if_match) : sizeof o);
+    int r = OPTS_COPY(&o, opts, edit_sizes, "edit options");
+    if (r < 0) {
+        return r;
     }
     if (!config) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-config: NULL configuration");
@@ -157,18 +219,16 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
     }
     struct devconf__edit_req req = { target, config, o.default_operation, o.test_option, o.error_option, o.format,
                                      o.if_match != 0 };
-    CALL(s, "edit-config", edit, "edit-config", &req);
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, "edit-config", edit, "edit-config", &req);
 }
 
 DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options *opts)
 {
     devconf_commit_options o = DEVCONF_COMMIT_OPTIONS_INIT;
-    if (opts) {
-        int r = check_opts_version(opts->version, DEVCONF_COMMIT_OPTIONS_VERSION, "commit options");
-        if (r < 0) {
-            return r;
-        }
-        o = *opts;
+    int r = OPTS_COPY(&o, opts, commit_sizes, "commit options");
+    if (r < 0) {
+        return r;
     }
     if (!o.confirmed && o.confirm_timeout) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
@@ -177,19 +237,26 @@ DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options 
     if (o.persist && !o.confirmed) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "commit: persist needs confirmed");
     }
-    CALL(s, "commit", commit, "commit", &o);
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, "commit", commit, "commit", &o);
 }
 
-DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id)
+DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id, const devconf_call_options *opts)
 {
-    CALL(s, "cancel-commit", cancel_commit, "cancel-commit", persist_id);
-}
-
-DEVCONF_API int devconf_discard_changes(devconf_session *s)
-{
-    const struct devconf_ctx *prev;
-    int r = devconf__call_enter(s, "discard-changes", &prev);
+    struct devconf__call call;
+    int r = call_opts(opts, &call);
     if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "cancel-commit", cancel_commit, "cancel-commit", persist_id);
+}
+
+DEVCONF_API int devconf_discard_changes(devconf_session *s, const devconf_call_options *opts)
+{
+    struct devconf__call call;
+    const struct devconf_ctx *prev;
+    int r = call_opts(opts, &call);
+    if (r < 0 || (r = devconf__call_enter(s, "discard-changes", &prev, &call)) < 0) {
         return r;
     }
     r = s->tp->discard ? s->tp->discard(s) : unsupported(s, "discard-changes");
@@ -205,38 +272,47 @@ static int check_ds(devconf_datastore ds, const char *fn)
     return 0;
 }
 
-DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds)
+DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     int r = check_ds(ds, "lock");
-    if (r < 0) {
+    if (r < 0 || (r = call_opts(opts, &call)) < 0) {
         return r;
     }
-    CALL(s, "lock", lock, "lock", ds, true);
+    CALL(s, &call, "lock", lock, "lock", ds, true);
 }
 
-DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds)
+DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     int r = check_ds(ds, "unlock");
-    if (r < 0) {
+    if (r < 0 || (r = call_opts(opts, &call)) < 0) {
         return r;
     }
-    CALL(s, "unlock", lock, "unlock", ds, false);
+    CALL(s, &call, "unlock", lock, "unlock", ds, false);
 }
 
-DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config)
+DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config,
+                                 const devconf_call_options *opts)
 {
+    struct devconf__call call;
     if (source == DEVCONF_DS_CONFIG ? !config : check_ds(source, "validate") < 0) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "validate: give a datastore, or DEVCONF_DS_CONFIG with configuration text");
     }
-    CALL(s, "validate", validate, "validate", source, source == DEVCONF_DS_CONFIG ? config : NULL);
+    int r = call_opts(opts, &call);
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "validate", validate, "validate", source, source == DEVCONF_DS_CONFIG ? config : NULL);
 }
 
 DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target, devconf_datastore source,
-                                    const char *config)
+                                    const char *config, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     int r = check_ds(target, "copy-config");
-    if (r < 0) {
+    if (r < 0 || (r = call_opts(opts, &call)) < 0) {
         return r;
     }
     if (source == DEVCONF_DS_CONFIG ? !config : check_ds(source, "copy-config") < 0) {
@@ -247,25 +323,27 @@ DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "copy-config: source and target are both %s",
                                   devconf_datastore_name(source));
     }
-    CALL(s, "copy-config", copy, "copy-config", target, source, source == DEVCONF_DS_CONFIG ? config : NULL);
+    CALL(s, &call, "copy-config", copy, "copy-config", target, source, source == DEVCONF_DS_CONFIG ? config : NULL);
 }
 
-DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target)
+DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     int r = check_ds(target, "delete-config");
-    if (r < 0) {
+    if (r < 0 || (r = call_opts(opts, &call)) < 0) {
         return r;
     }
     if (target == DEVCONF_DS_RUNNING) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "delete-config: the running datastore cannot be deleted (RFC 6241 7.4)");
     }
-    CALL(s, "delete-config", delete_config, "delete-config", target);
+    CALL(s, &call, "delete-config", delete_config, "delete-config", target);
 }
 
 DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *identifier, const char *version,
-                                   const char *format)
+                                   const char *format, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     if (out) {
         *out = NULL;
     }
@@ -276,20 +354,29 @@ DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *i
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "get-schema: format must be \"yang\" or \"yin\", not \"%s\"", format);
     }
-    CALL(s, "get-schema", get_schema, "get-schema", out, identifier, version, format);
+    int r = call_opts(opts, &call);
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "get-schema", get_schema, "get-schema", out, identifier, version, format);
 }
 
-DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id)
+DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id, const devconf_call_options *opts)
 {
+    struct devconf__call call;
     if (!session_id || (s && session_id == s->session_id)) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "kill-session: session id %u is %s", (unsigned)session_id,
                                   session_id ? "this session's own (close it instead)" : "invalid");
     }
-    CALL(s, "kill-session", kill, "kill-session", session_id);
+    int r = call_opts(opts, &call);
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "kill-session", kill, "kill-session", session_id);
 }
 
-DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, devconf_format format)
+DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, const devconf_rpc_options *opts)
 {
     if (out) {
         *out = NULL;
@@ -297,9 +384,11 @@ DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, dev
     if (!out || !rpc) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "rpc: NULL out or rpc");
     }
-    int r = check_format(format, "rpc");
-    if (r < 0) {
+    devconf_rpc_options o = DEVCONF_RPC_OPTIONS_INIT;
+    int r = OPTS_COPY(&o, opts, rpc_sizes, "RPC options");
+    if (r < 0 || (r = check_format(o.format, "rpc")) < 0) {
         return r;
     }
-    CALL(s, "rpc", rpc, "rpc", out, rpc, format);
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, "rpc", rpc, "rpc", out, rpc, o.format);
 }

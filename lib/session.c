@@ -111,9 +111,15 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     s->rpc_timeout_ms = o.rpc_timeout_ms;
     s->max_reply_bytes = o.max_reply_bytes;
 
+    s->cancel.cb = o.cancel_cb;
+    s->cancel.payload = o.cancel_payload;
+    s->call_timeout_ms = o.connect_timeout_ms;
+    s->call_deadline_ms = devconf__now_ms() + o.connect_timeout_ms;
     const struct devconf_ctx *prev = devconf__log_enter(ctx);
     r = tp->open(s, &u, &o);
     devconf__log_leave(prev);
+    s->cancel.cb = NULL;
+    s->cancel.payload = NULL;
     devconf__uri_dispose(&u);
     if (r < 0) {
         devconf_session_free(s);

@@ -15,6 +15,7 @@ struct devconf_txn {
     unsigned int guarantees;
     char missing[512];
     bool restconf, staged, locked, loaded, pending;
+    char *persist;              /* persist id of the pending confirmed commit, or NULL */
     devconf_datastore locked_ds;
 };
 
@@ -48,7 +49,7 @@ DEVCONF_API int devconf_txn_begin(devconf_txn **out, devconf_session *s)
                                       devconf_session_host(s));
         }
         t->locked_ds = t->staged ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING;
-        if ((r = devconf_lock(s, t->locked_ds)) < 0) {
+        if ((r = devconf_lock(s, t->locked_ds, NULL)) < 0) {
             free(t);
             return r;
         }
@@ -76,7 +77,7 @@ DEVCONF_API int devconf_txn_begin(devconf_txn **out, devconf_session *s)
         }
     }
     /* a clean candidate, then the snapshot */
-    if ((t->staged && (r = devconf_discard_changes(s)) < 0) ||
+    if ((t->staged && (r = devconf_discard_changes(s, NULL)) < 0) ||
         (r = devconf_get_config(&t->snapshot, s, DEVCONF_DS_RUNNING, NULL, NULL)) < 0) {
         goto fail;
     }
@@ -150,10 +151,28 @@ DEVCONF_API int devconf_txn_diff(char **out, devconf_txn *t, devconf_diff_format
     return r;
 }
 
-DEVCONF_API int devconf_txn_commit(devconf_txn *t, uint32_t revert_seconds)
+static const size_t txn_commit_sizes[] = { sizeof(devconf_txn_commit_options) };
+
+DEVCONF_API int devconf_txn_commit_options_init(devconf_txn_commit_options *opts, unsigned int version)
+{
+    devconf_txn_commit_options d = DEVCONF_TXN_COMMIT_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, txn_commit_sizes, 1, "transaction commit options");
+}
+
+DEVCONF_API int devconf_txn_commit(devconf_txn *t, const devconf_txn_commit_options *opts)
 {
     if (!t) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_txn_commit: NULL transaction");
+    }
+    devconf_txn_commit_options o = DEVCONF_TXN_COMMIT_OPTIONS_INIT;
+    int r = devconf__opts_copy(&o, sizeof o, opts, txn_commit_sizes, 1, "transaction commit options");
+    if (r < 0) {
+        return r;
+    }
+    uint32_t revert_seconds = o.revert_seconds;
+    if (o.persist && !revert_seconds) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_txn_commit: a persist id needs revert_seconds (a confirmed commit)");
     }
     if (revert_seconds && !(t->guarantees & DEVCONF_TXN_AUTO_REVERT)) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
@@ -166,10 +185,16 @@ DEVCONF_API int devconf_txn_commit(devconf_txn *t, uint32_t revert_seconds)
     devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
     co.confirmed = revert_seconds ? 1 : 0;
     co.confirm_timeout = revert_seconds;
-    int r = devconf_commit(t->s, &co);
+    co.persist = o.persist;
+    co.timeout_ms = o.timeout_ms;
+    co.cancel_cb = o.cancel_cb;
+    co.cancel_payload = o.cancel_payload;
+    r = devconf_commit(t->s, &co);
     if (r == 0) {
         t->pending = revert_seconds != 0;
         t->loaded = false;
+        free(t->persist);
+        t->persist = o.persist ? devconf__strdup(o.persist) : NULL;
     }
     return r;
 }
@@ -180,7 +205,10 @@ DEVCONF_API int devconf_txn_confirm(devconf_txn *t)
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "devconf_txn_confirm: no confirmed commit of this transaction is pending");
     }
-    int r = devconf_commit(t->s, NULL);
+    /* a commit started with a persist id is confirmed by naming it (RFC 6241 8.4.5.1) */
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.persist_id = t->persist;
+    int r = devconf_commit(t->s, &co);
     if (r == 0) {
         t->pending = false;
     }
@@ -228,12 +256,12 @@ DEVCONF_API int devconf_txn_rollback(devconf_txn *t)
     int r;
     if (t->pending) {
         /* the device reverts the confirmed commit itself */
-        if ((r = devconf_cancel_commit(t->s, NULL)) == 0) {
+        if ((r = devconf_cancel_commit(t->s, t->persist, NULL)) == 0) {
             t->pending = false;
         }
         return r;
     }
-    if (t->staged && (r = devconf_discard_changes(t->s)) < 0) {
+    if (t->staged && (r = devconf_discard_changes(t->s, NULL)) < 0) {
         return r;
     }
     t->loaded = false;
@@ -241,7 +269,7 @@ DEVCONF_API int devconf_txn_rollback(devconf_txn *t)
         r = restconf_restore(t);
     } else {
         r = devconf_copy_config(t->s, t->staged ? DEVCONF_DS_CANDIDATE : DEVCONF_DS_RUNNING, DEVCONF_DS_CONFIG,
-                                t->snapshot);
+                                t->snapshot, NULL);
         if (r == 0 && t->staged) {
             r = devconf_commit(t->s, NULL);
         }
@@ -263,12 +291,13 @@ DEVCONF_API void devconf_txn_free(devconf_txn *t)
         return;
     }
     if (t->loaded && t->staged) {
-        devconf_discard_changes(t->s);
+        devconf_discard_changes(t->s, NULL);
     }
     if (t->locked) {
-        devconf_unlock(t->s, t->locked_ds);
+        devconf_unlock(t->s, t->locked_ds, NULL);
     }
     free(t->snapshot);
+    free(t->persist);
     lyd_free_all(t->snap_tree);
     lyd_free_all(t->after);
     free(t);

@@ -179,3 +179,33 @@ DEVCONF_API void devconf_free(void *ptr)
 {
     free(ptr);
 }
+
+int devconf__opts_copy(void *dst, size_t dst_size, const void *src, const size_t *sizes, size_t nversions,
+                       const char *name)
+{
+    if (!src) {
+        return 0; /* NULL: the defaults already in dst */
+    }
+    unsigned int version = *(const unsigned int *)src;
+    if (version == 0 || version > nversions) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s version %u is unknown to this library (it knows up to %zu): initialise the "
+                                  "struct with its _INIT macro or _options_init()", name, version, nversions);
+    }
+    size_t n = sizes[version - 1];
+    memcpy(dst, src, n < dst_size ? n : dst_size); /* an older caller's struct is shorter: only its part */
+    return 0;
+}
+
+int devconf__opts_init(void *opts, const void *defaults, unsigned int version, const size_t *sizes, size_t nversions,
+                       const char *name)
+{
+    if (!opts || version == 0 || version > nversions) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s_init: NULL options or unknown version %u (this library knows up to %zu)", name,
+                                  version, nversions);
+    }
+    memcpy(opts, defaults, sizes[version - 1]);
+    *(unsigned int *)opts = version;
+    return 0;
+}

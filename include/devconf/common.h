@@ -44,4 +44,18 @@
 #define DEVCONF_PRINTF(fmt, args)
 #endif
 
+DEVCONF_BEGIN_DECLS
+
+/**
+ * @brief Cancel callback of a call: asked while the call waits for the network (at least every
+ *        100 ms, and before each request it sends).
+ * @param[in] payload The pointer given with it in the options.
+ * @return Non-zero to stop the call: it fails with ::DEVCONF_ECANCELED. A request already sent may
+ *         still take effect on the device; on NETCONF its late reply is recognised and skipped, so the
+ *         session stays usable.
+ */
+typedef int (*devconf_cancel_cb)(void *payload);
+
+DEVCONF_END_DECLS
+
 #endif /* DEVCONF_COMMON_H */

@@ -35,7 +35,8 @@ typedef enum devconf_code {
     DEVCONF_EYANG = -10,        /**< A payload failed to parse or validate against the YANG schemas. */
     DEVCONF_ERPC = -11,         /**< The device answered with `<rpc-error>` or RESTCONF `errors`. */
     DEVCONF_EUNSUPPORTED = -12, /**< The device (or transport) lacks a capability the call needs. */
-    DEVCONF_EUSER = -13         /**< A caller's callback failed or asked to abort. */
+    DEVCONF_EUSER = -13,        /**< A caller's callback failed or asked to abort. */
+    DEVCONF_ECANCELED = -14     /**< The caller's cancel callback stopped the call. @since 0.2 */
 } devconf_code;
 
 /**

@@ -52,6 +52,32 @@ typedef enum devconf_with_defaults {
     DEVCONF_WD_EXPLICIT = 4          /**< explicit: only values that were set. */
 } devconf_with_defaults;
 
+
+/**
+ * @brief Options every operation takes: its own timeout and a cancel callback. Initialise with
+ *        ::DEVCONF_CALL_OPTIONS_INIT or devconf_call_options_init(); NULL means the defaults.
+ */
+typedef struct devconf_call_options {
+    unsigned int version;            /**< ::DEVCONF_CALL_OPTIONS_VERSION. */
+    int timeout_ms;                  /**< End-to-end bound of this call; 0: the session's RPC timeout. */
+    devconf_cancel_cb cancel_cb;     /**< NULL: the call runs until done or timed out. */
+    void *cancel_payload;            /**< Passed to @ref cancel_cb. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_call_options;
+/** Current version of ::devconf_call_options. */
+#define DEVCONF_CALL_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_call_options. */
+#define DEVCONF_CALL_OPTIONS_INIT { DEVCONF_CALL_OPTIONS_VERSION, 0, NULL, NULL }
+
+/**
+ * @brief Initialise call options with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_CALL_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_call_options_init(devconf_call_options *opts, unsigned int version);
+
 /**
  * @brief Options of devconf_get() and devconf_get_config().
  * Initialise with ::DEVCONF_READ_OPTIONS_INIT; NULL means all defaults.
@@ -66,26 +92,32 @@ typedef struct devconf_read_options {
     const char *fields;                  /**< RESTCONF `fields` expression (RFC 8040 4.8.3); NULL: all. NETCONF: must be NULL. */
     /* version 3 */
     int device_text;                     /**< Non-zero: return the content of the reply's `<data>` as the device
-                                              sent it (its formatting, its namespace declarations) instead of
-                                              re-printing it through the device's schemas. XML output only
-                                              (EINVAL with JSON). NETCONF over SSH: the request goes over a second
-                                              NETCONF session on the same SSH connection (opened by the first such
-                                              read, closed with the session) and the reply is never parsed: for a
-                                              large datastore several times faster and lighter. A datastore private
-                                              to one NETCONF session (a vendor's private candidate) is read as a
-                                              second session sees it, and the end of the session's own NETCONF session
-                                              (kill-session) is noticed by the first read after the SSH connection
-                                              delivered it. A reply that is not plain `<data>` (an
-                                              rpc-error) makes devconf send the request again the usual way, for a
-                                              complete error; so does a read with an XPath filter. RESTCONF: no effect
-                                              (the reply is re-encoded). */
+                                              sent it (its formatting; the namespace declarations it inherited
+                                              from the reply's envelope are copied onto each top-level element)
+                                              instead of parsing it with the device's schemas and printing it
+                                              again. XML output only (EINVAL with JSON). NETCONF: the reply is
+                                              never parsed into a tree: for a large datastore several times faster
+                                              and lighter. RESTCONF: no effect (the reply is re-encoded). */
+    /* version 4 */
+    int timeout_ms;                      /**< End-to-end bound of this call; 0: the session's RPC timeout. @since 0.2 */
+    devconf_cancel_cb cancel_cb;         /**< Cancel callback, or NULL. @since 0.2 */
+    void *cancel_payload;                /**< Passed to @ref cancel_cb. @since 0.2 */
     /* New fields are appended here only, with a version bump. */
 } devconf_read_options;
 /** Current version of ::devconf_read_options (version 1 ends at @ref devconf_read_options.format, version 2 at
- *  @ref devconf_read_options.fields). */
-#define DEVCONF_READ_OPTIONS_VERSION 3
+ *  @ref devconf_read_options.fields, version 3 at @ref devconf_read_options.device_text). */
+#define DEVCONF_READ_OPTIONS_VERSION 4
 /** Static initialiser for ::devconf_read_options. */
-#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL, 0 }
+#define DEVCONF_READ_OPTIONS_INIT { DEVCONF_READ_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL, 0, 0, NULL, NULL }
+
+/**
+ * @brief Initialise read options with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_READ_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_read_options_init(devconf_read_options *opts, unsigned int version);
 
 /** @brief edit-config default-operation. */
 typedef enum devconf_edit_operation {
@@ -123,12 +155,26 @@ typedef struct devconf_edit_options {
     int if_match;                             /**< RESTCONF optimistic locking: send `If-Match` with the ETag of the
                                                    last read (devconf_session_etag()); the edit fails with HTTP 412
                                                    when the resource changed since. NETCONF: must be 0. */
+    /* version 3 */
+    int timeout_ms;                           /**< End-to-end bound of this call; 0: the session's RPC timeout. @since 0.2 */
+    devconf_cancel_cb cancel_cb;              /**< Cancel callback, or NULL. @since 0.2 */
+    void *cancel_payload;                     /**< Passed to @ref cancel_cb. @since 0.2 */
     /* New fields are appended here only, with a version bump. */
 } devconf_edit_options;
-/** Current version of ::devconf_edit_options (version 1 ends at @ref devconf_edit_options.format). */
-#define DEVCONF_EDIT_OPTIONS_VERSION 2
+/** Current version of ::devconf_edit_options (version 1 ends at @ref devconf_edit_options.format, version 2 at
+ *  @ref devconf_edit_options.if_match). */
+#define DEVCONF_EDIT_OPTIONS_VERSION 3
 /** Static initialiser for ::devconf_edit_options. */
-#define DEVCONF_EDIT_OPTIONS_INIT { DEVCONF_EDIT_OPTIONS_VERSION, DEVCONF_EDIT_MERGE, DEVCONF_TEST_DEVICE, DEVCONF_ERROR_OPTION_DEVICE, DEVCONF_FORMAT_AUTO, 0 }
+#define DEVCONF_EDIT_OPTIONS_INIT { DEVCONF_EDIT_OPTIONS_VERSION, DEVCONF_EDIT_MERGE, DEVCONF_TEST_DEVICE, DEVCONF_ERROR_OPTION_DEVICE, DEVCONF_FORMAT_AUTO, 0, 0, NULL, NULL }
+
+/**
+ * @brief Initialise edit options with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_EDIT_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_edit_options_init(devconf_edit_options *opts, unsigned int version);
 
 /**
  * @brief Options of devconf_commit(). Initialise with ::DEVCONF_COMMIT_OPTIONS_INIT; NULL is a plain commit.
@@ -139,12 +185,50 @@ typedef struct devconf_commit_options {
     uint32_t confirm_timeout; /**< Seconds until the revert; 0: the device's default (600). */
     const char *persist;      /**< Persist id: the confirmed commit survives the session (confirmed-commit 1.1). */
     const char *persist_id;   /**< Confirm a commit started with this persist id, from any session. */
+    /* version 2 */
+    int timeout_ms;                  /**< End-to-end bound of this call; 0: the session's RPC timeout. @since 0.2 */
+    devconf_cancel_cb cancel_cb;     /**< Cancel callback, or NULL. @since 0.2 */
+    void *cancel_payload;            /**< Passed to @ref cancel_cb. @since 0.2 */
     /* New fields are appended here only, with a version bump. */
 } devconf_commit_options;
-/** Current version of ::devconf_commit_options. */
-#define DEVCONF_COMMIT_OPTIONS_VERSION 1
+/** Current version of ::devconf_commit_options (version 1 ends at @ref devconf_commit_options.persist_id). */
+#define DEVCONF_COMMIT_OPTIONS_VERSION 2
 /** Static initialiser for ::devconf_commit_options. */
-#define DEVCONF_COMMIT_OPTIONS_INIT { DEVCONF_COMMIT_OPTIONS_VERSION, 0, 0, NULL, NULL }
+#define DEVCONF_COMMIT_OPTIONS_INIT { DEVCONF_COMMIT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, NULL, NULL }
+
+/**
+ * @brief Initialise commit options with defaults (a plain commit).
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_COMMIT_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_commit_options_init(devconf_commit_options *opts, unsigned int version);
+
+/**
+ * @brief Options of devconf_rpc(). Initialise with ::DEVCONF_RPC_OPTIONS_INIT; NULL means defaults.
+ */
+typedef struct devconf_rpc_options {
+    unsigned int version;            /**< ::DEVCONF_RPC_OPTIONS_VERSION. */
+    devconf_format format;           /**< Encoding of the result; AUTO: the encoding of the RPC. */
+    int timeout_ms;                  /**< End-to-end bound of this call; 0: the session's RPC timeout. */
+    devconf_cancel_cb cancel_cb;     /**< Cancel callback, or NULL. */
+    void *cancel_payload;            /**< Passed to @ref cancel_cb. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_rpc_options;
+/** Current version of ::devconf_rpc_options. */
+#define DEVCONF_RPC_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_rpc_options. */
+#define DEVCONF_RPC_OPTIONS_INIT { DEVCONF_RPC_OPTIONS_VERSION, DEVCONF_FORMAT_AUTO, 0, NULL, NULL }
+
+/**
+ * @brief Initialise RPC options with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_RPC_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_rpc_options_init(devconf_rpc_options *opts, unsigned int version);
 
 /** @brief Name of a datastore ("running", ...). @return Static string; never NULL. @since 0.1 */
 DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds);
@@ -170,6 +254,10 @@ DEVCONF_API int devconf_get(char **out, devconf_session *s, const char *filter, 
  * @param[in]  opts   Options or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC The device refused.
  * @retval DEVCONF_EUNSUPPORTED The device lacks the datastore, XPath or with-defaults.
+ * @retval DEVCONF_ENOTFOUND RESTCONF: the resource the filter selects does not exist (HTTP 404).
+ * Every operation may also fail with ::DEVCONF_ETIMEOUT (its timeout passed), ::DEVCONF_ECANCELED (its
+ * cancel callback stopped it), ::DEVCONF_ECONNECT (the connection is gone) and ::DEVCONF_EPROTO (the
+ * device's reply is malformed, or larger than the session's max_reply_bytes).
  * @since 0.1
  */
 DEVCONF_API int devconf_get_config(char **out, devconf_session *s, devconf_datastore source, const char *filter,
@@ -207,48 +295,55 @@ DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options 
  * @brief Cancel an ongoing confirmed commit (`<cancel-commit>`), reverting it.
  * @param[in] s          Session.
  * @param[in] persist_id The commit's persist id, or NULL for one started by this session.
+ * @param[in] opts       Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC No commit to cancel, or refused.
  * @retval DEVCONF_EUNSUPPORTED No confirmed-commit 1.1.
  * @since 0.1
  */
-DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id);
+DEVCONF_API int devconf_cancel_commit(devconf_session *s, const char *persist_id, const devconf_call_options *opts);
 
 /**
  * @brief Drop uncommitted changes from the candidate (`<discard-changes>`).
+ * @param[in] s    Session.
+ * @param[in] opts Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EUNSUPPORTED No candidate.
  * @since 0.1
  */
-DEVCONF_API int devconf_discard_changes(devconf_session *s);
+DEVCONF_API int devconf_discard_changes(devconf_session *s, const devconf_call_options *opts);
 
 /**
  * @brief Lock a datastore (`<lock>`).
  * @param[in] s  Session.
  * @param[in] ds Datastore to lock.
+ * @param[in] opts Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused; tag "lock-denied" names the holder's session id in error-info.
  * @retval DEVCONF_EUNSUPPORTED The datastore does not exist on the device, or the protocol has no locks.
  * @since 0.1
  */
-DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds);
+DEVCONF_API int devconf_lock(devconf_session *s, devconf_datastore ds, const devconf_call_options *opts);
 
 /**
  * @brief Unlock a datastore (`<unlock>`).
  * @param[in] s  Session.
  * @param[in] ds Datastore to unlock.
+ * @param[in] opts Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused (for example not locked by this session).
  * @retval DEVCONF_EUNSUPPORTED As for devconf_lock().
  * @since 0.1
  */
-DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds);
+DEVCONF_API int devconf_unlock(devconf_session *s, devconf_datastore ds, const devconf_call_options *opts);
 
 /**
  * @brief Validate a datastore or inline configuration on the device (`<validate>`).
  * @param[in] s      Session.
  * @param[in] source A datastore, or ::DEVCONF_DS_CONFIG to validate @p config.
  * @param[in] config Configuration text when @p source is ::DEVCONF_DS_CONFIG, else NULL.
+ * @param[in] opts   Timeout and cancel callback, or NULL.
  * @retval 0 Valid. @retval DEVCONF_ERPC Invalid, or refused. @retval DEVCONF_EUNSUPPORTED No validate capability.
  * @since 0.1
  */
-DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config);
+DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, const char *config,
+                                 const devconf_call_options *opts);
 
 /**
  * @brief Copy a whole configuration (`<copy-config>`).
@@ -256,20 +351,22 @@ DEVCONF_API int devconf_validate(devconf_session *s, devconf_datastore source, c
  * @param[in] target Datastore to overwrite.
  * @param[in] source Datastore to copy, or ::DEVCONF_DS_CONFIG to copy @p config.
  * @param[in] config Configuration text when @p source is ::DEVCONF_DS_CONFIG, else NULL.
+ * @param[in] opts   Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EYANG @p config is invalid; nothing sent.
  * @since 0.1
  */
 DEVCONF_API int devconf_copy_config(devconf_session *s, devconf_datastore target, devconf_datastore source,
-                                    const char *config);
+                                    const char *config, const devconf_call_options *opts);
 
 /**
  * @brief Delete a configuration datastore (`<delete-config>`); running cannot be deleted.
  * @param[in] s      Session.
  * @param[in] target Datastore to delete (startup, or candidate where the device allows it).
+ * @param[in] opts   Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EINVAL Target is running.
  * @since 0.1
  */
-DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target);
+DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore target, const devconf_call_options *opts);
 
 /**
  * @brief Download a schema from the device (`<get-schema>`, RFC 6022).
@@ -278,21 +375,23 @@ DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore targ
  * @param[in]  identifier Module or submodule name.
  * @param[in]  version    Revision, or NULL for the device's choice.
  * @param[in]  format     "yang" (default when NULL) or "yin".
+ * @param[in]  opts       Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC The device does not have it.
  * @retval DEVCONF_EUNSUPPORTED No ietf-netconf-monitoring.
  * @since 0.1
  */
 DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *identifier, const char *version,
-                                   const char *format);
+                                   const char *format, const devconf_call_options *opts);
 
 /**
  * @brief Force another session to close (`<kill-session>`).
  * @param[in] s          Session.
  * @param[in] session_id Id of the session to kill (not this session's own).
+ * @param[in] opts       Timeout and cancel callback, or NULL.
  * @retval 0 Success. @retval DEVCONF_ERPC Refused. @retval DEVCONF_EINVAL 0 or own session id.
  * @since 0.1
  */
-DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id);
+DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id, const devconf_call_options *opts);
 
 /**
  * @brief Send any RPC or YANG 1.1 action and return its output.
@@ -301,12 +400,12 @@ DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id);
  * @param[in]  s      Session.
  * @param[in]  rpc    The RPC element (XML, for example `<get-schema xmlns="...">...`) or its JSON
  *                    encoding (`{"module:rpc": {...}}`); validated against the device's schemas.
- * @param[in]  format Encoding of the result; AUTO means the encoding of @p rpc.
+ * @param[in]  opts   Result encoding (AUTO: the encoding of @p rpc), timeout, cancel callback; or NULL.
  * @retval 0 Success. @retval DEVCONF_EYANG Unknown RPC or bad input; nothing sent.
  * @retval DEVCONF_ERPC The device refused.
  * @since 0.1
  */
-DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, devconf_format format);
+DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, const devconf_rpc_options *opts);
 
 /** @brief Forms of devconf_diff() output. */
 typedef enum devconf_diff_format {

@@ -87,6 +87,9 @@ typedef struct devconf_session_options {
      *  body); 0: ::DEVCONF_DEFAULT_MAX_REPLY_BYTES. A longer reply fails with ::DEVCONF_EPROTO
      *  naming the limit, and its memory is returned. @since 0.2 (version 3) */
     uint64_t max_reply_bytes;
+    /** Cancel callback of the open (asked while it waits for the device), or NULL. @since 0.2 (version 3) */
+    devconf_cancel_cb cancel_cb;
+    void *cancel_payload;           /**< Passed to @ref cancel_cb. @since 0.2 (version 3) */
     /* New fields are appended here only, with a version bump. */
 } devconf_session_options;
 
@@ -94,7 +97,7 @@ typedef struct devconf_session_options {
  *  version 2 at @ref devconf_session_options.tls_insecure_skip_verify. */
 #define DEVCONF_SESSION_OPTIONS_VERSION 3
 /** Static initialiser for ::devconf_session_options. */
-#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define DEVCONF_SESSION_OPTIONS_INIT { DEVCONF_SESSION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, DEVCONF_HOSTKEY_STRICT, 0, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
 /** Default of @ref devconf_session_options.max_reply_bytes: 256 MiB. */
 #define DEVCONF_DEFAULT_MAX_REPLY_BYTES (256u * 1024u * 1024u)
 

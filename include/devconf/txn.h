@@ -84,15 +84,45 @@ DEVCONF_API int devconf_txn_load(devconf_txn *t, const char *config, devconf_loa
 DEVCONF_API int devconf_txn_diff(char **out, devconf_txn *t, devconf_diff_format format);
 
 /**
- * @brief Commit the loaded changes.
- * @param[in] t              Transaction.
- * @param[in] revert_seconds 0 for a plain commit; else a confirmed commit that the device reverts
- *                           by itself after this many seconds unless devconf_txn_confirm() follows.
- * @retval 0 Success. @retval DEVCONF_ERPC Refused.
- * @retval DEVCONF_EUNSUPPORTED @p revert_seconds given and the device has no confirmed commit.
- * @since 0.1
+ * @brief Options of devconf_txn_commit(). Initialise with ::DEVCONF_TXN_COMMIT_OPTIONS_INIT; NULL is a
+ *        plain commit.
  */
-DEVCONF_API int devconf_txn_commit(devconf_txn *t, uint32_t revert_seconds);
+typedef struct devconf_txn_commit_options {
+    unsigned int version;            /**< ::DEVCONF_TXN_COMMIT_OPTIONS_VERSION. */
+    uint32_t revert_seconds;         /**< 0: a plain commit; else a confirmed commit that the device reverts by
+                                          itself after this many seconds unless devconf_txn_confirm() follows. */
+    const char *persist;             /**< NETCONF confirmed-commit 1.1 persist id: the pending commit survives
+                                          the session (and can be confirmed or cancelled from another); NULL: none. */
+    int timeout_ms;                  /**< End-to-end bound of the commit; 0: the session's RPC timeout. */
+    devconf_cancel_cb cancel_cb;     /**< Cancel callback, or NULL. */
+    void *cancel_payload;            /**< Passed to @ref cancel_cb. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_txn_commit_options;
+/** Current version of ::devconf_txn_commit_options. */
+#define DEVCONF_TXN_COMMIT_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_txn_commit_options. */
+#define DEVCONF_TXN_COMMIT_OPTIONS_INIT { DEVCONF_TXN_COMMIT_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL }
+
+/**
+ * @brief Initialise transaction commit options with defaults (a plain commit).
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_TXN_COMMIT_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_txn_commit_options_init(devconf_txn_commit_options *opts, unsigned int version);
+
+/**
+ * @brief Commit the loaded changes.
+ * @param[in] t    Transaction.
+ * @param[in] opts Options (confirmed commit with automatic revert, persist id, timeout) or NULL for
+ *                 a plain commit.
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused.
+ * @retval DEVCONF_EUNSUPPORTED A revert asked of a device without confirmed commit (or a persist id
+ *         without confirmed-commit 1.1).
+ * @since 0.1 (options since 0.2)
+ */
+DEVCONF_API int devconf_txn_commit(devconf_txn *t, const devconf_txn_commit_options *opts);
 
 /**
  * @brief Confirm a confirmed commit so that it stays.

@@ -35,7 +35,8 @@ static int closed_error(const devconf__ncc *c, const char *what)
 
 /* Reads one framed message. On a timeout the framer keeps its state: the next read goes on with
  * the same message. */
-static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, const char *what, char **msg, size_t *len)
+static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, const devconf__cancel *cancel,
+                        const char *what, char **msg, size_t *len)
 {
     *msg = NULL;
     for (;;) {
@@ -68,7 +69,7 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
             c->broken = true;
             return closed_error(c, what);
         }
-        long n = c->st->ops->read(c->st, c->in, READ_CHUNK, deadline);
+        long n = c->st->ops->read(c->st, c->in, READ_CHUNK, deadline, cancel);
         if (n < 0) {
             c->broken = devconf_error_code(devconf_error_last()) != DEVCONF_ETIMEOUT;
             devconf__error_set_message("%s: %s", what, devconf_error_message(devconf_error_last()));
@@ -82,7 +83,8 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
     }
 }
 
-static int send_message(devconf__ncc *c, const char *msg, size_t len, int64_t deadline, const char *what)
+static int send_message(devconf__ncc *c, const char *msg, size_t len, int64_t deadline,
+                        const devconf__cancel *cancel, const char *what)
 {
     devconf__buf b = { 0 };
     devconf__framer_frame(&b, c->fr.chunked, msg, len);
@@ -90,7 +92,7 @@ static int send_message(devconf__ncc *c, const char *msg, size_t len, int64_t de
         devconf__buf_dispose(&b);
         return devconf__error_oom();
     }
-    int r = c->st->ops->write(c->st, b.data, b.len, deadline);
+    int r = c->st->ops->write(c->st, b.data, b.len, deadline, cancel);
     devconf__buf_dispose(&b);
     if (r < 0) {
         c->broken = true; /* half a message may have gone out */
@@ -174,7 +176,7 @@ static int parse_hello(devconf__ncc *c, const char *msg)
 }
 
 int devconf__ncc_open(devconf__ncc **out, const devconf_ctx *ctx, devconf__nc_stream *stream, const char *host,
-                      uint64_t max_bytes, int64_t deadline)
+                      uint64_t max_bytes, int64_t deadline, const devconf__cancel *cancel)
 {
     *out = NULL;
     devconf__ncc *c = calloc(1, sizeof *c);
@@ -191,10 +193,10 @@ int devconf__ncc_open(devconf__ncc **out, const devconf_ctx *ctx, devconf__nc_st
     c->next_id = 1;
     devconf__framer_init(&c->fr, max_bytes);
     const char *what = "NETCONF hello";
-    int r = send_message(c, HELLO, sizeof HELLO - 1, deadline, what);
+    int r = send_message(c, HELLO, sizeof HELLO - 1, deadline, cancel, what);
     char *msg = NULL;
     size_t len = 0;
-    if (r == 0 && (r = read_message(c, devconf__now_ms(), deadline, what, &msg, &len)) == DEVCONF_ETIMEOUT) {
+    if (r == 0 && (r = read_message(c, devconf__now_ms(), deadline, cancel, what, &msg, &len)) == DEVCONF_ETIMEOUT) {
         r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ETIMEOUT, "%s sent no <hello> in time", host);
     }
     if (r == 0) {
@@ -230,7 +232,7 @@ void devconf__ncc_close(devconf__ncc *c, int64_t deadline)
         devconf__nc_env env;
         devconf_error *saved = NULL;
         devconf_error_dup(&saved, devconf_error_last());
-        if (devconf__ncc_call(c, "<close-session/>", "close-session", deadline, &reply, &len, &env) == 0) {
+        if (devconf__ncc_call(c, "<close-session/>", "close-session", deadline, NULL, &reply, &len, &env) == 0) {
             devconf__nc_env_dispose(&env);
         }
         free(reply);
@@ -263,14 +265,17 @@ bool devconf__ncc_alive(const devconf__ncc *c)
     return c && !c->broken && c->st->ops->alive(c->st);
 }
 
-int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline, char **reply,
-                      size_t *len, devconf__nc_env *env)
+int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
+                      const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env)
 {
     *reply = NULL;
     memset(env, 0, sizeof *env);
     if (c->broken || !c->st->ops->alive(c->st)) {
         c->broken = true;
         return closed_error(c, what);
+    }
+    if (devconf__cancelled(cancel)) {
+        return devconf__error_canceled(what); /* nothing sent */
     }
     int64_t started = devconf__now_ms();
     uint64_t id = c->next_id++;
@@ -283,7 +288,7 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
     }
     devconf__log(c->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s sent to %s (message-id %llu): %.4000s%s", what, c->host,
                  (unsigned long long)id, b.data, b.len > 4000 ? "..." : "");
-    int r = send_message(c, b.data, b.len, deadline, what);
+    int r = send_message(c, b.data, b.len, deadline, cancel, what);
     devconf__buf_dispose(&b);
     if (r < 0) {
         return r;
@@ -291,7 +296,7 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
     for (;;) {
         char *msg = NULL;
         size_t mlen = 0;
-        if ((r = read_message(c, started, deadline, what, &msg, &mlen)) < 0) {
+        if ((r = read_message(c, started, deadline, cancel, what, &msg, &mlen)) < 0) {
             return r;
         }
         if ((r = devconf__nc_env_scan(msg, mlen, env)) < 0) {

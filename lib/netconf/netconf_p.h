@@ -96,9 +96,9 @@ typedef struct devconf__nc_stream devconf__nc_stream;
 typedef struct devconf__nc_stream_ops {
     /* Reads at most n bytes: >0, 0 when nothing came before the deadline, <0 with the error set
      * (DEVCONF_ECONNECT for a closed or broken connection). */
-    long (*read)(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline);
+    long (*read)(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel);
     /* Writes all of buf: 0, or <0 with the error set (DEVCONF_ETIMEOUT past the deadline). */
-    int (*write)(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline);
+    int (*write)(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel);
     bool (*alive)(const devconf__nc_stream *st);
     void (*free)(devconf__nc_stream *st);
 } devconf__nc_stream_ops;
@@ -111,10 +111,12 @@ struct devconf__nc_stream {
  * non-blocking libssh session. */
 struct ssh_session_struct;
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int64_t deadline);
+                         const char *user, const devconf_session_options *opts, int64_t deadline,
+                         const devconf__cancel *cancel);
 /* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. */
 int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int64_t deadline);
+                         const char *user, const devconf_session_options *opts, int64_t deadline,
+                         const devconf__cancel *cancel);
 
 /* ---- client.c ---- */
 
@@ -122,7 +124,7 @@ typedef struct devconf__ncc devconf__ncc;
 
 /* Exchanges hellos on a stream (taken, even on failure). */
 int devconf__ncc_open(devconf__ncc **out, const devconf_ctx *ctx, devconf__nc_stream *stream, const char *host,
-                      uint64_t max_bytes, int64_t deadline);
+                      uint64_t max_bytes, int64_t deadline, const devconf__cancel *cancel);
 /* Sends <close-session/> (waiting at most until deadline for its reply), closes, frees. */
 void devconf__ncc_close(devconf__ncc *c, int64_t deadline);
 const char *const *devconf__ncc_caps(const devconf__ncc *c, size_t *count);
@@ -131,8 +133,8 @@ bool devconf__ncc_alive(const devconf__ncc *c);
 /* Sends <rpc message-id=N>body</rpc> and returns the matching reply: *reply (malloc'ed) and its
  * scanned envelope (dispose it). Notifications that arrive meanwhile are delivered to the
  * session's queue; replies to requests that timed out earlier are skipped. */
-int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline, char **reply,
-                      size_t *len, devconf__nc_env *env);
+int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
+                      const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env);
 /* A rpc-reply that is <ok/> or holds rpc-errors: 0, or DEVCONF_ERPC with every rpc-error in the
  * thread's error (warnings are logged to ctx). A reply of another kind is DEVCONF_EPROTO. */
 int devconf__ncc_reply_status(const devconf_ctx *ctx, const char *host, const char *what, const char *reply,
@@ -166,6 +168,7 @@ typedef struct devconf__nc_schemas {
     const devconf__nc_profile *profile;
     const devconf__modset *announced; /* after announce() */
     unsigned get_schema_count;        /* requests sent */
+    const devconf__cancel *cancel;
     devconf__schema_src src;
 } devconf__nc_schemas;
 
@@ -191,9 +194,10 @@ static inline struct ly_ctx *devconf__nc_ly(const devconf_session *s)
     return devconf__yctx_ly(s->schemas);
 }
 
+/* The end of the call under way (its own timeout, else the session's RPC timeout). */
 static inline int64_t devconf__nc_deadline(const devconf_session *s)
 {
-    return devconf__now_ms() + s->rpc_timeout_ms;
+    return s->call_deadline_ms;
 }
 
 /* Fails with DEVCONF_EUNSUPPORTED when the device lacks the datastore ds. */

@@ -223,7 +223,7 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), body.data, what, devconf__nc_deadline(s), &reply, &len, &env);
+    r = devconf__ncc_call(devconf__nc_client(s), body.data, what, devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
     devconf__buf_dispose(&body);
     if (r < 0) {
         return r;

@@ -33,7 +33,7 @@ static int get_data(devconf__nc_schemas *sc, const char *filter, const char *wha
     char *reply = NULL;
     size_t len = 0, tlen = 0;
     devconf__nc_env env;
-    int r = devconf__ncc_call(sc->client, body, what, sc->src.deadline_ms, &reply, &len, &env);
+    int r = devconf__ncc_call(sc->client, body, what, sc->src.deadline_ms, sc->cancel, &reply, &len, &env);
     if (r < 0) {
         return r;
     }
@@ -117,7 +117,7 @@ static int nc_fetch(void *arg, const devconf__modinfo *hint, const char *name, c
     char *reply = NULL;
     size_t rlen = 0;
     devconf__nc_env env;
-    int r = devconf__ncc_call(sc->client, body, what, sc->src.deadline_ms, &reply, &rlen, &env);
+    int r = devconf__ncc_call(sc->client, body, what, sc->src.deadline_ms, sc->cancel, &reply, &rlen, &env);
     if (r < 0) {
         return r;
     }

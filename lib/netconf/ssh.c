@@ -19,6 +19,7 @@
 
 struct deadline {
     int64_t end;
+    const devconf__cancel *cancel;
 };
 
 static int remaining_ms(const struct deadline *d)
@@ -31,6 +32,9 @@ static int remaining_ms(const struct deadline *d)
  * 0, or DEVCONF_ETIMEOUT set. */
 static int wait_io(ssh_session s, const struct deadline *d, const char *host, uint16_t port, const char *step)
 {
+    if (devconf__cancelled(d->cancel)) {
+        return devconf__error_canceled(step);
+    }
     int left = remaining_ms(d);
     if (left <= 0) {
         return devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT, "timed out %s %s port %u", step, host,
@@ -137,7 +141,7 @@ out:
         int rc_;                                                                        \
         while ((rc_ = (call)) == SSH_AUTH_AGAIN) {                                      \
             if (wait_io(s, dl, host, port, "authenticating to") < 0) {                  \
-                rc_ = DEVCONF_ETIMEOUT;                                                 \
+                rc_ = devconf_error_code(devconf_error_last());                         \
                 break;                                                                  \
             }                                                                           \
         }                                                                               \
@@ -183,7 +187,7 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
                         const struct deadline *dl, uint16_t port)
 {
     int rc = AUTH_STEP(ssh_userauth_none(s, NULL));
-    if (rc == DEVCONF_ETIMEOUT) {
+    if (rc == DEVCONF_ETIMEOUT || rc == DEVCONF_ECANCELED) {
         return rc;
     }
     if (rc == SSH_AUTH_SUCCESS) {
@@ -211,7 +215,7 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
         }
         rc = (methods & SSH_AUTH_METHOD_PUBLICKEY) ? AUTH_STEP(ssh_userauth_publickey(s, NULL, key)) : SSH_AUTH_DENIED;
         ssh_key_free(key);
-        if (rc == DEVCONF_ETIMEOUT) {
+        if (rc == DEVCONF_ETIMEOUT || rc == DEVCONF_ECANCELED) {
             return rc;
         }
         if (rc == SSH_AUTH_SUCCESS) {
@@ -224,7 +228,7 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
     if (opts->use_agent && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
         strcat(tried, " agent");
         rc = AUTH_STEP(ssh_userauth_agent(s, NULL));
-        if (rc == DEVCONF_ETIMEOUT) {
+        if (rc == DEVCONF_ETIMEOUT || rc == DEVCONF_ECANCELED) {
             return rc;
         }
         if (rc == SSH_AUTH_SUCCESS) {
@@ -234,7 +238,7 @@ static int authenticate(ssh_session s, const devconf_session_options *opts, cons
     if (opts->password && (methods & SSH_AUTH_METHOD_PASSWORD)) {
         strcat(tried, " password");
         rc = AUTH_STEP(ssh_userauth_password(s, NULL, opts->password));
-        if (rc == DEVCONF_ETIMEOUT) {
+        if (rc == DEVCONF_ETIMEOUT || rc == DEVCONF_ECANCELED) {
             return rc;
         }
         if (rc == SSH_AUTH_SUCCESS) {
@@ -288,10 +292,11 @@ static void prepare_known_hosts(const char *path)
 }
 
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int64_t deadline)
+                         const char *user, const devconf_session_options *opts, int64_t deadline,
+                         const devconf__cancel *cancel)
 {
     *out = NULL;
-    struct deadline dl = { deadline };
+    struct deadline dl = { deadline, cancel };
     char *kh_default = NULL;
     const char *known_hosts = opts->known_hosts;
     if (!known_hosts) {
@@ -382,10 +387,10 @@ static int stream_fail(ssh_stream *st, const struct deadline *dl, const char *wh
                               st->host, (unsigned)st->port, what, ssh_get_error(st->ssh));
 }
 
-static long stream_read(devconf__nc_stream *base, char *buf, size_t n, int64_t deadline)
+static long stream_read(devconf__nc_stream *base, char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel)
 {
     ssh_stream *st = (ssh_stream *)base;
-    struct deadline dl = { deadline };
+    struct deadline dl = { deadline, cancel };
     if (st->eof) {
         return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "%s closed the NETCONF session",
                                   st->host);
@@ -414,13 +419,17 @@ static long stream_read(devconf__nc_stream *base, char *buf, size_t n, int64_t d
         if (remaining_ms(&dl) <= 0) {
             return 0;
         }
+        if (devconf__cancelled(cancel)) {
+            return devconf__error_canceled("waiting for the device");
+        }
     }
 }
 
-static int stream_write(devconf__nc_stream *base, const char *buf, size_t n, int64_t deadline)
+static int stream_write(devconf__nc_stream *base, const char *buf, size_t n, int64_t deadline,
+                        const devconf__cancel *cancel)
 {
     ssh_stream *st = (ssh_stream *)base;
-    struct deadline dl = { deadline };
+    struct deadline dl = { deadline, cancel };
     while (n) {
         if (st->eof) {
             return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "%s closed the NETCONF session",
@@ -453,7 +462,7 @@ static int stream_write(devconf__nc_stream *base, const char *buf, size_t n, int
             return stream_fail(st, &dl, "while writing to");
         }
         if (wait_io(st->ssh, &dl, st->host, st->port, "writing to") < 0) {
-            return DEVCONF_ETIMEOUT;
+            return devconf_error_code(devconf_error_last());
         }
     }
     return 0;
@@ -486,7 +495,8 @@ static void stream_free(devconf__nc_stream *base)
 static const devconf__nc_stream_ops ssh_stream_ops = { stream_read, stream_write, stream_alive, stream_free };
 
 int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
-                         const char *user, const devconf_session_options *opts, int64_t deadline)
+                         const char *user, const devconf_session_options *opts, int64_t deadline,
+                         const devconf__cancel *cancel)
 {
     *out = NULL;
     ssh_stream *st = calloc(1, sizeof *st);
@@ -496,8 +506,8 @@ int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const
     }
     st->base.ops = &ssh_stream_ops;
     st->port = port;
-    struct deadline dl = { deadline };
-    int r = devconf__ssh_connect(&st->ssh, ctx, host, port, user, opts, deadline);
+    struct deadline dl = { deadline, cancel };
+    int r = devconf__ssh_connect(&st->ssh, ctx, host, port, user, opts, deadline, cancel);
     if (r < 0) {
         stream_free(&st->base);
         return r;

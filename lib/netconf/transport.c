@@ -30,7 +30,7 @@ static int call_ok(devconf_session *s, const char *body, const char *what)
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    int r = devconf__ncc_call(devconf__nc_client(s), body, what, devconf__nc_deadline(s), &reply, &len, &env);
+    int r = devconf__ncc_call(devconf__nc_client(s), body, what, devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
     if (r < 0) {
         return r;
     }
@@ -71,10 +71,10 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     int64_t start = devconf__now_ms(), deadline = start + s->connect_timeout_ms;
     devconf__nc_stream *stream = NULL;
-    int r = devconf__nc_ssh_open(&stream, s->ctx, uri->host, uri->port, user, opts, deadline);
+    int r = devconf__nc_ssh_open(&stream, s->ctx, uri->host, uri->port, user, opts, deadline, &s->cancel);
     devconf__ncc *client = NULL;
     if (r == 0) {
-        r = devconf__ncc_open(&client, s->ctx, stream, uri->host, s->max_reply_bytes, deadline);
+        r = devconf__ncc_open(&client, s->ctx, stream, uri->host, s->max_reply_bytes, deadline, &s->cancel);
     }
     if (r < 0) {
         if (devconf_error_code(devconf_error_last()) == DEVCONF_ETIMEOUT || devconf__now_ms() >= deadline) {
@@ -103,6 +103,7 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     /* the schemas: shared with every session whose device has the same modules */
     devconf__nc_schemas sc;
     devconf__nc_schemas_init(&sc, s->ctx, client, s->host, s->port, deadline);
+    sc.cancel = &s->cancel;
     bool warm = false;
     if ((r = devconf__schema_acquire(s->ctx, &sc.src, &s->schemas, &warm)) < 0) {
         if (devconf_error_code(devconf_error_last()) == DEVCONF_ETIMEOUT) {
@@ -390,7 +391,7 @@ static int nc_get_schema(devconf_session *s, char **out, const char *id, const c
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), b.data, "get-schema", devconf__nc_deadline(s), &reply, &len, &env);
+    r = devconf__ncc_call(devconf__nc_client(s), b.data, "get-schema", devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
     devconf__buf_dispose(&b);
     if (r < 0) {
         return r;
@@ -470,7 +471,7 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), b.data, what, devconf__nc_deadline(s), &reply, &len, &env);
+    r = devconf__ncc_call(devconf__nc_client(s), b.data, what, devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
     devconf__buf_dispose(&b);
     if (r == 0) {
         r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true);

@@ -289,7 +289,7 @@ int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     const char *what = "edit-config";
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     if (req->target != DEVCONF_DS_RUNNING && req->target != DEVCONF_DS_CANDIDATE) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "edit-config: target must be running or candidate");

@@ -91,6 +91,12 @@ int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, const devc
     return 0;
 }
 
+void devconf__rc_begin_call(devconf_session *s)
+{
+    devconf__rc_begin(s, s->call_timeout_ms,
+                      s->call_timeout_ms == s->rpc_timeout_ms ? "the RPC timeout" : "the call's timeout");
+}
+
 void devconf__rc_begin(devconf_session *s, int timeout_ms, const char *label)
 {
     devconf__rc_state *st = devconf__rc_st(s);
@@ -448,6 +454,17 @@ static void log_body(devconf_session *s, const char *prefix, const char *method,
                  len > LOG_BODY_MAX ? "... (cut in the log)" : "");
 }
 
+/* curl asks this while a transfer runs: a non-zero answer stops it (the caller's cancel callback). */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    devconf_session *s = arg;
+    return devconf__cancelled(&s->cancel) ? 1 : 0;
+}
+
 int devconf__rc_request(devconf_session *s, const char *method, const char *path, const char *body,
                         const char *content_type, devconf__rc_resp *resp, const char *what, const char *if_match)
 {
@@ -519,9 +536,25 @@ int devconf__rc_request(devconf_session *s, const char *method, const char *path
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
     }
+    if (devconf__cancelled(&s->cancel)) {
+        curl_slist_free_all(hdr);
+        curl_url_cleanup(u);
+        return devconf__error_canceled(what); /* nothing sent */
+    }
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, s->cancel.cb ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
     st->errbuf[0] = '\0';
     log_body(s, "", method, path, NULL, body, body ? strlen(body) : 0);
     CURLcode cc = curl_easy_perform(c);
+    if (cc == CURLE_ABORTED_BY_CALLBACK) {
+        curl_easy_setopt(c, CURLOPT_CURLU, NULL);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+        curl_slist_free_all(hdr);
+        curl_url_cleanup(u);
+        devconf__rc_resp_dispose(resp);
+        return devconf__error_canceled(what);
+    }
     curl_easy_setopt(c, CURLOPT_CURLU, NULL);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdr);

@@ -22,7 +22,7 @@ int devconf__rc_post_operation(devconf_session *s, const char *name, devconf__rc
 int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 {
     devconf__rc_state *st = devconf__rc_st(s);
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     if (o->confirmed || o->persist || o->persist_id) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "confirmed commit: RESTCONF has no confirmed commit (%s); nothing was sent",
@@ -53,7 +53,7 @@ int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 int devconf__rc_discard(devconf_session *s)
 {
     devconf__rc_state *st = devconf__rc_st(s);
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     if (!st->profile->discard_rpc) {
         /* client-side candidate */
         devconf__rc_plan_free(st->staged);
@@ -88,7 +88,7 @@ int devconf__rc_discard(devconf_session *s)
 int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format)
 {
     devconf__rc_state *st = devconf__rc_st(s);
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     if (format && strcmp(format, "yang")) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "get-schema: RESTCONF serves YANG text only, not %s", format);
@@ -143,7 +143,7 @@ int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const
 int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
 {
     devconf__rc_state *st = devconf__rc_st(s);
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     struct lyd_node *tree = NULL;
     devconf_format in_fmt;
     int r = devconf__rpc_parse(st->ly, text, DEVCONF_FORMAT_AUTO, &tree, &in_fmt);

@@ -249,7 +249,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
 {
     devconf__rc_state *st = devconf__rc_st(s);
     const char *what = req->source ? "get-config" : "get";
-    devconf__rc_begin(s, s->rpc_timeout_ms, "the RPC timeout");
+    devconf__rc_begin_call(s);
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
     if (filter && (req->filter_type == DEVCONF_FILTER_SUBTREE || *devconf__skip_ws(filter) == '<')) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,

@@ -81,6 +81,8 @@ int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, const devc
 /* Starts an operation: every request it makes ends by now + timeout_ms (label names that timeout
  * in a timeout error). */
 void devconf__rc_begin(devconf_session *s, int timeout_ms, const char *label);
+/* Starts an operation bounded by the call's timeout (devconf__call_enter set it). */
+void devconf__rc_begin_call(devconf_session *s);
 /* Sends one request to path ("/..." with an optional "?query", built by devconf) on the session's
  * scheme, host and port; the reply is bounded by max_reply_bytes. A non-2xx status becomes an
  * error (with the RESTCONF errors it carried). On success the caller disposes of *r. */

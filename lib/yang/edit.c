@@ -409,14 +409,9 @@ static int before_after(devconf_session *s, devconf_datastore target, const char
 
 static int check_edit_opts(const devconf_edit_options *in, devconf_edit_options *o, const char *fn)
 {
-    devconf_edit_options def = DEVCONF_EDIT_OPTIONS_INIT;
-    *o = def;
-    if (in) {
-        if (in->version == 0 || in->version > DEVCONF_EDIT_OPTIONS_VERSION) {
-            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: edit options version %u is unknown",
-                                      fn, in->version);
-        }
-        memcpy(o, in, in->version == 1 ? offsetof(devconf_edit_options, if_match) : sizeof *o);
+    int r = devconf__edit_options_copy(o, in, fn);
+    if (r < 0) {
+        return r;
     }
     if ((unsigned)o->default_operation > DEVCONF_EDIT_NONE) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "%s: invalid default operation", fn);
@@ -506,7 +501,8 @@ DEVCONF_API int devconf_diff(char **out, devconf_session *s, devconf_datastore t
         return r;
     }
     const struct devconf_ctx *prev;
-    if ((r = devconf__call_enter(s, "diff", &prev)) < 0) {
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    if ((r = devconf__call_enter(s, "diff", &prev, &call)) < 0) {
         return r;
     }
     struct lyd_node *before = NULL, *after = NULL;
@@ -533,7 +529,8 @@ DEVCONF_API int devconf_dry_run(devconf_session *s, devconf_datastore target, co
         return r;
     }
     const struct devconf_ctx *prev;
-    if ((r = devconf__call_enter(s, "dry run", &prev)) < 0) {
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    if ((r = devconf__call_enter(s, "dry run", &prev, &call)) < 0) {
         return r;
     }
     struct lyd_node *before = NULL, *after = NULL;
@@ -596,7 +593,7 @@ DEVCONF_API int devconf_convert(char **out, devconf_session *s, const char *data
                                   "convert: NULL out or data, or a target format other than XML or JSON");
     }
     const struct devconf_ctx *prev;
-    int r = devconf__call_enter(s, "convert", &prev);
+    int r = devconf__call_enter(s, "convert", &prev, NULL);
     if (r < 0) {
         return r;
     }

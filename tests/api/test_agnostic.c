@@ -63,7 +63,7 @@ static void scenario(devconf_ctx *ctx, const char *uri, const devconf_session_op
     co.confirm_timeout = 60;
     if (devconf_session_has_capability(s, "confirmed-commit")) {
         ASSERT_OK(devconf_commit(s, &co));
-        ASSERT_OK(devconf_cancel_commit(s, NULL));
+        ASSERT_OK(devconf_cancel_commit(s, NULL, NULL));
     } else {
         ck_assert_int_eq(devconf_commit(s, &co), DEVCONF_EUNSUPPORTED);
         ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "confirmed commit"));

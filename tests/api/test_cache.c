@@ -95,7 +95,7 @@ START_TEST(second_connections_download_no_schema)
     ASSERT_OK(devconf_edit_config(c, DEVCONF_DS_CANDIDATE,
                                   "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"eth1\","
                                   "\"description\":\"cached schemas work\"}]}}", NULL));
-    ASSERT_OK(devconf_discard_changes(c));
+    ASSERT_OK(devconf_discard_changes(c, NULL));
     devconf_session_free(c);
     devconf_ctx_free(ctx);
     devconf_deinit();

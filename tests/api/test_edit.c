@@ -111,7 +111,7 @@ START_TEST(netconf_diff_as_edit_applies_to_the_same_result)
     ck_assert_msg(strstr(edit, "nc:operation=\"replace\">changed</description>") &&
                   strstr(edit, "nc:operation=\"create\""), "%s", edit);
     /* the edit the diff produced, sent with default operation none, gives what the original would */
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.default_operation = DEVCONF_EDIT_NONE;
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, edit, &eo));
@@ -120,7 +120,7 @@ START_TEST(netconf_diff_as_edit_applies_to_the_same_result)
     ck_assert_str_eq(after, "");
     devconf_free(after);
     devconf_free(edit);
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     /* JSON form carries RFC 7951 metadata */
     ASSERT_OK(devconf_diff(&edit, s, DEVCONF_DS_RUNNING, EDIT_ETH1_AND_NEW, NULL, DEVCONF_DIFF_EDIT_JSON));
     ck_assert_msg(strstr(edit, "\"ietf-netconf:operation\": \"create\""), "%s", edit);

@@ -472,7 +472,7 @@ END_TEST
 START_TEST(with_defaults_modes)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "wd0", "with-defaults");
     ASSERT_OK(devconf_commit(s, NULL));
     const char *filter = "/ietf-interfaces:interfaces/interface[name='wd0']";
@@ -507,7 +507,7 @@ END_TEST
 START_TEST(edit_candidate_commit_and_read_back)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "eth0", "set by devconf");
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "set by devconf"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "set by devconf"));
@@ -525,7 +525,7 @@ END_TEST
 START_TEST(json_payload_and_config_wrapper_are_accepted)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
                                   "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"js0\","
                                   "\"type\":\"iana-if-type:ethernetCsmacd\",\"description\":\"from json\"}]}}",
@@ -558,7 +558,7 @@ END_TEST
 START_TEST(per_node_delete_and_default_operation_none)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "del0", "to be deleted");
     ASSERT_OK(devconf_commit(s, NULL));
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "<name>del0</name>"));
@@ -578,7 +578,7 @@ END_TEST
 START_TEST(replace_default_operation_replaces)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "rep0", "old description");
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
                                   "<interfaces xmlns=\"" IF_NS "\"><interface><name>rep0</name>"
@@ -604,7 +604,7 @@ END_TEST
 START_TEST(rpc_error_fields_are_reported)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.default_operation = DEVCONF_EDIT_NONE;
     /* deleting what does not exist: the device answers data-missing */
@@ -629,7 +629,7 @@ START_TEST(rpc_error_fields_are_reported)
     /* a copy outlives later calls */
     devconf_error *copy = NULL;
     ASSERT_OK(devconf_error_dup(&copy, e));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ck_assert_str_eq(devconf_rpc_error_tag(devconf_error_rpc_error(copy, 0)), "data-missing");
     devconf_error_free(copy);
     sess_free(s);
@@ -639,7 +639,7 @@ END_TEST
 START_TEST(invalid_payloads_are_rejected_before_sending)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     test_log_reset();
     const char *bad[] = {
         "<interfaces xmlns=\"" IF_NS "\"><interface><name>x</name></interfaces>",         /* malformed XML */
@@ -686,10 +686,10 @@ END_TEST
 START_TEST(discard_changes_drops_the_candidate)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "eth1", "never committed");
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "never committed"));
     sess_free(s);
@@ -699,7 +699,7 @@ END_TEST
 START_TEST(test_only_changes_nothing)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     char *x = iface_xml("eth1", "test only");
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.test_option = DEVCONF_TEST_ONLY;
@@ -709,7 +709,7 @@ START_TEST(test_only_changes_nothing)
     eo.error_option = DEVCONF_ERROR_OPTION_ROLLBACK;
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, &eo));
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "test only"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     free(x);
     sess_free(s);
 }
@@ -732,7 +732,7 @@ static int wait_running(devconf_session *s, const char *needle, int want)
 START_TEST(unconfirmed_commit_rolls_back_by_itself)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "eth1", "confirmed but not confirmed");
     devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
     co.confirmed = 1;
@@ -747,7 +747,7 @@ END_TEST
 START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     /* confirmed, then cancelled: reverted at once */
     set_description(s, "eth1", "cancel me");
     devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
@@ -755,13 +755,13 @@ START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
     co.confirm_timeout = 60;
     ASSERT_OK(devconf_commit(s, &co));
     ck_assert(cfg_contains(s, DEVCONF_DS_RUNNING, "cancel me"));
-    ASSERT_OK(devconf_cancel_commit(s, NULL));
+    ASSERT_OK(devconf_cancel_commit(s, NULL, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "cancel me"));
     /* nothing left to cancel */
-    ASSERT_FAILS(devconf_cancel_commit(s, NULL), DEVCONF_ERPC);
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_ERPC);
 
     /* confirmed with persist, confirmed from another session with persist-id */
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     set_description(s, "eth1", "persisted");
     co.persist = "devconf-test-persist";
     ASSERT_OK(devconf_commit(s, &co));
@@ -771,7 +771,7 @@ START_TEST(confirmed_commit_confirmed_stays_and_cancel_reverts)
     devconf_commit_options confirm = DEVCONF_COMMIT_OPTIONS_INIT;
     confirm.persist_id = "devconf-test-persist";
     ASSERT_OK(devconf_commit(s2, &confirm));
-    ASSERT_FAILS(devconf_cancel_commit(s2, "devconf-test-persist"), DEVCONF_ERPC);
+    ASSERT_FAILS(devconf_cancel_commit(s2, "devconf-test-persist", NULL), DEVCONF_ERPC);
     ck_assert(cfg_contains(s2, DEVCONF_DS_RUNNING, "persisted"));
     sess_free(s2);
 }
@@ -795,8 +795,8 @@ START_TEST(lock_held_by_one_session_is_refused_to_another)
 {
     devconf_session *a = open_session();
     devconf_session *b = open_session();
-    ASSERT_OK(devconf_lock(a, DEVCONF_DS_CANDIDATE));
-    ASSERT_FAILS(devconf_lock(b, DEVCONF_DS_CANDIDATE), DEVCONF_ERPC);
+    ASSERT_OK(devconf_lock(a, DEVCONF_DS_CANDIDATE, NULL));
+    ASSERT_FAILS(devconf_lock(b, DEVCONF_DS_CANDIDATE, NULL), DEVCONF_ERPC);
     const devconf_rpc_error *r = devconf_error_rpc_error(devconf_error_last(), 0);
     ck_assert_str_eq(devconf_rpc_error_tag(r), "lock-denied");
     char sid[32];
@@ -804,12 +804,12 @@ START_TEST(lock_held_by_one_session_is_refused_to_another)
     ck_assert_ptr_nonnull(devconf_rpc_error_info_xml(r));
     ck_assert_msg(strstr(devconf_rpc_error_info_xml(r), sid), "info: %s", devconf_rpc_error_info_xml(r));
     /* b cannot unlock a's lock */
-    ASSERT_FAILS(devconf_unlock(b, DEVCONF_DS_CANDIDATE), DEVCONF_ERPC);
-    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_CANDIDATE));
-    ASSERT_OK(devconf_lock(b, DEVCONF_DS_CANDIDATE));
-    ASSERT_OK(devconf_unlock(b, DEVCONF_DS_CANDIDATE));
-    ASSERT_OK(devconf_lock(a, DEVCONF_DS_RUNNING));
-    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_RUNNING));
+    ASSERT_FAILS(devconf_unlock(b, DEVCONF_DS_CANDIDATE, NULL), DEVCONF_ERPC);
+    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_CANDIDATE, NULL));
+    ASSERT_OK(devconf_lock(b, DEVCONF_DS_CANDIDATE, NULL));
+    ASSERT_OK(devconf_unlock(b, DEVCONF_DS_CANDIDATE, NULL));
+    ASSERT_OK(devconf_lock(a, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_unlock(a, DEVCONF_DS_RUNNING, NULL));
     sess_free(b);
     sess_free(a);
 }
@@ -818,16 +818,16 @@ END_TEST
 START_TEST(validate_datastore_and_inline_config)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_validate(s, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_validate(s, DEVCONF_DS_RUNNING, NULL, NULL));
     char *x = iface_xml("val0", "validated inline");
-    ASSERT_OK(devconf_validate(s, DEVCONF_DS_CONFIG, x));
+    ASSERT_OK(devconf_validate(s, DEVCONF_DS_CONFIG, x, NULL));
     free(x);
     /* the device rejects a configuration missing a mandatory leaf (type) */
     ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG,
-                                  "<interfaces xmlns=\"" IF_NS "\"><interface><name>val1</name></interface></interfaces>"),
+                                  "<interfaces xmlns=\"" IF_NS "\"><interface><name>val1</name></interface></interfaces>", NULL),
                  DEVCONF_ERPC);
     ck_assert_uint_ge(devconf_error_rpc_error_count(devconf_error_last()), 1);
-    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG, NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CONFIG, NULL, NULL), DEVCONF_EINVAL);
     sess_free(s);
 }
 END_TEST
@@ -835,25 +835,25 @@ END_TEST
 START_TEST(copy_config_between_datastores_and_from_text)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     /* inline configuration into the candidate: replaces it whole */
     char *x = iface_xml("copy0", "copied in");
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, x));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, x, NULL));
     free(x);
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>eth0</name>"));
     /* an empty configuration is a valid source (regression: refused as an empty payload) */
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<config/>"));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<config/>", NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>"));
     /* running back over the candidate */
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_RUNNING, NULL, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "copied in"));
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "<name>eth0</name>"));
     /* running to startup, read back from startup */
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL, NULL));
     ck_assert(cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
-    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_RUNNING, DEVCONF_DS_RUNNING, NULL), DEVCONF_EINVAL);
-    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<bad"), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_RUNNING, DEVCONF_DS_RUNNING, NULL, NULL), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_copy_config(s, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, "<bad", NULL), DEVCONF_EYANG);
     sess_free(s);
 }
 END_TEST
@@ -861,11 +861,11 @@ END_TEST
 START_TEST(delete_config_startup)
 {
     devconf_session *s = open_session();
-    ASSERT_FAILS(devconf_delete_config(s, DEVCONF_DS_RUNNING), DEVCONF_EINVAL);
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
-    ASSERT_OK(devconf_delete_config(s, DEVCONF_DS_STARTUP));
+    ASSERT_FAILS(devconf_delete_config(s, DEVCONF_DS_RUNNING, NULL), DEVCONF_EINVAL);
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL, NULL));
+    ASSERT_OK(devconf_delete_config(s, DEVCONF_DS_STARTUP, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_STARTUP, "<name>eth0</name>"));
-    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
+    ASSERT_OK(devconf_copy_config(s, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL, NULL));
     sess_free(s);
 }
 END_TEST
@@ -876,12 +876,12 @@ START_TEST(get_schema_returns_yang_text)
 {
     devconf_session *s = open_session();
     char *out = NULL;
-    ASSERT_OK(devconf_get_schema(&out, s, "ietf-interfaces", NULL, NULL));
+    ASSERT_OK(devconf_get_schema(&out, s, "ietf-interfaces", NULL, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(out, "module ietf-interfaces"));
     devconf_free(out);
-    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL), DEVCONF_ERPC);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL, NULL), DEVCONF_ERPC);
     ck_assert_ptr_null(out);
-    ASSERT_FAILS(devconf_get_schema(&out, s, "ietf-interfaces", NULL, "xsd"), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "ietf-interfaces", NULL, "xsd", NULL), DEVCONF_EINVAL);
     sess_free(s);
 }
 END_TEST
@@ -890,8 +890,8 @@ START_TEST(kill_session_ends_the_other_session)
 {
     devconf_session *victim = open_session();
     devconf_session *killer = open_session();
-    ASSERT_FAILS(devconf_kill_session(killer, devconf_session_id(killer)), DEVCONF_EINVAL);
-    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim)));
+    ASSERT_FAILS(devconf_kill_session(killer, devconf_session_id(killer), NULL), DEVCONF_EINVAL);
+    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim), NULL));
     char *out = NULL;
     int r = devconf_get_config(&out, victim, DEVCONF_DS_RUNNING, NULL, NULL);
     ck_assert_msg(r == DEVCONF_ECONNECT, "got %d: %s", r, devconf_error_message(devconf_error_last()));
@@ -899,7 +899,7 @@ START_TEST(kill_session_ends_the_other_session)
     /* the survivor works on */
     ASSERT_OK(devconf_get_config(&out, killer, DEVCONF_DS_RUNNING, NULL, NULL));
     devconf_free(out);
-    ASSERT_FAILS(devconf_kill_session(killer, 99999), DEVCONF_ERPC);
+    ASSERT_FAILS(devconf_kill_session(killer, 99999, NULL), DEVCONF_ERPC);
     sess_free(victim);
     sess_free(killer);
 }
@@ -911,32 +911,30 @@ START_TEST(generic_rpc_in_xml_and_json)
     char *out = NULL;
     ASSERT_OK(devconf_rpc(&out, s,
                           "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\">"
-                          "<identifier>iana-if-type</identifier></get-schema>", DEVCONF_FORMAT_AUTO));
+                          "<identifier>iana-if-type</identifier></get-schema>", NULL));
     ck_assert_ptr_nonnull(strstr(out, "<data"));
     ck_assert_ptr_nonnull(strstr(out, "module iana-if-type"));
     devconf_free(out);
-    ASSERT_OK(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"identifier\":\"iana-if-type\"}}",
-                          DEVCONF_FORMAT_AUTO));
+    ASSERT_OK(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"identifier\":\"iana-if-type\"}}", NULL));
     ck_assert_msg(strstr(out, "\"ietf-netconf-monitoring:output\"") && strstr(out, "\"data\""), "%s", out);
     devconf_free(out);
     /* a base RPC with a subtree filter: the filter goes out as written (regression: it was lost) */
     ASSERT_OK(devconf_rpc(&out, s,
                           "<get-config xmlns=\"" NC_NS "\"><source><running/></source><filter type=\"subtree\">"
                           "<interfaces xmlns=\"" IF_NS "\"><interface><name>eth1</name></interface></interfaces>"
-                          "</filter></get-config>", DEVCONF_FORMAT_XML));
+                          "</filter></get-config>", RPC_OPTS(DEVCONF_FORMAT_XML)));
     ck_assert_msg(strstr(out, "<name>eth1</name>") && !strstr(out, "<name>eth0</name>"), "%s", out);
     devconf_free(out);
     /* an <ok/> reply gives "" */
-    ASSERT_OK(devconf_rpc(&out, s, "<discard-changes xmlns=\"" NC_NS "\"/>", DEVCONF_FORMAT_XML));
+    ASSERT_OK(devconf_rpc(&out, s, "<discard-changes xmlns=\"" NC_NS "\"/>", RPC_OPTS(DEVCONF_FORMAT_XML)));
     ck_assert_str_eq(out, "");
     devconf_free(out);
     /* unknown RPC and bad input are refused locally */
-    ASSERT_FAILS(devconf_rpc(&out, s, "<reboot-now xmlns=\"urn:example:none\"/>", DEVCONF_FORMAT_AUTO), DEVCONF_EYANG);
-    ASSERT_FAILS(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"colour\":1}}", DEVCONF_FORMAT_AUTO),
+    ASSERT_FAILS(devconf_rpc(&out, s, "<reboot-now xmlns=\"urn:example:none\"/>", NULL), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"ietf-netconf-monitoring:get-schema\":{\"colour\":1}}", NULL),
                  DEVCONF_EYANG);
     /* mandatory input missing */
-    ASSERT_FAILS(devconf_rpc(&out, s, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>",
-                             DEVCONF_FORMAT_AUTO), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>", NULL), DEVCONF_EYANG);
     sess_free(s);
 }
 END_TEST
@@ -1036,7 +1034,7 @@ START_TEST(device_text_holds_the_same_data)
     char *c = read_text(s, DEVCONF_DS_CANDIDATE, sub, DEVCONF_WD_DEVICE, 1);
     ck_assert_ptr_nonnull(strstr(c, "staged for device_text")); /* the shared candidate, as RFC 6241 has it */
     devconf_free(c);
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     /* nothing matches: empty, as on the usual path */
     const char *none = "<interfaces xmlns=\"" IF_NS "\"><interface><name>no-such-if</name></interface></interfaces>";
     assert_same_data(s, DEVCONF_DS_RUNNING, none, DEVCONF_WD_DEVICE);
@@ -1076,7 +1074,7 @@ START_TEST(device_text_sees_its_session_killed)
     devconf_session *killer = open_session();
     char *out = read_text(victim, DEVCONF_DS_RUNNING, NULL, DEVCONF_WD_DEVICE, 1); /* opens the bulk channel */
     devconf_free(out);
-    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim)));
+    ASSERT_OK(devconf_kill_session(killer, devconf_session_id(victim), NULL));
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.device_text = 1;
     /* The bulk channel is a NETCONF session of its own: a read on it learns of the main

@@ -244,7 +244,7 @@ START_TEST(keys_are_percent_encoded)
     ck_assert_msg(strstr(out, "ge-0/0/1,x=y"), "%s", out);
     devconf_free(out);
     ck_assert(test_log_contains("interface=ge-0%2F0%2F1%2Cx%3Dy"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
 }
 END_TEST
 
@@ -313,7 +313,7 @@ START_TEST(create_and_delete_entries)
     ck_assert_str_eq(devconf_rpc_error_tag(re), "invalid-value");
     ck_assert_str_eq(devconf_rpc_error_type(re), "protocol");
     ck_assert_ptr_nonnull(strstr(devconf_rpc_error_message(re), "NonexistentInstance"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
 }
 END_TEST
 
@@ -349,7 +349,7 @@ START_TEST(creating_a_missing_top_level_node_is_refused_on_jetconf)
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "top-level"));
     ck_assert(!test_log_contains("POST https"));
     ck_assert_int_eq(devconf_session_is_connected(s), 1);
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
 }
 END_TEST
 
@@ -365,10 +365,10 @@ END_TEST
 START_TEST(discard_drops_staged_edits)
 {
     devconf_session *s = open_session();
-    ASSERT_OK(devconf_discard_changes(s)); /* nothing staged: still fine */
+    ASSERT_OK(devconf_discard_changes(s, NULL)); /* nothing staged: still fine */
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1234}}", NULL));
     ck_assert(contains(s, DEVCONF_DS_CANDIDATE, "/devconf-example:settings", "1234"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ck_assert(!contains(s, DEVCONF_DS_CANDIDATE, "/devconf-example:settings", "1234"));
     ck_assert(!contains(s, DEVCONF_DS_RUNNING, "/devconf-example:settings", "1234"));
 }
@@ -399,10 +399,10 @@ START_TEST(what_restconf_cannot_do_is_unsupported)
     co.confirmed = 1;
     ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "confirmed commit"));
-    ASSERT_FAILS(devconf_lock(s, DEVCONF_DS_RUNNING), DEVCONF_EUNSUPPORTED);
+    ASSERT_FAILS(devconf_lock(s, DEVCONF_DS_RUNNING, NULL), DEVCONF_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "lock"));
-    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CANDIDATE, NULL), DEVCONF_EUNSUPPORTED);
-    ASSERT_FAILS(devconf_kill_session(s, 5), DEVCONF_EUNSUPPORTED);
+    ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CANDIDATE, NULL, NULL), DEVCONF_EUNSUPPORTED);
+    ASSERT_FAILS(devconf_kill_session(s, 5, NULL), DEVCONF_EUNSUPPORTED);
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.test_option = DEVCONF_TEST_ONLY;
     ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1}}", &eo),
@@ -416,21 +416,19 @@ START_TEST(rpc_and_action)
 {
     devconf_session *s = open_session();
     char *out = NULL;
-    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>3</repeat></echo>",
-                          DEVCONF_FORMAT_AUTO));
+    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>3</repeat></echo>", NULL));
     ck_assert_msg(strstr(out, "<reply xmlns=\"urn:devconf:example\">hi hi hi</reply>"), "%s", out);
     devconf_free(out);
-    ASSERT_OK(devconf_rpc(&out, s, "{\"devconf-example:echo\":{\"message\":\"yo\"}}", DEVCONF_FORMAT_JSON));
+    ASSERT_OK(devconf_rpc(&out, s, "{\"devconf-example:echo\":{\"message\":\"yo\"}}", RPC_OPTS(DEVCONF_FORMAT_JSON)));
     ck_assert_msg(strstr(out, "\"devconf-example:output\"") && strstr(out, "\"reply\": \"yo\""), "%s", out);
     devconf_free(out);
     ASSERT_OK(devconf_rpc(&out, s,
-                          "{\"devconf-example:items\":{\"item\":[{\"name\":\"alpha\",\"reset\":{\"to\":5}}]}}",
-                          DEVCONF_FORMAT_JSON));
+                          "{\"devconf-example:items\":{\"item\":[{\"name\":\"alpha\",\"reset\":{\"to\":5}}]}}", RPC_OPTS(DEVCONF_FORMAT_JSON)));
     ck_assert_msg(strstr(out, "\"current\"") && strstr(out, "5"), "%s", out);
     devconf_free(out);
     /* validated locally first */
-    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:echo\":{}}", DEVCONF_FORMAT_JSON), DEVCONF_EYANG);
-    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:nope\":{}}", DEVCONF_FORMAT_JSON), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:echo\":{}}", RPC_OPTS(DEVCONF_FORMAT_JSON)), DEVCONF_EYANG);
+    ASSERT_FAILS(devconf_rpc(&out, s, "{\"devconf-example:nope\":{}}", RPC_OPTS(DEVCONF_FORMAT_JSON)), DEVCONF_EYANG);
 }
 END_TEST
 
@@ -438,10 +436,10 @@ START_TEST(get_schema_from_the_yang_library_url)
 {
     devconf_session *s = open_session();
     char *out = NULL;
-    ASSERT_OK(devconf_get_schema(&out, s, "devconf-example", NULL, NULL));
+    ASSERT_OK(devconf_get_schema(&out, s, "devconf-example", NULL, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(out, "module devconf-example"));
     devconf_free(out);
-    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL), DEVCONF_ERPC);
+    ASSERT_FAILS(devconf_get_schema(&out, s, "no-such-module", NULL, NULL, NULL), DEVCONF_ERPC);
 }
 END_TEST
 

@@ -275,7 +275,7 @@ static void schema_elsewhere(const char *scenario, bool tls)
         devconf_session_options o = options(&h, c);
         devconf_session *s = open_with(&h, &o); /* the schema is not downloaded: a warning */
         char *out = NULL;
-        int rc = devconf_get_schema(&out, s, "devconf-example", NULL, NULL);
+        int rc = devconf_get_schema(&out, s, "devconf-example", NULL, NULL, NULL);
         const char *m = devconf_error_message(devconf_error_last());
         ck_assert_msg(rc == DEVCONF_EPROTO, "%s: get-schema gave %d: %s", scenario, rc, m);
         ck_assert_ptr_null(out);

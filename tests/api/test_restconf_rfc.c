@@ -248,7 +248,7 @@ START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
     devconf_session *s = open_rfc(&r);
     /* staged and dropped: nothing sent */
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":2000}}", NULL));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     /* staged, then sent by commit, in order */
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
@@ -296,8 +296,7 @@ START_TEST(rpc_over_an_rfc_server)
     responder_start(&r, "rpc.json");
     devconf_session *s = open_rfc(&r);
     char *out = NULL;
-    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>2</repeat></echo>",
-                          DEVCONF_FORMAT_XML));
+    ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>2</repeat></echo>", RPC_OPTS(DEVCONF_FORMAT_XML)));
     ck_assert_msg(strstr(out, "<reply xmlns=\"urn:devconf:example\">hi hi</reply>") &&
                   strstr(out, "<length xmlns=\"urn:devconf:example\">5</length>"), "%s", out);
     devconf_free(out);

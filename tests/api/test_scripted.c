@@ -108,7 +108,7 @@ START_TEST(open_get_edit_commit_discard)
 
     set_description(s, "eth1", "never committed");
     ck_assert(cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ck_assert(!cfg_contains(s, DEVCONF_DS_CANDIDATE, "never committed"));
     ck_assert(!cfg_contains(s, DEVCONF_DS_RUNNING, "never committed"));
     devconf_session_free(s);
@@ -129,7 +129,7 @@ START_TEST(get_schema_is_counted)
     ck_assert_int_ge(before, 0);
     devconf_session *s = open_port(0);
     char *text = NULL;
-    ASSERT_OK(devconf_get_schema(&text, s, "ietf-ip", "2014-06-16", NULL));
+    ASSERT_OK(devconf_get_schema(&text, s, "ietf-ip", "2014-06-16", NULL, NULL));
     ck_assert_ptr_nonnull(strstr(text, "module ietf-ip"));
     devconf_free(text);
     devconf_session_free(s);
@@ -213,7 +213,7 @@ START_TEST(each_port_is_a_device_of_its_own)
     set_description(s0, "eth0", "only on the first device");
     ck_assert(cfg_contains(s0, DEVCONF_DS_CANDIDATE, "only on the first device"));
     ck_assert(!cfg_contains(s2, DEVCONF_DS_CANDIDATE, "only on the first device"));
-    ASSERT_OK(devconf_discard_changes(s0));
+    ASSERT_OK(devconf_discard_changes(s0, NULL));
     devconf_session_free(s0);
     devconf_session_free(s2);
     ck_assert_int_eq(test_scripted_stat(&srv, 0, "connections"), 1);

@@ -117,7 +117,7 @@ START_TEST(netconf_load_diff_commit)
     devconf_free(d);
     ck_assert(!running_has("through a transaction"));
     ASSERT_FAILS(devconf_txn_load(t, "{\"ietf-interfaces:interfaces\":{\"bogus\":1}}", DEVCONF_LOAD_MERGE), DEVCONF_EYANG);
-    ASSERT_OK(devconf_txn_commit(t, 0));
+    ASSERT_OK(devconf_txn_commit(t, NULL));
     ck_assert(running_has("through a transaction"));
     ASSERT_FAILS(devconf_txn_confirm(t), DEVCONF_EINVAL);
     devconf_txn_free(t);
@@ -136,7 +136,7 @@ START_TEST(netconf_replace_load_removes_what_is_not_loaded)
     ASSERT_OK(devconf_txn_diff(&d, t, DEVCONF_DIFF_UNIFIED));
     ck_assert_msg(strstr(d, "-    <name>eth1</name>"), "%s", d);
     devconf_free(d);
-    ASSERT_OK(devconf_txn_commit(t, 0));
+    ASSERT_OK(devconf_txn_commit(t, NULL));
     ck_assert(running_has("the only one"));
     ck_assert(!running_has("<name>eth1</name>"));
     /* and back */
@@ -153,7 +153,7 @@ START_TEST(netconf_rollback_restores_the_snapshot_byte_for_byte)
     ASSERT_OK(devconf_txn_begin(&t, s));
     ASSERT_OK(devconf_txn_load(t, DESC("to be rolled back"), DEVCONF_LOAD_MERGE));
     ASSERT_OK(devconf_txn_load(t, "{\"devconf-example:settings\":{\"mtu\":1400}}", DEVCONF_LOAD_MERGE));
-    ASSERT_OK(devconf_txn_commit(t, 0));
+    ASSERT_OK(devconf_txn_commit(t, NULL));
     ck_assert(running_has("to be rolled back"));
     ASSERT_OK(devconf_txn_rollback(t));
     char *after = running();
@@ -169,7 +169,7 @@ START_TEST(netconf_unconfirmed_commit_reverts_by_itself)
     devconf_txn *t = NULL;
     ASSERT_OK(devconf_txn_begin(&t, s));
     ASSERT_OK(devconf_txn_load(t, DESC("reverts unless confirmed"), DEVCONF_LOAD_MERGE));
-    ASSERT_OK(devconf_txn_commit(t, 2));
+    ASSERT_OK(devconf_txn_commit(t, TXN_REVERT(2)));
     ck_assert(running_has("reverts unless confirmed"));
     /* netconfd runs its timer only when idle for about a second: poll slowly, bounded by count */
     int reverted = 0;
@@ -187,14 +187,14 @@ START_TEST(netconf_confirmed_commit_stays_and_rollback_cancels)
     devconf_txn *t = NULL;
     ASSERT_OK(devconf_txn_begin(&t, s));
     ASSERT_OK(devconf_txn_load(t, DESC("confirmed"), DEVCONF_LOAD_MERGE));
-    ASSERT_OK(devconf_txn_commit(t, 60));
+    ASSERT_OK(devconf_txn_commit(t, TXN_REVERT(60)));
     ASSERT_OK(devconf_txn_confirm(t));
     ck_assert(running_has("confirmed"));
     devconf_txn_free(t);
 
     ASSERT_OK(devconf_txn_begin(&t, s));
     ASSERT_OK(devconf_txn_load(t, DESC("cancelled"), DEVCONF_LOAD_MERGE));
-    ASSERT_OK(devconf_txn_commit(t, 60));
+    ASSERT_OK(devconf_txn_commit(t, TXN_REVERT(60)));
     ck_assert(running_has("cancelled"));
     ASSERT_OK(devconf_txn_rollback(t)); /* cancel-commit: the device reverts at once */
     ck_assert(!running_has("cancelled"));
@@ -228,8 +228,8 @@ START_TEST(restconf_says_what_it_cannot_guarantee)
                                DEVCONF_LOAD_MERGE));
     ASSERT_OK(devconf_txn_load(t, "{\"devconf-example:items\":{\"item\":[{\"name\":\"delta\",\"value\":4}]}}",
                                DEVCONF_LOAD_MERGE));
-    ASSERT_FAILS(devconf_txn_commit(t, 30), DEVCONF_EUNSUPPORTED);
-    ASSERT_OK(devconf_txn_commit(t, 0));
+    ASSERT_FAILS(devconf_txn_commit(t, TXN_REVERT(30)), DEVCONF_EUNSUPPORTED);
+    ASSERT_OK(devconf_txn_commit(t, NULL));
     ck_assert(running_has("delta") && running_has("<hostname>txn</hostname>"));
     ASSERT_OK(devconf_txn_rollback(t));
     char *after = running();

@@ -23,6 +23,11 @@
         ck_assert_str_ne(devconf_error_message(devconf_error_last()), "");                      \
     } while (0)
 
+/* Options of one call, as compound literals: the result format of devconf_rpc(), a confirmed
+ * transaction commit reverted after n seconds. */
+#define RPC_OPTS(fmt) (&(devconf_rpc_options){ DEVCONF_RPC_OPTIONS_VERSION, (fmt), 0, NULL, NULL })
+#define TXN_REVERT(n) (&(devconf_txn_commit_options){ DEVCONF_TXN_COMMIT_OPTIONS_VERSION, (n), NULL, 0, NULL, NULL })
+
 /* A devconf_log_cb keeping every line ("origin: message"); thread-safe. */
 void test_log_capture(devconf_log_level level, const char *origin, const char *msg, void *payload);
 void test_log_reset(void);

@@ -89,14 +89,14 @@ static void full_cycle(devconf_session *s)
     /* discard: a staged change goes away */
     snprintf(payload, sizeof payload, IFACE, "staged only");
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, payload, NULL));
-    ASSERT_OK(devconf_discard_changes(s));
+    ASSERT_OK(devconf_discard_changes(s, NULL));
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_CANDIDATE, NULL, NULL));
     ck_assert_msg(!strstr(out, "staged only"), "%s", out);
     devconf_free(out);
     /* get-schema: the monitoring capability is announced bare */
     ck_assert(devconf_session_has_capability(s, "ietf-netconf-monitoring"));
     ck_assert(devconf_session_has_capability(s, "ietf-interfaces")); /* listed in the library only */
-    ASSERT_OK(devconf_get_schema(&out, s, "ietf-interfaces", NULL, NULL));
+    ASSERT_OK(devconf_get_schema(&out, s, "ietf-interfaces", NULL, NULL, NULL));
     ck_assert_ptr_nonnull(strstr(out, "module ietf-interfaces"));
     devconf_free(out);
     /* a payload the schemas reject is refused before anything is sent */

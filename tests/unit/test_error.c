@@ -11,7 +11,7 @@
 static const int all_codes[] = {
     DEVCONF_OK,     DEVCONF_ERROR,    DEVCONF_EINVAL, DEVCONF_ENOMEM, DEVCONF_ENOTFOUND,
     DEVCONF_ETIMEOUT, DEVCONF_ECONNECT, DEVCONF_EAUTH, DEVCONF_EHOSTKEY, DEVCONF_EPROTO,
-    DEVCONF_EYANG,  DEVCONF_ERPC,     DEVCONF_EUNSUPPORTED, DEVCONF_EUSER,
+    DEVCONF_EYANG,  DEVCONF_ERPC,     DEVCONF_EUNSUPPORTED, DEVCONF_EUSER, DEVCONF_ECANCELED,
 };
 #define N_CODES (sizeof all_codes / sizeof all_codes[0])
 
@@ -101,7 +101,7 @@ END_TEST
 
 START_TEST(strerror_unknown_code_gives_unknown_error_code)
 {
-    static const int unknown[] = { 1, 42, DEVCONF_EUSER - 1, -1000, INT_MIN, INT_MAX };
+    static const int unknown[] = { 1, 42, DEVCONF_ECANCELED - 1, -1000, INT_MIN, INT_MAX };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         ck_assert_str_eq(devconf_strerror(unknown[i]), "unknown error code");
     }

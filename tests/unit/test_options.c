@@ -522,27 +522,26 @@ START_TEST(ops_reject_null_session)
     ck_assert_null_session(devconf_edit_config(NULL, DEVCONF_DS_RUNNING, cfg, &eo));
     ck_assert_null_session(devconf_commit(NULL, NULL));
     ck_assert_null_session(devconf_commit(NULL, &co));
-    ck_assert_null_session(devconf_cancel_commit(NULL, NULL));
-    ck_assert_null_session(devconf_cancel_commit(NULL, "persist-1"));
-    ck_assert_null_session(devconf_discard_changes(NULL));
-    ck_assert_null_session(devconf_lock(NULL, DEVCONF_DS_RUNNING));
-    ck_assert_null_session(devconf_unlock(NULL, DEVCONF_DS_CANDIDATE));
-    ck_assert_null_session(devconf_validate(NULL, DEVCONF_DS_CANDIDATE, NULL));
-    ck_assert_null_session(devconf_validate(NULL, DEVCONF_DS_CONFIG, cfg));
-    ck_assert_null_session(devconf_copy_config(NULL, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL));
-    ck_assert_null_session(devconf_copy_config(NULL, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, cfg));
-    ck_assert_null_session(devconf_delete_config(NULL, DEVCONF_DS_STARTUP));
+    ck_assert_null_session(devconf_cancel_commit(NULL, NULL, NULL));
+    ck_assert_null_session(devconf_cancel_commit(NULL, "persist-1", NULL));
+    ck_assert_null_session(devconf_discard_changes(NULL, NULL));
+    ck_assert_null_session(devconf_lock(NULL, DEVCONF_DS_RUNNING, NULL));
+    ck_assert_null_session(devconf_unlock(NULL, DEVCONF_DS_CANDIDATE, NULL));
+    ck_assert_null_session(devconf_validate(NULL, DEVCONF_DS_CANDIDATE, NULL, NULL));
+    ck_assert_null_session(devconf_validate(NULL, DEVCONF_DS_CONFIG, cfg, NULL));
+    ck_assert_null_session(devconf_copy_config(NULL, DEVCONF_DS_STARTUP, DEVCONF_DS_RUNNING, NULL, NULL));
+    ck_assert_null_session(devconf_copy_config(NULL, DEVCONF_DS_CANDIDATE, DEVCONF_DS_CONFIG, cfg, NULL));
+    ck_assert_null_session(devconf_delete_config(NULL, DEVCONF_DS_STARTUP, NULL));
     out = (char *)&out;
-    ck_assert_null_session(devconf_get_schema(&out, NULL, "ietf-interfaces", NULL, NULL));
+    ck_assert_null_session(devconf_get_schema(&out, NULL, "ietf-interfaces", NULL, NULL, NULL));
     ck_assert_ptr_null(out);
     out = (char *)&out;
-    ck_assert_null_session(devconf_get_schema(&out, NULL, "ietf-interfaces", "2014-05-08", "yang"));
+    ck_assert_null_session(devconf_get_schema(&out, NULL, "ietf-interfaces", "2014-05-08", "yang", NULL));
     ck_assert_ptr_null(out);
-    ck_assert_null_session(devconf_kill_session(NULL, 7));
+    ck_assert_null_session(devconf_kill_session(NULL, 7, NULL));
     out = (char *)&out;
     ck_assert_null_session(
-        devconf_rpc(&out, NULL, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>",
-                    DEVCONF_FORMAT_AUTO));
+        devconf_rpc(&out, NULL, "<get-schema xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring\"/>", NULL));
     ck_assert_ptr_null(out);
 }
 END_TEST

@@ -38,7 +38,7 @@ START_TEST(ssh_socket_has_tcp_nodelay)
     o.known_hosts = srv.known_hosts;
     o.private_key = srv.key;
     ssh_session s = NULL;
-    int r = devconf__ssh_connect(&s, ctx, "127.0.0.1", srv.port, TEST_USER, &o, devconf__now_ms() + 10000);
+    int r = devconf__ssh_connect(&s, ctx, "127.0.0.1", srv.port, TEST_USER, &o, devconf__now_ms() + 10000, NULL);
     ck_assert_msg(r == 0, "%s", devconf_error_message(devconf_error_last()));
     int one = 0;
     socklen_t len = sizeof one;
@@ -56,7 +56,7 @@ START_TEST(ssh_connect_to_closed_port_names_host_and_port)
     o.known_hosts = srv.known_hosts;
     o.private_key = srv.key;
     ssh_session s = NULL;
-    int r = devconf__ssh_connect(&s, ctx, "127.0.0.1", 1, TEST_USER, &o, devconf__now_ms() + 5000);
+    int r = devconf__ssh_connect(&s, ctx, "127.0.0.1", 1, TEST_USER, &o, devconf__now_ms() + 5000, NULL);
     ck_assert_int_eq(r, DEVCONF_ECONNECT);
     ck_assert_ptr_null(s);
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "127.0.0.1 port 1"));

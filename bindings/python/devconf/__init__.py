@@ -25,6 +25,7 @@ from .device import Device, KbdintHandler, Payload, Transaction, connect
 from .errors import (
     AuthError,
     CallbackError,
+    Cancelled,
     ConnectError,
     DevconfError,
     HostKeyError,
@@ -43,7 +44,7 @@ from .errors import (
 from .log import logger
 
 #: Version of this Python package.
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Version of the loaded C library ("MAJOR.MINOR.MICRO").
 library_version: str = _lib.version()
@@ -78,6 +79,7 @@ __all__ = [
     "RpcErrorEntry",
     "UnsupportedError",
     "CallbackError",
+    "Cancelled",
     "LibraryNotFoundError",
     "strerror",
     "logger",

@@ -28,13 +28,14 @@ from ctypes import (
     c_size_t,
     c_uint,
     c_uint32,
+    c_uint64,
     c_void_p,
 )
 from typing import Any, List, Optional, Sequence, Tuple
 
 #: Oldest library version this binding works with (MAJOR * 10000 + MINOR * 100 + MICRO).
 MIN_VERSION_NUMBER = 100  # 0.1.0
-MIN_VERSION = "0.1.0"
+MIN_VERSION = "0.2.0"
 
 #: Name passed to the dynamic loader when ``DEVCONF_LIBRARY`` is not set.
 SONAME = "libdevconf.so.0"
@@ -86,6 +87,7 @@ EYANG = -10
 ERPC = -11
 EUNSUPPORTED = -12
 EUSER = -13
+ECANCELED = -14
 
 LOG_ERROR, LOG_WARNING, LOG_INFO, LOG_DEBUG = 0, 1, 2, 3
 
@@ -124,15 +126,18 @@ LOG_CB = CFUNCTYPE(None, c_int, c_char_p, c_char_p, c_void_p)
 #: ctypes hands over the address rather than a copied bytes object.
 KBDINT_CB = CFUNCTYPE(c_int, c_char_p, c_char_p, c_char_p, c_int, c_void_p, c_size_t, c_void_p)
 
+#: ``int (*)(void *payload)``: non-zero stops the call (DEVCONF_ECANCELED)
+CANCEL_CB = CFUNCTYPE(c_int, c_void_p)
+
 
 # ---------------------------------------------------------------------------------------------
 # Options structs (version 1 layouts).
 
 
 class SessionOptions(Structure):
-    """``devconf_session_options`` (version 2 layout; version 1 ends at ``rpc_timeout_ms``)."""
+    """``devconf_session_options`` (version 3 layout)."""
 
-    VERSION = 2
+    VERSION = 3
     _fields_ = [
         ("version", c_uint),
         ("username", c_char_p),
@@ -152,6 +157,10 @@ class SessionOptions(Structure):
         ("client_key", c_char_p),
         ("bearer_token", c_char_p),
         ("tls_insecure_skip_verify", c_int),
+        # version 3
+        ("max_reply_bytes", c_uint64),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
     ]
 
     def __repr__(self) -> str:  # never show the secrets
@@ -159,9 +168,9 @@ class SessionOptions(Structure):
 
 
 class ReadOptions(Structure):
-    """``devconf_read_options`` (version 3 layout; version 1 ends at ``format``, 2 at ``fields``)."""
+    """``devconf_read_options`` (version 4 layout)."""
 
-    VERSION = 3
+    VERSION = 4
     _fields_ = [
         ("version", c_uint),
         ("filter_type", c_int),
@@ -172,13 +181,17 @@ class ReadOptions(Structure):
         ("fields", c_char_p),
         # version 3
         ("device_text", c_int),
+        # version 4
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
     ]
 
 
 class EditOptions(Structure):
-    """``devconf_edit_options`` (version 2 layout; version 1 ends at ``format``)."""
+    """``devconf_edit_options`` (version 3 layout)."""
 
-    VERSION = 2
+    VERSION = 3
     _fields_ = [
         ("version", c_uint),
         ("default_operation", c_int),
@@ -187,19 +200,66 @@ class EditOptions(Structure):
         ("format", c_int),
         # version 2
         ("if_match", c_int),
+        # version 3
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
     ]
 
 
 class CommitOptions(Structure):
-    """``devconf_commit_options`` (version 1)."""
+    """``devconf_commit_options`` (version 2)."""
 
-    VERSION = 1
+    VERSION = 2
     _fields_ = [
         ("version", c_uint),
         ("confirmed", c_int),
         ("confirm_timeout", c_uint32),
         ("persist", c_char_p),
         ("persist_id", c_char_p),
+        # version 2
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
+class CallOptions(Structure):
+    """``devconf_call_options`` (version 1): a call's own timeout and cancel callback."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
+class RpcOptions(Structure):
+    """``devconf_rpc_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("format", c_int),
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
+class TxnCommitOptions(Structure):
+    """``devconf_txn_commit_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("revert_seconds", c_uint32),
+        ("persist", c_char_p),
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
     ]
 
 
@@ -347,20 +407,25 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_session_schema_requests", c_uint, (SessionP,), False),
     # ops.h
     ("devconf_datastore_name", c_char_p, (c_int,), False),
+    ("devconf_call_options_init", c_int, (POINTER(CallOptions), c_uint), True),
+    ("devconf_read_options_init", c_int, (POINTER(ReadOptions), c_uint), True),
+    ("devconf_edit_options_init", c_int, (POINTER(EditOptions), c_uint), True),
+    ("devconf_commit_options_init", c_int, (POINTER(CommitOptions), c_uint), True),
+    ("devconf_rpc_options_init", c_int, (POINTER(RpcOptions), c_uint), True),
     ("devconf_get", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(ReadOptions)), True),
     ("devconf_get_config", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(ReadOptions)), True),
     ("devconf_edit_config", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
     ("devconf_commit", c_int, (SessionP, POINTER(CommitOptions)), True),
-    ("devconf_cancel_commit", c_int, (SessionP, c_char_p), True),
-    ("devconf_discard_changes", c_int, (SessionP,), True),
-    ("devconf_lock", c_int, (SessionP, c_int), True),
-    ("devconf_unlock", c_int, (SessionP, c_int), True),
-    ("devconf_validate", c_int, (SessionP, c_int, c_char_p), True),
-    ("devconf_copy_config", c_int, (SessionP, c_int, c_int, c_char_p), True),
-    ("devconf_delete_config", c_int, (SessionP, c_int), True),
-    ("devconf_get_schema", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_char_p, c_char_p), True),
-    ("devconf_kill_session", c_int, (SessionP, c_uint32), True),
-    ("devconf_rpc", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_int), True),
+    ("devconf_cancel_commit", c_int, (SessionP, c_char_p, POINTER(CallOptions)), True),
+    ("devconf_discard_changes", c_int, (SessionP, POINTER(CallOptions)), True),
+    ("devconf_lock", c_int, (SessionP, c_int, POINTER(CallOptions)), True),
+    ("devconf_unlock", c_int, (SessionP, c_int, POINTER(CallOptions)), True),
+    ("devconf_validate", c_int, (SessionP, c_int, c_char_p, POINTER(CallOptions)), True),
+    ("devconf_copy_config", c_int, (SessionP, c_int, c_int, c_char_p, POINTER(CallOptions)), True),
+    ("devconf_delete_config", c_int, (SessionP, c_int, POINTER(CallOptions)), True),
+    ("devconf_get_schema", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_char_p, c_char_p, POINTER(CallOptions)), True),
+    ("devconf_kill_session", c_int, (SessionP, c_uint32, POINTER(CallOptions)), True),
+    ("devconf_rpc", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(RpcOptions)), True),
     ("devconf_diff", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(EditOptions), c_int), True),
     ("devconf_dry_run", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
     ("devconf_convert", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_int), True),
@@ -370,10 +435,11 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_txn_missing", c_char_p, (TxnP,), False),
     ("devconf_txn_load", c_int, (TxnP, c_char_p, c_int), True),
     ("devconf_txn_diff", c_int, (POINTER(c_void_p), TxnP, c_int), True),
-    ("devconf_txn_commit", c_int, (TxnP, c_uint32), True),
+    ("devconf_txn_commit", c_int, (TxnP, POINTER(TxnCommitOptions)), True),
     ("devconf_txn_confirm", c_int, (TxnP,), True),
     ("devconf_txn_rollback", c_int, (TxnP,), True),
     ("devconf_txn_free", None, (TxnP,), False),
+    ("devconf_txn_commit_options_init", c_int, (POINTER(TxnCommitOptions), c_uint), True),
 )
 
 #: Names of every declared function (the tests compare this with the library's symbol map).
@@ -453,41 +519,9 @@ def _check_version() -> None:
 _check_version()
 _declare()
 
-def _options_versions() -> Tuple[int, int, int]:
-    """Option struct versions the loaded library knows (session, read, edit).
-
-    The session options are probed with ``devconf_session_options_init()`` (a separate function
-    object without errcheck, so a refusal raises nothing). The read and edit options went to
-    version 2 in the same change that added ``devconf_session_etag()``.
-    """
-    probe = lib["devconf_session_options_init"]
-    probe.restype = c_int
-    probe.argtypes = [POINTER(SessionOptions), c_uint]
-    tmp = SessionOptions()
-    session = 2 if probe(ctypes.byref(tmp), 2) == 0 else 1
-    rw = 2 if has("devconf_session_etag") else 1
-    read = rw
-    if rw == 2:
-        # read options version 3 (device_text) added no function: a library that does not know
-        # the version refuses it before it looks at the (NULL) session, and says so
-        get = lib["devconf_get"]
-        get.restype = c_int
-        get.argtypes = [POINTER(c_char_p), c_void_p, c_char_p, POINTER(ReadOptions)]
-        o = ReadOptions()
-        o.version = 3
-        out = c_char_p()
-        get(ctypes.byref(out), None, None, ctypes.byref(o))
-        err = lib["devconf_error_last"]
-        err.restype = c_void_p
-        msg = lib["devconf_error_message"]
-        msg.restype = c_char_p
-        msg.argtypes = [c_void_p]
-        text = msg(err()) or b""
-        read = 2 if b"is unknown to this library" in text else 3
-    return session, read, rw
-
-
-SESSION_OPTIONS_VERSION, READ_OPTIONS_VERSION, EDIT_OPTIONS_VERSION = _options_versions()
+#: Option struct versions used (the binding needs libdevconf 0.2, which knows them all).
+SESSION_OPTIONS_VERSION, READ_OPTIONS_VERSION, EDIT_OPTIONS_VERSION = (
+    SessionOptions.VERSION, ReadOptions.VERSION, EditOptions.VERSION)
 
 #: Reference taken on the library's global state at import (never dropped: sessions may be
 #: finalised by the garbage collector until the process exits).
@@ -549,6 +583,10 @@ __all__ = [
     "ReadOptions",
     "EditOptions",
     "CommitOptions",
+    "CallOptions",
+    "RpcOptions",
+    "TxnCommitOptions",
+    "CANCEL_CB",
     "LibraryNotFoundError",
     "lib",
     "str2c",

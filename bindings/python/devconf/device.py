@@ -748,19 +748,19 @@ class Device:
 
     def cancel_commit(self, persist_id: Optional[str] = None) -> None:
         """Cancel an ongoing confirmed commit, reverting it (``<cancel-commit>``, confirmed-commit 1.1)."""
-        self._call(_lib.lib.devconf_cancel_commit, _lib.str2c(persist_id, "persist_id"))
+        self._call(_lib.lib.devconf_cancel_commit, _lib.str2c(persist_id, "persist_id"), None)
 
     def discard_changes(self) -> None:
         """Drop uncommitted changes from the candidate (``<discard-changes>``)."""
-        self._call(_lib.lib.devconf_discard_changes)
+        self._call(_lib.lib.devconf_discard_changes, None)
 
     def lock(self, target: str = "candidate") -> None:
         """Lock a datastore (``<lock>``). A lock held elsewhere raises RpcError with tag ``lock-denied``."""
-        self._call(_lib.lib.devconf_lock, _choice(_DATASTORES, target, "target"))
+        self._call(_lib.lib.devconf_lock, _choice(_DATASTORES, target, "target"), None)
 
     def unlock(self, target: str = "candidate") -> None:
         """Unlock a datastore (``<unlock>``)."""
-        self._call(_lib.lib.devconf_unlock, _choice(_DATASTORES, target, "target"))
+        self._call(_lib.lib.devconf_unlock, _choice(_DATASTORES, target, "target"), None)
 
     @contextlib.contextmanager
     def locked(self, target: str = "candidate") -> Iterator["Device"]:
@@ -784,7 +784,7 @@ class Device:
     def validate(self, source: Payload = "candidate") -> None:
         """Validate a datastore (``"candidate"``, ``"running"``, ``"startup"``) or inline configuration."""
         ds, text = self._ds_or_config(source, "source")
-        self._call(_lib.lib.devconf_validate, ds, text)
+        self._call(_lib.lib.devconf_validate, ds, text, None)
 
     def copy_config(self, target: str, source: Payload = "running") -> None:
         """Copy a whole configuration (``<copy-config>``).
@@ -794,11 +794,11 @@ class Device:
             source: a datastore name, or configuration text / dict to copy.
         """
         ds, text = self._ds_or_config(source, "source")
-        self._call(_lib.lib.devconf_copy_config, _choice(_DATASTORES, target, "target"), ds, text)
+        self._call(_lib.lib.devconf_copy_config, _choice(_DATASTORES, target, "target"), ds, text, None)
 
     def delete_config(self, target: str) -> None:
         """Delete a datastore (``<delete-config>``): startup, or candidate where the device allows it."""
-        self._call(_lib.lib.devconf_delete_config, _choice(_DATASTORES, target, "target"))
+        self._call(_lib.lib.devconf_delete_config, _choice(_DATASTORES, target, "target"), None)
 
     def get_schema(self, identifier: str, version: Optional[str] = None, format: Optional[str] = None) -> str:
         """Schema text of a module the device has (``<get-schema>``); ``format`` is ``"yang"`` or ``"yin"``."""
@@ -807,11 +807,12 @@ class Device:
             _lib.str2c(identifier, "identifier"),
             _lib.str2c(version, "version"),
             _lib.str2c(format, "format"),
+            None,
         )
 
     def kill_session(self, session_id: int) -> None:
         """Force another session to close (``<kill-session>``)."""
-        self._call(_lib.lib.devconf_kill_session, int(session_id))
+        self._call(_lib.lib.devconf_kill_session, int(session_id), None)
 
     def rpc(self, rpc: Payload, *, format: Optional[str] = None) -> Any:
         """Send any RPC or YANG 1.1 action and return its output.
@@ -829,7 +830,10 @@ class Device:
         else:
             cfmt = _choice(_OUT_FORMATS, format, "format")
             out_kind = format
-        result = self._out(_lib.lib.devconf_rpc, _lib.str2c(text, "rpc"), cfmt)
+        ro = _lib.RpcOptions()
+        ro.version = _lib.RpcOptions.VERSION
+        ro.format = cfmt
+        result = self._out(_lib.lib.devconf_rpc, _lib.str2c(text, "rpc"), byref(ro))
         if out_kind == "dict" or (format is None and isinstance(rpc, dict)):
             return json.loads(result) if result.strip() else {}
         return result
@@ -1100,8 +1104,11 @@ class Transaction:
         seconds = 0 if revert_in is None else int(revert_in)
         if revert_in is not None and not 0 < seconds <= 0xFFFFFFFF:
             raise InvalidArgument("revert_in must be a positive number of seconds, not %r" % (revert_in,))
+        o = _lib.TxnCommitOptions()
+        o.version = _lib.TxnCommitOptions.VERSION
+        o.revert_seconds = seconds
         with self._device._lock:
-            _lib.lib.devconf_txn_commit(self._handle(), seconds)
+            _lib.lib.devconf_txn_commit(self._handle(), byref(o))
 
     def confirm(self) -> None:
         """Confirm the pending confirmed commit."""

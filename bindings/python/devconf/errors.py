@@ -18,6 +18,7 @@ C code                 exception                   also an instance of
 ``DEVCONF_ERPC``       :class:`RpcError`
 ``DEVCONF_EUNSUPPORTED`` :class:`UnsupportedError` :class:`NotImplementedError`
 ``DEVCONF_EUSER``      :class:`CallbackError`
+``DEVCONF_ECANCELED``  :class:`Cancelled`
 =====================  ==========================  =============================================
 
 Naming: :class:`RpcError` is the *exception* raised when the device answers with
@@ -39,6 +40,7 @@ from typing import Dict, Optional, Tuple, Type
 from . import _lib
 
 __all__ = [
+    "Cancelled",
     "DevconfError",
     "InvalidArgument",
     "OutOfMemory",
@@ -299,6 +301,13 @@ class CallbackError(DevconfError):
     code = _lib.EUSER
 
 
+class Cancelled(DevconfError):
+    """The call was stopped by its cancel callback (``DEVCONF_ECANCELED``): an asyncio task that
+    was cancelled, a fleet run that was stopped."""
+
+    code = _lib.ECANCELED
+
+
 _BY_CODE: Dict[int, Type[DevconfError]] = {
     _lib.ERROR: DevconfError,
     _lib.EINVAL: InvalidArgument,
@@ -313,6 +322,7 @@ _BY_CODE: Dict[int, Type[DevconfError]] = {
     _lib.ERPC: RpcError,
     _lib.EUNSUPPORTED: UnsupportedError,
     _lib.EUSER: CallbackError,
+    _lib.ECANCELED: Cancelled,
 }
 
 

@@ -62,7 +62,7 @@ def test_handle_types_are_distinct():
 
 
 def test_versions():
-    assert devconf.__version__ == "0.1.0"
+    assert devconf.__version__ == "0.2.0"
     assert re.fullmatch(r"\d+\.\d+\.\d+", devconf.library_version)
     assert _lib.version_number() >= _lib.MIN_VERSION_NUMBER
     assert devconf.library_path == LIBRARY
@@ -76,7 +76,7 @@ def test_python_m_devconf_version():
         cwd=str(PKG_ROOT),
         check=True,
     ).stdout
-    assert out.startswith("devconf 0.1.0 (libdevconf %s" % devconf.library_version)
+    assert out.startswith("devconf 0.2.0 (libdevconf %s" % devconf.library_version)
 
 
 def _import_in_subprocess(env_lib: str) -> subprocess.CompletedProcess:
@@ -108,7 +108,7 @@ def test_too_old_library_is_refused(tmp_path):
     so = _fake_library(tmp_path, "int devconf_version_number(void) { return 99; }\n")
     r = _import_in_subprocess(so)
     assert r.returncode != 0
-    assert "is version 0.0.99; this binding needs 0.1.0 or later" in r.stderr
+    assert "is version 0.0.99; this binding needs 0.2.0 or later" in r.stderr
 
 
 def test_library_lacking_functions_is_refused(tmp_path):
