@@ -65,6 +65,9 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
             }
         }
         c->in_off = c->in_len = 0;
+        if (devconf__cancelled(cancel)) {
+            return devconf__error_canceled(what);
+        }
         if (!c->st->ops->alive(c->st)) {
             c->broken = true;
             return closed_error(c, what);
