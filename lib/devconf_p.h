@@ -246,7 +246,16 @@ typedef struct devconf__transport {
     int (*kill)(devconf_session *s, uint32_t id);
     int (*rpc)(devconf_session *s, char **out, const char *rpc, devconf_format format);
     struct ly_ctx *(*yang_ctx)(devconf_session *s); /* the session's schema context */
+    bool (*quirk)(const devconf_session *s, int quirk); /* a known server quirk (devconf__quirk) */
 } devconf__transport;
+
+/* Server quirks code above the transports may need to work around (the transports' profile
+ * tables say which servers have them). */
+typedef enum devconf__quirk {
+    /* after <validate> of the candidate, the next <commit> answers <ok/> but applies nothing */
+    DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT = 1
+} devconf__quirk;
+bool devconf__session_quirk(const devconf_session *s, devconf__quirk q);
 
 extern const devconf__transport devconf__netconf_ssh_transport;
 extern const devconf__transport devconf__restconf_transport;

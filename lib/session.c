@@ -294,3 +294,8 @@ DEVCONF_API const char *devconf_session_last_modified(const devconf_session *s)
 {
     return s && s->last_modified && s->last_modified[0] ? s->last_modified : NULL;
 }
+
+bool devconf__session_quirk(const devconf_session *s, devconf__quirk q)
+{
+    return s && s->tp->quirk && s->tp->quirk(s, (int)q);
+}

@@ -32,5 +32,6 @@
 #include "session.h"
 #include "ops.h"
 #include "txn.h"
+#include "fleet.h"
 
 #endif /* DEVCONF_H */

@@ -149,6 +149,7 @@ typedef struct devconf__nc_profile {
     const char *name;                  /* the server (and version) the quirks were seen with */
     const char *match_cap_prefix;      /* a capability only that server announces */
     const char *const *no_get_schema;  /* modules never asked for with get-schema (NULL-terminated) */
+    unsigned quirks;                   /* 1 << devconf__quirk */
 } devconf__nc_profile;
 
 /* The profile of a device by its hello capabilities; a generic one (no quirks) when none matches. */
@@ -179,6 +180,7 @@ void devconf__nc_schemas_init(devconf__nc_schemas *sc, const devconf_ctx *ctx, d
 
 struct devconf__nc_state {
     devconf__ncc *client;
+    const devconf__nc_profile *profile;
     char *checked_filter;             /* the last filter check_filter() accepted, and its type: */
     devconf_filter_type checked_type; /* the same filter again is not parsed again */
 };

@@ -5,17 +5,21 @@
 
 #include <string.h>
 
-/* yuma123 netconfd 2.13-1 (Debian 12): a second <get-schema> for ietf-netconf, from any session,
- * kills the server ("free(): invalid pointer"); its own copy of the module is in Debian's
- * libyuma-base (/usr/share/yuma/modules/ietf), which a search directory (DEVCONF_YANG_PATH)
- * provides. */
+/* yuma123 netconfd 2.13-1 (Debian 12):
+ *  - a second <get-schema> for ietf-netconf, from any session, kills the server ("free(): invalid
+ *    pointer"); its own copy of the module is in Debian's libyuma-base
+ *    (/usr/share/yuma/modules/ietf), which a search directory (DEVCONF_YANG_PATH) provides;
+ *  - after <validate> of the candidate the next <commit> answers <ok/> but applies nothing and
+ *    resets the candidate (DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT: the fleet transaction does not
+ *    validate there). */
 static const char *const yuma123_no_get_schema[] = { "ietf-netconf", NULL };
 
 static const devconf__nc_profile profiles[] = {
-    { "yuma123 netconfd 2.13", "http://netconfcentral.org/ns/yuma-ncx?module=yuma-ncx", yuma123_no_get_schema },
+    { "yuma123 netconfd 2.13", "http://netconfcentral.org/ns/yuma-ncx?module=yuma-ncx", yuma123_no_get_schema,
+      1u << DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT },
 };
 
-static const devconf__nc_profile generic = { "generic", NULL, NULL };
+static const devconf__nc_profile generic = { "generic", NULL, NULL, 0 };
 
 const devconf__nc_profile *devconf__nc_profile_for(const char *const *caps, size_t n)
 {

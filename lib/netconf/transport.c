@@ -94,6 +94,11 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     st->client = client;
     s->tp_data = st;
+    {
+        size_t n;
+        const char *const *c = devconf__ncc_caps(client, &n);
+        st->profile = devconf__nc_profile_for(c, n);
+    }
     s->session_id = devconf__ncc_session_id(client);
     size_t ncaps;
     const char *const *caps = devconf__ncc_caps(client, &ncaps);
@@ -498,6 +503,12 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
     return r;
 }
 
+static bool nc_quirk(const devconf_session *s, int quirk)
+{
+    const struct devconf__nc_state *st = s->tp_data;
+    return st && st->profile && (st->profile->quirks & (1u << quirk));
+}
+
 static struct ly_ctx *nc_yang_ctx(devconf_session *s)
 {
     return devconf__nc_ly(s);
@@ -522,4 +533,5 @@ const devconf__transport devconf__netconf_ssh_transport = {
     .kill = nc_kill,
     .rpc = nc_generic_rpc,
     .yang_ctx = nc_yang_ctx,
+    .quirk = nc_quirk,
 };
