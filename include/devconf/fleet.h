@@ -100,6 +100,8 @@ DEVCONF_API size_t devconf_fleet_count(const devconf_fleet *f);
 
 /**
  * @brief Name of device @p i (in the order they were added).
+ * @param[in] f Fleet.
+ * @param[in] i Index below devconf_fleet_count().
  * @return Borrowed string valid until the fleet is freed; NULL when @p i is out of range.
  * @since 0.2
  */
@@ -107,12 +109,20 @@ DEVCONF_API const char *devconf_fleet_device_name(const devconf_fleet *f, size_t
 
 /**
  * @brief URI of device @p i.
+ * @param[in] f Fleet.
+ * @param[in] i Index below devconf_fleet_count().
  * @return Borrowed string valid until the fleet is freed; NULL when @p i is out of range.
  * @since 0.2
  */
 DEVCONF_API const char *devconf_fleet_device_uri(const devconf_fleet *f, size_t i);
 
-/** @brief Whether device @p i is in the current selection (1) or not (0). @since 0.2 */
+/**
+ * @brief Whether device @p i is in the current selection.
+ * @param[in] f Fleet.
+ * @param[in] i Index below devconf_fleet_count().
+ * @return 1 when selected, 0 when not or out of range.
+ * @since 0.2
+ */
 DEVCONF_API int devconf_fleet_device_selected(const devconf_fleet *f, size_t i);
 
 /** @brief What devconf_fleet_run() does on each device. */
