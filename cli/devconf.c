@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exit statuses, one per error class (listed in --help). */
@@ -36,7 +38,10 @@ enum {
     EXIT_YANG = 8,        /* DEVCONF_EYANG */
     EXIT_UNSUPPORTED = 9, /* DEVCONF_EUNSUPPORTED */
     EXIT_PROTO = 10,      /* DEVCONF_EPROTO */
-    EXIT_NOTFOUND = 11    /* DEVCONF_ENOTFOUND, missing input file */
+    EXIT_NOTFOUND = 11,   /* DEVCONF_ENOTFOUND, missing input file */
+    EXIT_SOME_FAILED = 12, /* --inventory: some devices failed */
+    EXIT_ALL_FAILED = 13,  /* --inventory: every device failed */
+    EXIT_CANCELLED = 14    /* DEVCONF_ECANCELED: interrupted */
 };
 
 /* Returned by the parsing and checking steps when the program goes on. */
@@ -51,7 +56,9 @@ enum {
     OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
     OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
-    OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_DRY_RUN, OPT_AS_EDIT
+    OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_DRY_RUN, OPT_AS_EDIT,
+    OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
+    OPT_WEAK, OPT_PROGRESS
 };
 
 struct global_opts {
@@ -71,6 +78,14 @@ struct global_opts {
     const char *cert;
     const char *cert_key;
     int tls_insecure;
+    /* --inventory mode */
+    const char *inventory;
+    const char *limit;
+    unsigned forks;
+    const char *output_dir;
+    int device_timeout_ms;
+    unsigned retries;
+    int progress; /* 1: a progress line on stderr (default when it is a terminal), 0: none */
 };
 
 struct cmd_args {
@@ -96,6 +111,8 @@ struct cmd_args {
     uint32_t confirm_s;   /* apply --confirm SECONDS */
     int dry_run;          /* apply --dry-run */
     int as_edit;          /* diff --edit */
+    int all_or_nothing;   /* apply --all-or-nothing (--inventory) */
+    int weak;             /* apply --all-or-nothing --weak */
 };
 
 struct command {
@@ -131,9 +148,35 @@ static const struct keyword hostkey_policies[] = {
     {"skip", DEVCONF_HOSTKEY_INSECURE_SKIP}, {NULL, 0}};
 static const struct keyword formats[] = {{"xml", DEVCONF_FORMAT_XML}, {"json", DEVCONF_FORMAT_JSON}, {NULL, 0}};
 static const struct keyword schema_formats[] = {{"yang", 0}, {"yin", 1}, {NULL, 0}};
+static const struct keyword on_off[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 
 /* An error kept across a clean-up call (which resets devconf_error_last()), reported instead. */
-static devconf_error *kept_error;
+static _Thread_local devconf_error *kept_error;
+
+/* Fleet mode: a command's output on this thread goes into this buffer (the device's result) instead
+ * of stdout. */
+struct capture {
+    char *data;
+    size_t len, cap;
+};
+static _Thread_local struct capture *tl_capture;
+
+static void capture_append(struct capture *c, const char *s, size_t n)
+{
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 4096;
+        while (cap < c->len + n + 1)
+            cap *= 2;
+        char *d = realloc(c->data, cap);
+        if (!d)
+            return; /* the result is shorter; the device's code still says what happened */
+        c->data = d;
+        c->cap = cap;
+    }
+    memcpy(c->data + c->len, s, n);
+    c->len += n;
+    c->data[c->len] = '\0';
+}
 
 /* ---- output helpers -------------------------------------------------------------------------- */
 
@@ -156,6 +199,10 @@ static void put_json_string(FILE *f, const char *s)
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
         else if (c < 0x20)
             fprintf(f, "\\u%04x", c);
         else
@@ -169,12 +216,33 @@ static void put_json_string(FILE *f, const char *s)
 static void emit(char *data)
 {
     size_t len = data ? strlen(data) : 0;
+    if (tl_capture) {
+        if (len)
+            capture_append(tl_capture, data, len);
+        devconf_free(data);
+        return;
+    }
     if (len) {
         fputs(data, stdout);
         if (data[len - 1] != '\n')
             fputc('\n', stdout);
     }
     devconf_free(data);
+}
+
+/* A note for the person at the terminal; in --inventory mode (many devices at once) left out. */
+static void note(const char *fmt, ...) DEVCONF_PRINTF(1, 2);
+
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    if (tl_capture)
+        return;
+    fputs("devconf: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
 
 static int usage_error(const char *cmd, const char *fmt, ...) DEVCONF_PRINTF(2, 3);
@@ -204,6 +272,7 @@ static int exit_status(int code)
     case DEVCONF_EUNSUPPORTED: return EXIT_UNSUPPORTED;
     case DEVCONF_EPROTO: return EXIT_PROTO;
     case DEVCONF_ENOTFOUND: return EXIT_NOTFOUND;
+    case DEVCONF_ECANCELED: return EXIT_CANCELLED;
     default: return EXIT_GENERIC; /* DEVCONF_ERROR, ENOMEM, EUSER and unknown codes */
     }
 }
@@ -493,6 +562,8 @@ static const struct option opts_diff[] = {
     {"edit", no_argument, NULL, OPT_AS_EDIT},
     O_END};
 static const struct option opts_apply[] = {
+    {"all-or-nothing", no_argument, NULL, OPT_ALL_OR_NOTHING},
+    {"weak", no_argument, NULL, OPT_WEAK},
     O_HELP,
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"confirm", required_argument, NULL, OPT_CONFIRM},
@@ -583,7 +654,7 @@ static int run_edit_config(devconf_session *s, struct cmd_args *a)
         /* Do not leave a rejected edit in the shared candidate for the next commit to pick up. */
         keep_error();
         if (devconf_discard_changes(s, NULL) != 0)
-            fputs("devconf: warning: could not discard the candidate's uncommitted changes\n", stderr);
+            note("warning: could not discard the candidate's uncommitted changes");
     }
     return rc;
 }
@@ -612,7 +683,7 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
     if (rc != 0)
         return rc;
     if (*devconf_txn_missing(t))
-        fprintf(stderr, "devconf: note: %s\n", devconf_txn_missing(t));
+        note("note: %s", devconf_txn_missing(t));
     if (a->dry_run) {
         devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
         eo.default_operation = a->replace ? DEVCONF_EDIT_REPLACE : DEVCONF_EDIT_MERGE;
@@ -622,7 +693,7 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
         if (rc == 0) {
             emit(d); /* frees d */
             d = NULL;
-            fputs("devconf: dry run: valid; nothing was changed\n", stderr);
+            note("dry run: valid; nothing was changed");
         }
         goto out;
     }
@@ -632,7 +703,7 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
     if (rc != 0)
         goto out;
     if (!*d) {
-        fputs("devconf: nothing to change\n", stderr);
+        note("nothing to change");
         goto out;
     }
     emit(d); /* frees d */
@@ -645,8 +716,8 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
         co.persist = APPLY_PERSIST_ID;
         rc = devconf_commit(s, &co);
         if (rc == 0)
-            fprintf(stderr, "devconf: committed; the device reverts it in %u s unless 'devconf URI confirm' "
-                            "follows\n", (unsigned)a->confirm_s);
+            note("committed; the device reverts it in %u s unless 'devconf URI confirm' follows",
+                 (unsigned)a->confirm_s);
     } else {
         rc = devconf_txn_commit(t, NULL);
     }
@@ -964,10 +1035,12 @@ static void print_help(void)
     size_t i;
 
     fputs("Usage: devconf [OPTIONS] URI COMMAND [ARGS]\n"
+          "       devconf [OPTIONS] --inventory FILE [--limit EXPR] [--forks N] COMMAND [ARGS]\n"
           "       devconf [URI] COMMAND --help\n"
           "       devconf --help | --version\n"
           "\n"
-          "Configure a network device over NETCONF.\n"
+          "Configure network devices over NETCONF and RESTCONF: one device by its URI, or every\n"
+          "device of an inventory at once.\n"
           "\n"
           "URI: netconf://[USER@]HOST[:PORT]  NETCONF over SSH, port 830 by default; IPv6 addresses\n"
           "     go in brackets: netconf://admin@[2001:db8::1]:830\n"
@@ -999,6 +1072,20 @@ static void print_help(void)
           "  --cert-key FILE      RESTCONF: PEM key of --cert (default: in the --cert file)\n"
           "  --tls-insecure       RESTCONF: do not verify the server certificate (insecure)\n"
           "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
+          "\n"
+          "Many devices (instead of a URI):\n"
+          "  --inventory FILE     YAML inventory (hosts, groups, defaults: see the README); its\n"
+          "                       connection settings replace the options above\n"
+          "  --limit EXPR         devices to use: names, globs, group:NAME, all; !TERM removes\n"
+          "  --forks N            devices in progress at once (default 20)\n"
+          "  --device-timeout S   bound of each device's whole job, connect included\n"
+          "  --retries N          extra connect attempts for unreachable devices (default 0)\n"
+          "  --output-dir DIR     each device's output to DIR/NAME.out (errors: DIR/NAME.err)\n"
+          "                       instead of JSON lines on stdout:\n"
+          "                       {\"device\":...,\"ok\":true,\"data\":...} or {...,\"ok\":false,\"error\":...}\n"
+          "  --progress on|off    a progress line on stderr (default: when stderr is a terminal)\n"
+          "  apply --all-or-nothing [--confirm S] [--weak]  every device or none: confirmed commit\n"
+          "                       with one persist id everywhere, reverted everywhere on any failure\n"
           "  -h, --help           show this help (COMMAND --help: the command's)\n"
           "  --version            print the version\n"
           "\n"
@@ -1022,7 +1109,10 @@ static void print_help(void)
           "   8  payload or filter invalid against the YANG schemas, or malformed\n"
           "   9  the device lacks a capability the command needs\n"
           "  10  protocol error: the device sent something malformed\n"
-          "  11  not found (an input file, a YANG module)\n",
+          "  11  not found (an input file, a YANG module)\n"
+          "  12  --inventory: some devices failed\n"
+          "  13  --inventory: every device failed\n"
+          "  14  interrupted (cancelled)\n",
           stdout);
 }
 
@@ -1049,6 +1139,13 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         {"cert", required_argument, NULL, OPT_CERT},
         {"cert-key", required_argument, NULL, OPT_CERT_KEY},
         {"tls-insecure", no_argument, NULL, OPT_TLS_INSECURE},
+        {"inventory", required_argument, NULL, OPT_INVENTORY},
+        {"limit", required_argument, NULL, OPT_LIMIT},
+        {"forks", required_argument, NULL, OPT_FORKS},
+        {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+        {"device-timeout", required_argument, NULL, OPT_DEVICE_TIMEOUT},
+        {"retries", required_argument, NULL, OPT_RETRIES},
+        {"progress", required_argument, NULL, OPT_PROGRESS},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -1089,6 +1186,29 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         case OPT_CERT: g->cert = optarg; break;
         case OPT_CERT_KEY: g->cert_key = optarg; break;
         case OPT_TLS_INSECURE: g->tls_insecure = 1; break;
+        case OPT_INVENTORY: g->inventory = optarg; break;
+        case OPT_LIMIT: g->limit = optarg; break;
+        case OPT_FORKS:
+            if (!parse_uint(NULL, "forks", optarg, 1, 10000, &secs))
+                return EXIT_USAGE;
+            g->forks = (unsigned)secs;
+            break;
+        case OPT_OUTPUT_DIR: g->output_dir = optarg; break;
+        case OPT_DEVICE_TIMEOUT:
+            if (!parse_uint(NULL, "device timeout", optarg, 1, INT_MAX / 1000, &secs))
+                return EXIT_USAGE;
+            g->device_timeout_ms = (int)secs * 1000;
+            break;
+        case OPT_RETRIES:
+            if (!parse_uint(NULL, "retries", optarg, 0, 100, &secs))
+                return EXIT_USAGE;
+            g->retries = (unsigned)secs;
+            break;
+        case OPT_PROGRESS:
+            if (!keyword(NULL, "--progress", optarg, on_off, &v))
+                return EXIT_USAGE;
+            g->progress = v;
+            break;
         case 'v': g->verbose = 1; break;
         case 'h': print_help(); return EXIT_OK;
         case OPT_VERSION:
@@ -1155,6 +1275,8 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
         case OPT_REPLACE: a->replace = 1; break;
         case OPT_DRY_RUN: a->dry_run = 1; break;
         case OPT_AS_EDIT: a->as_edit = 1; break;
+        case OPT_ALL_OR_NOTHING: a->all_or_nothing = 1; break;
+        case OPT_WEAK: a->weak = 1; break;
         case OPT_CONFIRM:
             ok = parse_uint(cmd->name, "confirm seconds", optarg, 1, UINT32_MAX, &n);
             a->confirm_s = (uint32_t)n;
@@ -1271,10 +1393,269 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
     return ex;
 }
 
+
+/* ---- --inventory: one command on many devices -------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int cancel_on_interrupt(void *payload)
+{
+    (void)payload;
+    return interrupted;
+}
+
+struct fleet_out {
+    const struct global_opts *g;
+    const devconf_fleet *f;
+    int progress;
+    int64_t t0_ms;
+    size_t failed_shown;
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct fleet_job {
+    const struct command *cmd;
+    const struct cmd_args *a;
+};
+
+/* A command's handler on one device of the fleet: its output becomes the device's result. */
+static int fleet_job(devconf_session *s, const char *device, char **data, void *payload)
+{
+    const struct fleet_job *j = payload;
+    struct cmd_args a = *j->a;
+    struct capture c = {0};
+    (void)device;
+    tl_capture = &c;
+    int rc = j->cmd->run(s, &a);
+    tl_capture = NULL;
+    devconf_error_free(kept_error); /* the library keeps the thread's error for the result */
+    kept_error = NULL;
+    *data = c.data;
+    return rc;
+}
+
+static void json_error(FILE *f, const devconf_error *e)
+{
+    size_t i, n = devconf_error_rpc_error_count(e);
+    fputs(",\"error\":", f);
+    put_json_string(f, devconf_error_message(e));
+    fprintf(f, ",\"origin\":\"%s\"", devconf_origin_name(devconf_error_origin(e)));
+    if (!n)
+        return;
+    fputs(",\"rpc_errors\":[", f);
+    for (i = 0; i < n; i++) {
+        const devconf_rpc_error *r = devconf_error_rpc_error(e, i);
+        const struct {
+            const char *name, *value;
+        } fields[] = {
+            {"tag", devconf_rpc_error_tag(r)},         {"type", devconf_rpc_error_type(r)},
+            {"severity", devconf_rpc_error_severity(r)}, {"app_tag", devconf_rpc_error_app_tag(r)},
+            {"path", devconf_rpc_error_path(r)},       {"message", devconf_rpc_error_message(r)},
+        };
+        size_t k, shown = 0;
+        fputs(i ? ",{" : "{", f);
+        for (k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+            if (!fields[k].value)
+                continue;
+            fprintf(f, "%s\"%s\":", shown++ ? "," : "", fields[k].name);
+            put_json_string(f, fields[k].value);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+static const char *state_name(devconf_fleet_txn_state st)
+{
+    switch (st) {
+    case DEVCONF_FLEET_TXN_COMMITTED: return "committed";
+    case DEVCONF_FLEET_TXN_REVERTED: return "reverted";
+    case DEVCONF_FLEET_TXN_REVERT_FAILED: return "revert-failed";
+    default: return NULL;
+    }
+}
+
+/* Writes data to DIR/NAME.out (or the error to DIR/NAME.err): the name is checked by the library
+ * (letters, digits and ._-:@ only), so it is a file name. */
+static void write_device_file(const char *dir, const char *name, const char *ext, const char *text)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "devconf: cannot write %s: %s\n", path, strerror(errno));
+        return;
+    }
+    fputs(text, f);
+    if (*text && text[strlen(text) - 1] != '\n')
+        fputc('\n', f);
+    fclose(f);
+}
+
+static void on_fleet_result(const devconf_fleet_result *r, void *payload)
+{
+    struct fleet_out *o = payload;
+    const char *name = devconf_fleet_result_device(r);
+    const char *data = devconf_fleet_result_data(r);
+    const devconf_error *e = devconf_fleet_result_error(r);
+    const char *state = state_name(devconf_fleet_result_txn_state(r));
+    if (o->g->output_dir) {
+        char ext[16];
+        snprintf(ext, sizeof ext, "%s", e ? "err" : "out");
+        write_device_file(o->g->output_dir, name, ext, e ? devconf_error_message(e) : data ? data : "");
+    } else {
+        fputs("{\"device\":", stdout);
+        put_json_string(stdout, name);
+        fputs(",\"uri\":", stdout);
+        put_json_string(stdout, devconf_fleet_result_uri(r));
+        fprintf(stdout, ",\"ok\":%s,\"elapsed_ms\":%" PRId64, e ? "false" : "true", devconf_fleet_result_elapsed_ms(r));
+        if (state)
+            fprintf(stdout, ",\"state\":\"%s\"", state);
+        if (e) {
+            fprintf(stdout, ",\"code\":%d", devconf_fleet_result_code(r));
+            json_error(stdout, e);
+        } else if (data) {
+            fputs(",\"data\":", stdout);
+            put_json_string(stdout, data);
+        }
+        fputs("}\n", stdout);
+        fflush(stdout);
+    }
+    if (e && o->failed_shown < 20 && !o->progress) {
+        o->failed_shown++;
+        fputs("devconf: ", stderr);
+        put_clean(stderr, devconf_error_message(e), 0);
+        fputc('\n', stderr);
+    }
+}
+
+static void on_fleet_progress(size_t done, size_t failed, size_t total, uint64_t bytes, void *payload)
+{
+    struct fleet_out *o = payload;
+    (void)bytes;
+    if (!o->progress)
+        return;
+    double secs = (mono_ms() - o->t0_ms) / 1000.0;
+    double rate = secs > 0 ? done / secs : 0;
+    double eta = rate > 0 ? (total - done) / rate : 0;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed, %.1f devices/s, ETA %.0f s", done, total, done - failed,
+            failed, rate, eta);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static int run_fleet(const struct global_opts *g, const struct command *cmd, struct cmd_args *a)
+{
+    devconf_ctx *ctx = NULL;
+    devconf_fleet *f = NULL;
+    devconf_fleet_summary sum = {0};
+    struct fleet_out out = {g, NULL, 0, mono_ms(), 0};
+    size_t i;
+    int rc, ex = EXIT_OK;
+
+    if (cmd->run == run_confirm || !strcmp(cmd->name, "kill-session") || !strcmp(cmd->name, "lock") ||
+        !strcmp(cmd->name, "unlock"))
+        return usage_error(cmd->name, "%s makes no sense across an inventory (each device's session ends "
+                                      "with its job)", cmd->name);
+    if (a->all_or_nothing && (a->dry_run || strcmp(cmd->name, "apply")))
+        return usage_error(cmd->name, "--all-or-nothing is for apply without --dry-run");
+    if (g->output_dir) {
+        struct stat st;
+        if (stat(g->output_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return usage_error(NULL, "--output-dir %s is not a directory", g->output_dir);
+    }
+    if ((rc = devconf_init()) < 0)
+        return report_error(rc);
+    rc = devconf_ctx_new(&ctx);
+    if (rc == 0) {
+        devconf_ctx_set_log_callback(ctx, g->verbose ? DEVCONF_LOG_DEBUG : DEVCONF_LOG_ERROR, log_to_stderr, NULL);
+        for (i = 0; rc == 0 && i < g->n_search_dirs; i++)
+            rc = devconf_ctx_add_search_dir(ctx, g->search_dirs[i]);
+        if (rc == 0 && g->cache_dir)
+            rc = devconf_ctx_set_cache_dir(ctx, g->cache_dir);
+    }
+    if (rc == 0)
+        rc = devconf_fleet_new(&f, ctx);
+    if (rc == 0)
+        rc = devconf_fleet_load_inventory(f, g->inventory);
+    if (rc == 0 && (rc = devconf_fleet_select(f, g->limit)) > 0)
+        rc = 0;
+    else if (rc == 0)
+        rc = usage_error(NULL, "--limit selects no device") == EXIT_USAGE ? DEVCONF_EINVAL : DEVCONF_EINVAL;
+    if (rc < 0) {
+        ex = report_error(rc);
+        goto done;
+    }
+    out.f = f;
+    out.progress = g->progress < 0 ? isatty(STDERR_FILENO) : g->progress;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    devconf_fleet_options fo = DEVCONF_FLEET_OPTIONS_INIT;
+    fo.forks = g->forks;
+    fo.device_timeout_ms = g->device_timeout_ms;
+    fo.connect_retries = g->retries;
+    fo.result_cb = on_fleet_result;
+    fo.result_payload = &out;
+    fo.progress_cb = on_fleet_progress;
+    fo.progress_payload = &out;
+    fo.cancel_cb = cancel_on_interrupt;
+    if (a->all_or_nothing) {
+        devconf_fleet_txn_options to = DEVCONF_FLEET_TXN_OPTIONS_INIT;
+        to.confirm_seconds = a->confirm_s;
+        to.weak = a->weak ? DEVCONF_FLEET_WEAK_SNAPSHOT : DEVCONF_FLEET_WEAK_REFUSE;
+        to.default_operation = a->replace ? DEVCONF_EDIT_REPLACE : DEVCONF_EDIT_MERGE;
+        rc = devconf_fleet_transaction(f, a->payload, &to, &fo, &sum);
+    } else {
+        struct fleet_job job = {cmd, a};
+        devconf_fleet_op op = DEVCONF_FLEET_OP_INIT;
+        op.kind = DEVCONF_FLEET_CALLBACK;
+        op.job = fleet_job;
+        op.job_payload = &job;
+        rc = devconf_fleet_run(f, &op, &fo, &sum);
+    }
+    fprintf(stderr, "devconf: %zu of %zu devices ok, %zu failed", sum.ok, sum.total, sum.failed);
+    if (sum.timed_out)
+        fprintf(stderr, " (%zu timed out)", sum.timed_out);
+    if (sum.cancelled)
+        fprintf(stderr, " (%zu cancelled)", sum.cancelled);
+    fprintf(stderr, ", %.1f s\n", sum.elapsed_ms / 1000.0);
+    if (rc < 0 && (a->all_or_nothing || rc == DEVCONF_ECANCELED || rc == DEVCONF_ETIMEOUT || !sum.total))
+        ex = report_error(rc);
+    else if (sum.total && sum.ok == sum.total)
+        ex = EXIT_OK;
+    else if (!sum.ok)
+        ex = EXIT_ALL_FAILED;
+    else
+        ex = EXIT_SOME_FAILED;
+done:
+    devconf_fleet_free(f);
+    devconf_ctx_free(ctx);
+    devconf_deinit();
+    return ex;
+}
+
 int main(int argc, char **argv)
 {
     struct global_opts g = {0};
     struct cmd_args a = {0};
+    g.progress = -1; /* a progress line when stderr is a terminal */
     const struct command *cmd;
     const char *uri = NULL;
     int ex, ci;
@@ -1306,6 +1687,17 @@ int main(int argc, char **argv)
     }
     if ((ex = parse_command(cmd, argc - ci, argv + ci, &a)) != CONTINUE)
         goto out;
+    if (g.inventory) {
+        if (uri) {
+            ex = usage_error(NULL, "give either a URI or --inventory, not both");
+            goto out;
+        }
+        if (cmd->check && (ex = cmd->check(cmd, &a)) != CONTINUE)
+            goto out;
+        a.format = g.format;
+        ex = run_fleet(&g, cmd, &a);
+        goto out;
+    }
     if (!uri) {
         ex = usage_error(cmd->name, "missing URI before '%s'", cmd->name);
         goto out;

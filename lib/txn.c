@@ -290,12 +290,16 @@ DEVCONF_API void devconf_txn_free(devconf_txn *t)
     if (!t) {
         return;
     }
+    /* a destructor leaves the thread's error alone: it is what the caller is looking at */
+    devconf_error *saved = NULL;
+    devconf_error_dup(&saved, devconf_error_last());
     if (t->loaded && t->staged) {
         devconf_discard_changes(t->s, NULL);
     }
     if (t->locked) {
         devconf_unlock(t->s, t->locked_ds, NULL);
     }
+    devconf__error_restore(saved);
     free(t->snapshot);
     free(t->persist);
     lyd_free_all(t->snap_tree);

@@ -231,7 +231,9 @@ static void *worker(void *p)
         /* the job itself stops early when the run stops (its open and calls ask the run's cancel
          * callback); clean-up jobs (reverts) run anyway */
         pool->job(run, k, &r, pool->arg);
-        r.elapsed_ms = devconf__now_ms() - t0;
+        if (!r.elapsed_ms) {
+            r.elapsed_ms = devconf__now_ms() - t0; /* unless the job knows better (a transaction's phases) */
+        }
         devconf__fleet_deliver(run, &r);
     }
     devconf_thread_cleanup();

@@ -259,6 +259,7 @@ static void finish(devconf__fleet_run *run, size_t k, struct devconf_fleet_resul
     }
     r->state = d->state;
     r->attempts = d->attempts;
+    r->elapsed_ms = d->started_ms ? devconf__now_ms() - d->started_ms : 0;
     if (d->state == DEVCONF_FLEET_TXN_NONE && d->confirmed) {
         r->state = DEVCONF_FLEET_TXN_COMMITTED;
     }

@@ -224,6 +224,83 @@ class CommitOptions(Structure):
     ]
 
 
+FleetP = type("FleetP", (c_void_p,), {"__doc__": "``devconf_fleet *``"})
+FleetResultP = type("FleetResultP", (c_void_p,), {"__doc__": "``const devconf_fleet_result *`` (borrowed)"})
+
+#: ``void (*)(const devconf_fleet_result *r, void *payload)``
+FLEET_RESULT_CB = CFUNCTYPE(None, FleetResultP, c_void_p)
+#: ``void (*)(size_t done, size_t failed, size_t total, uint64_t bytes, void *payload)``
+FLEET_PROGRESS_CB = CFUNCTYPE(None, c_size_t, c_size_t, c_size_t, c_uint64, c_void_p)
+#: ``int (*)(devconf_session *s, const char *device, char **data, void *payload)``
+FLEET_JOB_CB = CFUNCTYPE(c_int, c_void_p, c_char_p, POINTER(c_void_p), c_void_p)
+
+
+class FleetOp(Structure):
+    """``devconf_fleet_op`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("kind", c_int),
+        ("datastore", c_int),
+        ("filter", c_char_p),
+        ("payload", c_char_p),
+        ("format", c_int),
+        ("default_operation", c_int),
+        ("confirm_seconds", c_uint32),
+        ("dry_run", c_int),
+        ("identifier", c_char_p),
+        ("job", FLEET_JOB_CB),
+        ("job_payload", c_void_p),
+    ]
+
+
+class FleetOptions(Structure):
+    """``devconf_fleet_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("forks", c_uint),
+        ("device_timeout_ms", c_int),
+        ("run_timeout_ms", c_int),
+        ("connect_retries", c_uint),
+        ("retry_backoff_ms", c_int),
+        ("result_cb", FLEET_RESULT_CB),
+        ("result_payload", c_void_p),
+        ("progress_cb", FLEET_PROGRESS_CB),
+        ("progress_payload", c_void_p),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
+class FleetSummary(Structure):
+    """``devconf_fleet_summary``."""
+
+    _fields_ = [
+        ("total", c_size_t),
+        ("ok", c_size_t),
+        ("failed", c_size_t),
+        ("cancelled", c_size_t),
+        ("timed_out", c_size_t),
+        ("bytes", c_uint64),
+        ("elapsed_ms", ctypes.c_int64),
+    ]
+
+
+class FleetTxnOptions(Structure):
+    """``devconf_fleet_txn_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("confirm_seconds", c_uint32),
+        ("weak", c_int),
+        ("default_operation", c_int),
+    ]
+
+
 class CallOptions(Structure):
     """``devconf_call_options`` (version 1): a call's own timeout and cancel callback."""
 
@@ -440,6 +517,30 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_txn_rollback", c_int, (TxnP,), True),
     ("devconf_txn_free", None, (TxnP,), False),
     ("devconf_txn_commit_options_init", c_int, (POINTER(TxnCommitOptions), c_uint), True),
+    # fleet.h
+    ("devconf_fleet_new", c_int, (POINTER(FleetP), CtxP), True),
+    ("devconf_fleet_free", None, (FleetP,), False),
+    ("devconf_fleet_add", c_int, (FleetP, c_char_p, c_char_p, POINTER(SessionOptions), c_char_p), True),
+    ("devconf_fleet_load_inventory", c_int, (FleetP, c_char_p), True),
+    ("devconf_fleet_select", c_int, (FleetP, c_char_p), True),
+    ("devconf_fleet_count", c_size_t, (FleetP,), False),
+    ("devconf_fleet_device_name", c_char_p, (FleetP, c_size_t), False),
+    ("devconf_fleet_device_uri", c_char_p, (FleetP, c_size_t), False),
+    ("devconf_fleet_device_selected", c_int, (FleetP, c_size_t), False),
+    ("devconf_fleet_options_init", c_int, (POINTER(FleetOptions), c_uint), True),
+    ("devconf_fleet_run", c_int, (FleetP, POINTER(FleetOp), POINTER(FleetOptions), POINTER(FleetSummary)), False),
+    ("devconf_fleet_txn_options_init", c_int, (POINTER(FleetTxnOptions), c_uint), True),
+    ("devconf_fleet_transaction", c_int,
+     (FleetP, c_char_p, POINTER(FleetTxnOptions), POINTER(FleetOptions), POINTER(FleetSummary)), False),
+    ("devconf_fleet_result_device", c_char_p, (FleetResultP,), False),
+    ("devconf_fleet_result_index", c_size_t, (FleetResultP,), False),
+    ("devconf_fleet_result_uri", c_char_p, (FleetResultP,), False),
+    ("devconf_fleet_result_code", c_int, (FleetResultP,), False),
+    ("devconf_fleet_result_error", ErrorP, (FleetResultP,), False),
+    ("devconf_fleet_result_data", c_char_p, (FleetResultP,), False),
+    ("devconf_fleet_result_elapsed_ms", ctypes.c_int64, (FleetResultP,), False),
+    ("devconf_fleet_result_attempts", c_uint, (FleetResultP,), False),
+    ("devconf_fleet_result_txn_state", c_int, (FleetResultP,), False),
 )
 
 #: Names of every declared function (the tests compare this with the library's symbol map).
@@ -587,6 +688,15 @@ __all__ = [
     "RpcOptions",
     "TxnCommitOptions",
     "CANCEL_CB",
+    "FleetP",
+    "FleetResultP",
+    "FleetOp",
+    "FleetOptions",
+    "FleetSummary",
+    "FleetTxnOptions",
+    "FLEET_RESULT_CB",
+    "FLEET_PROGRESS_CB",
+    "FLEET_JOB_CB",
     "LibraryNotFoundError",
     "lib",
     "str2c",
