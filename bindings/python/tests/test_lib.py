@@ -51,6 +51,12 @@ def test_int_calls_that_can_fail_are_checked():
         "devconf_session_protocol",
         "devconf_session_has_capability",
         "devconf_session_is_connected",
+        # a fleet run's code is read after its results (a Python callback may have raised)
+        "devconf_fleet_run",
+        "devconf_fleet_transaction",
+        "devconf_fleet_result_code",
+        "devconf_fleet_result_txn_state",
+        "devconf_fleet_device_selected",
     }
 
 
