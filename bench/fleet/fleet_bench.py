@@ -57,6 +57,8 @@ EDIT_XML = (
     "<description>{value}</description></interface></interfaces></config>\n"
 )
 PY_FLEET = "{python} {here}/py_fleet.py"
+DC_FLEET_BASE = "{build}/bench/fleet_devconf --inventory {inventory} --forks {concurrency}"
+DC_FLEET = DC_FLEET_BASE + " --edit {edit_file} --filter {filter_file} --value {value}"
 PY_ARGS = ("--concurrency {concurrency} --value {value} --host-key {host_key} --known-hosts {known_hosts} "
            "--password-env {password_env} --user {user}")
 
@@ -70,6 +72,7 @@ class Row:
     writes: bool = True       # sets {value}: its result is checked by reading every device back
     needs: list = field(default_factory=list)  # placeholders that must name an existing file
     note: str = ""
+    warmup: str | None = None  # run once per fleet, untimed, before the row's first repetition
 
 
 ROWS = [
@@ -85,15 +88,27 @@ ROWS = [
     Row("nornir", "Nornir + nornir_netconf, threaded runner",
         f"{{nornir_python}} {{here}}/py_fleet.py nornir --inventory {{inventory}} {PY_ARGS}",
         needs=["{nornir_python}"]),
-    # --- Slots for devconf (the lead engineer fills them in when the fleet API lands) ----------
-    # Each is one command line; the row runs as soon as cmd is set and its needs exist.
-    Row("devconf-c", "devconf C fleet", None,
-        note="e.g. '{build}/bench/fleet_devconf --inventory {inventory} --forks {concurrency} "
-             "--edit {edit_file} --filter {filter_file} --host-key {host_key} --known-hosts {known_hosts}'"),
+    # --- devconf ------------------------------------------------------------------------------
+    # The C fleet engine (devconf_fleet_run, a callback job per device). Warm: the schema cache of
+    # {dir}/devconf-cache was filled by one untimed connect of every device first, so a connect
+    # sends no <get-schema> at all; cold: a new empty cache for every run (each device's modules
+    # are fetched and checked against what the cache holds: the price of the first contact).
+    Row("devconf-c", "devconf C fleet (warm schema cache)",
+        DC_FLEET + " --cache-dir {dir}/devconf-cache",
+        needs=["{build}/bench/fleet_devconf"],
+        warmup=DC_FLEET_BASE + " --cache-dir {dir}/devconf-cache --op connect",
+        note="devconf_fleet_run, callback job: get-config, edit-config, commit, get-config"),
+    Row("devconf-c-cold", "devconf C fleet (cold: empty schema cache)",
+        DC_FLEET + " --cache-dir {dir}/devconf-cache-{value}",
+        needs=["{build}/bench/fleet_devconf"]),
     Row("devconf-py", "devconf Python", None,
         note="e.g. '{python} {here}/devconf_fleet.py --inventory {inventory} --concurrency {concurrency} ...'"),
-    Row("devconf-cli", "devconf CLI --inventory", None,
-        note="e.g. '{build}/cli/devconf --inventory {inventory} --forks {concurrency} apply {edit_file} ...'"),
+    Row("devconf-cli", "devconf CLI --inventory (3 fan-outs)",
+        "bash {here}/cli_fleet.sh {build}/cli/devconf {inventory} {concurrency} {filter_file} {edit_file} "
+        "{dir}/devconf-cache",
+        needs=["{build}/cli/devconf"],
+        warmup=DC_FLEET_BASE + " --cache-dir {dir}/devconf-cache --op connect",
+        note="devconf --inventory: get-config; edit-config --commit; get-config: each over the fleet"),
 ]
 
 
@@ -118,7 +133,7 @@ def cpu_of(pid):
         return float("nan"), float("nan")
 
 
-def write_inventory(d, first, count, known_hosts, testtool):
+def write_inventory(d, first, count, known_hosts, testtool, host_key):
     """DIR/inventory.yaml (the Nornir/Ansible shape) and DIR/uris.txt. Credentials by reference only."""
     width = max(4, len(str(count)))
     lines = [
@@ -127,9 +142,8 @@ def write_inventory(d, first, count, known_hosts, testtool):
         "defaults:",
         "  port: 830",
         "  platform: netconf",
-        "  data:",
-        "    host_key_policy: strict",
-        f"    known_hosts: {known_hosts}",
+        f"  host_key_policy: {'strict' if host_key == 'strict' else 'insecure-skip'}",
+        f"  known_hosts: {known_hosts}",
         "groups:",
         "  sim:",
         f"    username: {USER}",
@@ -256,13 +270,28 @@ def main():
                                stdout=subprocess.DEVNULL)
             fleet["sim_cpu_at_start_s"], fleet["sim_rss_at_start_mb"] = (round(x, 2) for x in cpu_of(sim_pid))
             log(f"N = {n}: up in {fleet['up_s']} s (known_hosts included); {version}")
-            write_inventory(d, first, count, d / "known_hosts", version.split(" on ")[0])
+            write_inventory(d, first, count, d / "known_hosts", version.split(" on ")[0], args.host_key)
             # One untimed pass of the floor over every device first: the simulator's JIT would
             # otherwise make the first rows of the first repetition pay for its warm-up.
             run_child([f"{args.build}/bench/ssh_floor", "--uris", str(d / "uris.txt"), "--pool", "20",
                        "--host-key", "none", "--password-env", PASSWORD_ENV, "--user", USER],
                       env, logf, f"N={n} warm-up")
             (d / "filter.xml").write_text(FILTER_XML)
+            # Rows' own untimed preparation (e.g. filling a schema cache), each distinct one once.
+            done_warmups = set()
+            for r in rows:
+                if not r.warmup:
+                    continue
+                wvals = dict(base_values, dir=str(d), inventory=str(d / "inventory.yaml"),
+                             uris=str(d / "uris.txt"), first_port=first, count=count,
+                             known_hosts=str(d / "known_hosts"), concurrency=args.concurrency or r.concurrency,
+                             value="warmup", edit_file=str(d / "edit.xml"), filter_file=str(d / "filter.xml"))
+                wargv = shlex.split(fmt(r.warmup, wvals))
+                if tuple(wargv) in done_warmups:
+                    continue
+                done_warmups.add(tuple(wargv))
+                wrc, wwall, *_ = run_child(wargv, env, logf, f"N={n} {r.key} warm-up")
+                log(f"N = {n}: warm-up of {r.key}: {wwall:.2f} s, exit {wrc}")
             for rep in range(reps):
                 order = rows[rep % len(rows):] + rows[:rep % len(rows)] if rows else []
                 for r in order:

@@ -19,7 +19,7 @@ DEVCONF_BEGIN_DECLS
 typedef struct devconf_ctx devconf_ctx;
 
 /**
- * @brief Initialise the library (libcurl, libssh and libnetconf2 global state).
+ * @brief Initialise the library (libcurl and libssh global state, the schema store).
  *
  * Reference counted: every successful call must be paired with devconf_deinit(). Call it before
  * starting threads that use devconf.
