@@ -66,7 +66,14 @@ static int apply_one(struct lyd_node *parent, struct lyd_node **top, const struc
     struct lyd_node *first = parent ? lyd_child(parent) : *top;
     struct lyd_node *match = NULL;
     if (first) {
-        lyd_find_sibling_first(first, e, &match);
+        if (e->schema && e->schema->nodetype == LYS_LEAF) {
+            /* A leaf by its schema node only: lyd_find_sibling_first() compares a leaf's value too
+             * when the siblings have no hash table (fewer than 4 of them), so a changed value would
+             * not be found and the leaf would end up twice. */
+            lyd_find_sibling_val(first, e->schema, NULL, 0, &match);
+        } else {
+            lyd_find_sibling_first(first, e, &match);
+        }
     }
     struct lyd_node *dup = NULL;
     switch (op) {
