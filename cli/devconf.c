@@ -291,6 +291,11 @@ static int report_error(int code)
     const char *msg = devconf_error_message(e);
     size_t i, n = devconf_error_rpc_error_count(e);
 
+    /* Errors found by local YANG validation (a dry run) are listed like a device's, but
+     * labelled as local: nothing was sent. */
+    const char *label = devconf_error_origin(e) == DEVCONF_ORIGIN_YANG ? "  local-error (nothing sent):"
+                                                                        : "  rpc-error:";
+
     fputs("devconf: ", stderr);
     put_clean(stderr, msg && *msg ? msg : devconf_strerror(code), 0);
     fputc('\n', stderr);
@@ -304,7 +309,7 @@ static int report_error(int code)
             {"path", devconf_rpc_error_path(r)},       {"message", devconf_rpc_error_message(r)},
         };
         size_t f;
-        fputs("  rpc-error:", stderr);
+        fputs(label, stderr);
         for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
             if (!fields[f].value)
                 continue;
@@ -1095,7 +1100,8 @@ static void print_help(void)
           "\n"
           "Data goes to stdout. Errors go to stderr as 'devconf: MESSAGE', followed by one\n"
           "'  rpc-error: tag=... type=... severity=... app-tag=... path=... message=...' line per\n"
-          "error the device reported.\n"
+          "error the device reported ('  local-error (nothing sent): ...' for each error a local\n"
+          "validation found, e.g. in a dry run).\n"
           "\n"
           "Exit status:\n"
           "   0  success\n"
