@@ -172,7 +172,9 @@ int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out)
             r = devconf__error_oom();
             goto out;
         }
+        devconf__log_quiet(true); /* a miss is reported below, once */
         const struct lysc_node *sn = lys_find_path(ly, NULL, schema.data, 0);
+        devconf__log_quiet(false);
         if (!sn) {
             r = devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_EYANG,
                                    "filter '%s': no such node %s in the device's schemas; nothing sent", xpath,

@@ -241,22 +241,21 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
     return LY_SUCCESS;
 }
 
-/* Loads every implemented module of set into a new context (parsed, not compiled yet). */
-int devconf__build_load(devconf__build *b, const devconf__modset *set, struct ly_ctx **out)
+/* One attempt of devconf__build_load(): every implemented module of set not in skip. A module that
+ * fails marks itself in skip and *failed. */
+static struct ly_ctx *load_pass(devconf__build *b, const devconf__modset *set, bool *skip, bool *failed)
 {
-    *out = NULL;
     struct ly_ctx *ly = NULL;
+    *failed = false;
     if (ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY | LY_CTX_DISABLE_SEARCHDIRS | LY_CTX_EXPLICIT_COMPILE, &ly) !=
         LY_SUCCESS) {
-        return devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_ERROR, "cannot create a YANG context");
+        devconf__error_set(DEVCONF_ORIGIN_YANG, DEVCONF_ERROR, "cannot create a YANG context");
+        return NULL;
     }
     ly_ctx_set_module_imp_clb(ly, import_cb, b);
-    /* libyang's running commentary on loading is DEBUG; what could not be loaded is reported
-     * once, by devconf, as a warning */
-    devconf__log_quiet(true);
     for (size_t i = 0; i < set->n && !b->error; i++) {
         const devconf__modinfo *m = &set->m[i];
-        if (!m->implemented || m->submodule) {
+        if (!m->implemented || m->submodule || skip[i]) {
             continue;
         }
         const struct lys_module *have = ly_ctx_get_module_implemented(ly, m->name);
@@ -275,25 +274,63 @@ int devconf__build_load(devconf__build *b, const devconf__modset *set, struct ly
         features[m->nfeatures] = NULL;
         devconf__log_capture_begin();
         devconf__buf_dispose(&b->last_miss);
-        if (!ly_ctx_load_module(ly, m->name, m->revision, features) && !b->error && !m->optional) {
-            const char *why = devconf__log_capture_last();
-            devconf__buf reason = { 0 };
-            devconf__buf_puts(&reason, why ? why : "libyang could not load it");
-            if (b->last_miss.len) {
-                devconf__buf_printf(&reason, " (%s)", b->last_miss.data);
+        if (!ly_ctx_load_module(ly, m->name, m->revision, features) && !b->error) {
+            skip[i] = true;
+            *failed = true;
+            if (!m->optional) {
+                const char *why = devconf__log_capture_last();
+                devconf__buf reason = { 0 };
+                devconf__buf_puts(&reason, why ? why : "libyang could not load it");
+                if (b->last_miss.len) {
+                    devconf__buf_printf(&reason, " (%s)", b->last_miss.data);
+                }
+                note_unavailable(b, m->name, m->revision, reason.data ? reason.data : "libyang could not load it");
+                devconf__buf_dispose(&reason);
             }
-            note_unavailable(b, m->name, m->revision, reason.data ? reason.data : "libyang could not load it");
-            devconf__buf_dispose(&reason);
             ly_err_clean(ly, NULL);
         }
         devconf__log_capture_end();
     }
+    return ly;
+}
+
+/* Loads every implemented module of set into a new context (parsed, not compiled yet).
+ *
+ * With explicit compilation, a module that fails to load makes libyang take back every module
+ * loaded since the context was created, not only its own: a device's optional ietf-netconf that
+ * nobody serves once left a context holding none of the device's modules. So a pass in which
+ * anything failed is thrown away and the set is loaded again without the modules that failed
+ * (their texts are in the cache by then, so a pass costs parsing only). */
+int devconf__build_load(devconf__build *b, const devconf__modset *set, struct ly_ctx **out)
+{
+    *out = NULL;
+    struct ly_ctx *ly = NULL;
+    bool *skip = set->n ? calloc(set->n, sizeof *skip) : NULL;
+    if (set->n && !skip) {
+        return devconf__error_oom();
+    }
+    /* libyang's running commentary on loading is DEBUG; what could not be loaded is reported
+     * once, by devconf, as a warning */
+    devconf__log_quiet(true);
+    for (size_t pass = 0; pass <= set->n; pass++) {
+        bool failed = false;
+        ly = load_pass(b, set, skip, &failed);
+        if (!ly || b->error || !failed) {
+            break;
+        }
+        ly_ctx_destroy(ly);
+        ly = NULL;
+    }
     devconf__log_quiet(false);
+    free(skip);
     if (b->error) {
         ly_ctx_destroy(ly);
         devconf__error_restore(b->saved); /* what ended it, not what came after */
         b->saved = NULL;
         return b->error;
+    }
+    if (!ly) {
+        return devconf_error_code(devconf_error_last()) < 0 ? devconf_error_code(devconf_error_last()) : DEVCONF_ERROR;
     }
     *out = ly;
     return 0;

@@ -164,6 +164,55 @@ START_TEST(default_cache_dir_is_created_on_open)
 }
 END_TEST
 
+static int error_lines;
+static char first_error[512];
+
+static void count_errors(devconf_log_level level, const char *origin, const char *msg, void *payload)
+{
+    (void)payload;
+    if (level == DEVCONF_LOG_ERROR && error_lines++ == 0) {
+        snprintf(first_error, sizeof first_error, "%s: %s", origin, msg);
+    }
+}
+
+START_TEST(modules_load_without_any_search_dir)
+{
+    /* regression: Jetconf serves no ietf-netconf (optional for devconf); the failed load made
+     * libyang take back every module loaded before it, so a session without search directories
+     * knew none of the device's modules ("No module named ietf-interfaces") and an open printed
+     * libyang errors although it succeeded */
+    char *saved = getenv("DEVCONF_YANG_PATH") ? strdup(getenv("DEVCONF_YANG_PATH")) : NULL;
+    unsetenv("DEVCONF_YANG_PATH");
+    char cache[400];
+    snprintf(cache, sizeof cache, "%s/bare-cache-%d", srv.dir, (int)getpid());
+    devconf_ctx *bare = NULL;
+    ASSERT_OK(devconf_ctx_new(&bare));
+    ASSERT_OK(devconf_ctx_set_cache_dir(bare, cache));
+    error_lines = 0;
+    devconf_ctx_set_log_callback(bare, DEVCONF_LOG_DEBUG, count_errors, NULL);
+    devconf_session_options o = tls_opts();
+    for (int round = 0; round < 2; round++) { /* cold cache, then warm */
+        devconf_session *x = NULL;
+        ASSERT_OK(devconf_session_open(&x, bare, srv.uri, &o));
+        char *out = NULL;
+        ASSERT_OK(devconf_get_config(&out, x, DEVCONF_DS_RUNNING, IFS, NULL));
+        ck_assert_msg(strstr(out, "<name>eth0</name>"), "round %d: %s", round, out);
+        devconf_free(out);
+        /* a filter that names no node is refused locally, with one error and no libyang line */
+        ASSERT_FAILS(devconf_get_config(&out, x, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfacez", NULL),
+                     DEVCONF_EYANG);
+        ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "interfacez"));
+        devconf_session_free(x);
+    }
+    ck_assert_msg(error_lines == 0, "%d error lines logged, the first: %s", error_lines, first_error);
+    devconf_ctx_free(bare);
+    if (saved) {
+        setenv("DEVCONF_YANG_PATH", saved, 1);
+        free(saved);
+    }
+}
+END_TEST
+
 START_TEST(schemas_are_cached_across_sessions)
 {
     devconf_session *s = open_session();
@@ -453,6 +502,7 @@ static Suite *restconf_suite(void)
     tcase_add_test(tc, wrong_ca_is_refused);
     tcase_add_test(tc, missing_client_certificate_fails_clearly);
     tcase_add_test(tc, default_cache_dir_is_created_on_open);
+    tcase_add_test(tc, modules_load_without_any_search_dir);
     tcase_add_test(tc, schemas_are_cached_across_sessions);
     tcase_add_test(tc, reads_at_several_depths_read_like_netconf);
     tcase_add_test(tc, keys_are_percent_encoded);

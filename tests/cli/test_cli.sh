@@ -53,6 +53,19 @@ check "closed port" 3 "" "cannot connect" -- "${nc[@]}" "netconf://devconf-test@
 check "capabilities" 0 "urn:ietf:params:netconf:capability:candidate:1.0" "" -- "${nc[@]}" "$uri" capabilities
 check "get-config json with a filter" 0 '"name": "eth0"' "" -- \
     "${nc[@]}" --format json "$uri" get-config --filter "/ietf-interfaces:interfaces/interface[name='eth0']"
+check "an XPath filter naming no node is refused locally" 8 "" "interfacez.*nothing sent" -- \
+    "${nc[@]}" "$uri" get-config --filter "/ietf-interfaces:interfacez"
+check "a misspelt leaf in an XPath filter is refused locally" 8 "" "interface/nam' names no node" -- \
+    "${nc[@]}" "$uri" get-config --filter "/ietf-interfaces:interfaces/interface/nam"
+# ... with one line on stderr: devconf's message, no libyang chatter before it
+xerr=$("${nc[@]}" "$uri" get-config --filter "/ietf-interfaces:interfacez" 2>&1 >/dev/null </dev/null)
+if [ "$(printf '%s\n' "$xerr" | wc -l)" -eq 1 ]; then
+    echo "ok   a refused XPath filter is one line on stderr"
+    passed=$((passed + 1))
+else
+    echo "FAIL a refused XPath filter is one line on stderr: $xerr"
+    failed=$((failed + 1))
+fi
 check "edit-config --commit" 0 "" "" -- "${nc[@]}" "$uri" edit-config --commit \
     "$(payload '{"ietf-interfaces:interfaces":{"interface":[{"name":"eth1","description":"from the cli test"}]}}')"
 check "the edit is on the device" 0 "from the cli test" "" -- "${nc[@]}" "$uri" get-config
