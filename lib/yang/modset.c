@@ -260,8 +260,8 @@ int devconf__modset_key(const devconf__modset *s, char key[65])
     if (!copy.m) {
         return devconf__error_oom();
     }
-    memcpy(copy.m, s->m, s->n * sizeof *copy.m);
     if (copy.n) {
+        memcpy(copy.m, s->m, s->n * sizeof *copy.m); /* s->m is NULL for an empty set */
         qsort(copy.m, copy.n, sizeof *copy.m, cmp_mod);
     }
     devconf__sha256 h;

@@ -136,6 +136,19 @@ START_TEST(key_depends_on_content_not_order)
 }
 END_TEST
 
+/* tests/fuzz/fuzz_yang_library: the key of an empty set (a library that lists no module) passed
+ * NULL to memcpy (undefined behaviour, reported by UBSan). */
+START_TEST(key_of_an_empty_set)
+{
+    devconf__modset empty = { 0 };
+    char k1[65], k2[65];
+    ck_assert_int_eq(devconf__modset_key(&empty, k1), 0);
+    ck_assert_int_eq(devconf__modset_key(&empty, k2), 0);
+    ck_assert_str_eq(k1, k2);
+    ck_assert_uint_eq(strlen(k1), 64);
+}
+END_TEST
+
 START_TEST(sha256_matches_the_standard_vectors)
 {
     char h[65];
@@ -304,6 +317,7 @@ int main(void)
     tcase_add_test(tc, hello_capabilities_give_modules_features_and_deviations);
     tcase_add_test(tc, hello_parameters_are_read_from_the_query_only);
     tcase_add_test(tc, key_depends_on_content_not_order);
+    tcase_add_test(tc, key_of_an_empty_set);
     tcase_add_test(tc, sha256_matches_the_standard_vectors);
     tcase_add_test(tc, cache_directory_must_be_private);
     tcase_add_test(tc, cache_writes_are_private_and_never_follow_links);
