@@ -134,11 +134,15 @@ struct scan_state {
 
 static int add_ns(devconf__nc_env *env, const char *a, const char *a_end, const char *name, size_t name_len)
 {
-    devconf__nc_nsdecl *d = realloc(env->ns, (env->ns_count + 1) * sizeof *d);
-    if (!d) {
-        return devconf__error_oom();
+    /* room doubles at 8, 16, 32...: a million declarations cost no million copies */
+    devconf__nc_nsdecl *d = env->ns;
+    size_t n = env->ns_count;
+    if (n < 8 ? !n : !(n & (n - 1))) {
+        if (!(d = realloc(env->ns, (n < 8 ? 8 : 2 * n) * sizeof *d))) {
+            return devconf__error_oom();
+        }
+        env->ns = d;
     }
-    env->ns = d;
     d[env->ns_count].attr = a;
     d[env->ns_count].attr_len = (size_t)(a_end - a);
     d[env->ns_count].prefix = name_len > 6 ? name + 6 : name + 5;
@@ -150,6 +154,150 @@ static int add_ns(devconf__nc_env *env, const char *a, const char *a_end, const 
 static bool is_nsdecl(const char *name, size_t len)
 {
     return (len == 5 && !memcmp(name, "xmlns", 5)) || (len > 6 && !memcmp(name, "xmlns:", 6));
+}
+
+/* ---- the declarations the <data> content inherits ----
+ *
+ * Each top-level element of the content gets the innermost declaration of every prefix in scope
+ * that it does not declare itself. Built on the heap and found by binary search (a device may put
+ * a million declarations on the envelope), and bounded: the copies may add at most four times the
+ * message's own size plus 1 MiB (linear in the reply, whose size max_reply_bytes bounds), or one
+ * long declaration copied onto many small elements would turn a small reply into gigabytes. */
+
+#define MAX_COPIED(len) ((uint64_t)(len) * 4 + (1u << 20))
+
+typedef struct inherit {
+    const devconf__nc_nsdecl **d; /* the innermost declaration of each prefix, in the order copied */
+    size_t n;
+    size_t *by_prefix;            /* indices into d, sorted by prefix */
+    size_t *seen;                 /* per entry: the last element that declares that prefix itself */
+    size_t element;               /* the element being looked at (1, 2, ...) */
+    uint64_t all;                 /* bytes of all the copies (" " and the declaration) */
+    uint64_t declared;            /* of those, the bytes the element makes unnecessary */
+} inherit;
+
+static int prefix_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+struct decl_ref {
+    const devconf__nc_nsdecl *d;
+    size_t index; /* in env->ns: later is inner */
+};
+
+static int decl_ref_cmp(const void *a, const void *b)
+{
+    const struct decl_ref *x = a, *y = b;
+    int c = prefix_cmp(x->d->prefix, x->d->prefix_len, y->d->prefix, y->d->prefix_len);
+    return c ? c : (x->index < y->index) - (x->index > y->index); /* the inner one first */
+}
+
+static void inherit_dispose(inherit *h)
+{
+    free(h->d);
+    free(h->by_prefix);
+    free(h->seen);
+    memset(h, 0, sizeof *h);
+}
+
+static int inherit_init(inherit *h, const devconf__nc_env *env)
+{
+    memset(h, 0, sizeof *h);
+    size_t n = env->ns_count;
+    if (!n) {
+        return 0;
+    }
+    struct decl_ref *refs = malloc(n * sizeof *refs);
+    size_t *pos = malloc(n * sizeof *pos);
+    h->d = malloc(n * sizeof *h->d);
+    h->by_prefix = malloc(n * sizeof *h->by_prefix);
+    h->seen = calloc(n, sizeof *h->seen);
+    if (!refs || !pos || !h->d || !h->by_prefix || !h->seen) {
+        free(refs);
+        free(pos);
+        inherit_dispose(h);
+        return devconf__error_oom();
+    }
+    for (size_t i = 0; i < n; i++) {
+        refs[i] = (struct decl_ref){ &env->ns[i], i };
+        pos[i] = SIZE_MAX;
+    }
+    qsort(refs, n, sizeof *refs, decl_ref_cmp);
+    /* the first of each prefix is the innermost: kept */
+    for (size_t i = 0; i < n; i++) {
+        if (!i || prefix_cmp(refs[i].d->prefix, refs[i].d->prefix_len, refs[i - 1].d->prefix,
+                             refs[i - 1].d->prefix_len)) {
+            pos[refs[i].index] = 0;
+        }
+    }
+    /* in the order copied: <data>'s first, then the root's, each right to left (as before) */
+    for (size_t i = n; i-- > 0;) {
+        if (pos[i] == 0) {
+            pos[i] = h->n;
+            h->d[h->n++] = &env->ns[i];
+            h->all += 1 + env->ns[i].attr_len;
+        }
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pos[refs[i].index] != SIZE_MAX) {
+            h->by_prefix[k++] = pos[refs[i].index];
+        }
+    }
+    free(refs);
+    free(pos);
+    return 0;
+}
+
+/* Attribute callback: marks the inherited declarations the element declares itself. */
+static int inherit_mark(void *arg, const char *a, const char *a_end, const char *name, size_t name_len,
+                        const char *v, size_t vlen)
+{
+    (void)a;
+    (void)a_end;
+    (void)v;
+    (void)vlen;
+    inherit *h = arg;
+    if (!is_nsdecl(name, name_len)) {
+        return 0;
+    }
+    const char *prefix = name_len > 6 ? name + 6 : name + 5;
+    size_t plen = name_len > 6 ? name_len - 6 : 0;
+    size_t lo = 0, hi = h->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const devconf__nc_nsdecl *d = h->d[h->by_prefix[mid]];
+        int c = prefix_cmp(d->prefix, d->prefix_len, prefix, plen);
+        if (c == 0) {
+            size_t k = h->by_prefix[mid];
+            if (h->seen[k] != h->element) {
+                h->seen[k] = h->element;
+                h->declared += 1 + h->d[k]->attr_len;
+            }
+            return 0;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* Looks at the start tag at lt of a top-level element of the content: which inherited declarations
+ * it lacks (h->seen) and how many bytes copying them adds. */
+static uint64_t inherit_element(inherit *h, const char *base, const char *lt, const char *end)
+{
+    tag t;
+    h->element++;
+    h->declared = 0;
+    if (parse_tag(base, lt, end, &t, inherit_mark, h) < 0) {
+        devconf__error_clear(); /* scanned before: cannot happen */
+    }
+    return h->all - h->declared;
 }
 
 static int scan_attr(void *arg, const char *a, const char *a_end, const char *name, size_t name_len,
@@ -189,6 +337,9 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
     int depth = 0, r = 0;
     bool root_seen = false, root_closed = false, in_data = false;
     struct scan_state st = { out, 0, false };
+    inherit h = { 0 };
+    bool h_ready = false;
+    uint64_t copied = 0; /* bytes devconf__nc_env_data will add to the content */
     while (p < end) {
         const char *lt = memchr(p, '<', (size_t)(end - p));
         const char *text_end = lt ? lt : end;
@@ -277,6 +428,19 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
             if ((r = parse_tag(msg, lt, end, &t, scan_attr, &st)) < 0) {
                 goto out;
             }
+            if (depth == 2 && in_data && out->ns_count) {
+                /* a top-level element of the <data> content: the declarations copied onto it */
+                if (!h_ready && (r = inherit_init(&h, out)) < 0) {
+                    goto out;
+                }
+                h_ready = true;
+                copied += inherit_element(&h, msg, lt, end);
+                if (copied > MAX_COPIED(len)) {
+                    r = bad("the namespace declarations the <data> content inherits would be copied onto its "
+                            "elements past four times the message's size", (size_t)(lt - msg));
+                    goto out;
+                }
+            }
             if (depth == 0) {
                 root_seen = true;
                 out->kind = local_is(&t, "rpc-reply")      ? DEVCONF_NC_MSG_REPLY
@@ -328,6 +492,7 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
     }
 out:
     free(stack);
+    inherit_dispose(&h);
     if (r < 0) {
         devconf__nc_env_dispose(out);
     }
@@ -343,28 +508,6 @@ void devconf__nc_env_dispose(devconf__nc_env *env)
 
 /* ---- the <data> content as self-contained text ---- */
 
-struct decl_check {
-    const devconf__nc_nsdecl *d;
-    bool declared;
-};
-
-static int declares(void *arg, const char *a, const char *a_end, const char *name, size_t name_len, const char *v,
-                    size_t vlen)
-{
-    (void)a;
-    (void)a_end;
-    (void)v;
-    (void)vlen;
-    struct decl_check *c = arg;
-    if (is_nsdecl(name, name_len)) {
-        size_t plen = name_len > 6 ? name_len - 6 : 0;
-        if (plen == c->d->prefix_len && (!plen || !memcmp(name + 6, c->d->prefix, plen))) {
-            c->declared = true;
-        }
-    }
-    return 0;
-}
-
 char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *len)
 {
     *len = 0;
@@ -376,17 +519,9 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
         end--;
     }
     /* the innermost declaration of each prefix (the root's come first, then data's) */
-    const devconf__nc_nsdecl *inherit[env->ns_count ? env->ns_count : 1];
-    size_t ni = 0;
-    for (size_t i = env->ns_count; i-- > 0;) {
-        bool shadowed = false;
-        for (size_t k = 0; k < ni && !shadowed; k++) {
-            shadowed = inherit[k]->prefix_len == env->ns[i].prefix_len &&
-                       !memcmp(inherit[k]->prefix, env->ns[i].prefix, env->ns[i].prefix_len);
-        }
-        if (!shadowed) {
-            inherit[ni++] = &env->ns[i];
-        }
+    inherit h;
+    if (inherit_init(&h, env) < 0) {
+        return NULL;
     }
     devconf__buf b = { 0 };
     int depth = 0;
@@ -424,14 +559,13 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
             devconf__buf_append(&b, lt, (size_t)(end - lt));
             break;
         }
-        if (depth == 0 && ni) {
+        if (depth == 0 && h.n) {
             devconf__buf_append(&b, lt, (size_t)(t.name + t.name_len - lt));
-            for (size_t k = 0; k < ni; k++) {
-                struct decl_check c = { inherit[k], false };
-                parse_tag(msg, lt, end, &t, declares, &c);
-                if (!c.declared) {
+            inherit_element(&h, msg, lt, end);
+            for (size_t k = 0; k < h.n; k++) {
+                if (h.seen[k] != h.element) {
                     devconf__buf_puts(&b, " ");
-                    devconf__buf_append(&b, inherit[k]->attr, inherit[k]->attr_len);
+                    devconf__buf_append(&b, h.d[k]->attr, h.d[k]->attr_len);
                 }
             }
             devconf__buf_append(&b, t.name + t.name_len, (size_t)(t.end + 1 - (t.name + t.name_len)));
@@ -449,6 +583,7 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
     if (!b.data && !b.failed) {
         devconf__buf_puts(&b, "");
     }
+    inherit_dispose(&h);
     *len = b.len;
     return devconf__buf_steal(&b);
 }

@@ -73,7 +73,13 @@ size_t devconf__rc_utf8_check(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
-        size_t n = utf8_len(p);
+        /* utf8_len reads up to 4 bytes: near the end, from a copy padded with NULs (never UTF-8
+         * continuation bytes, so a sequence cut by the end is not UTF-8) */
+        unsigned char tail[4] = { 0 };
+        if (end - p < 4) {
+            memcpy(tail, p, (size_t)(end - p));
+        }
+        size_t n = utf8_len(end - p < 4 ? tail : p);
         if (!n || n > (size_t)(end - p)) {
             return (size_t)(p - (const unsigned char *)s);
         }

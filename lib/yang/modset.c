@@ -192,8 +192,12 @@ int devconf__modset_from_hello(devconf__modset *s, const char *const *caps, size
         }
         for (int which = 0; which < 2; which++) {
             const char *key = which ? "deviations" : "features";
-            const char *p = strstr(caps[i], which ? "deviations=" : "features=");
-            if (!p || (p[-1] != '&' && p[-1] != '?')) {
+            /* a parameter of the query (after '?'), not text inside another one's value */
+            const char *p = strchr(caps[i], '?');
+            while (p && (p = strstr(p + 1, which ? "deviations=" : "features=")) && p[-1] != '&' && p[-1] != '?') {
+                /* inside a value: look further */
+            }
+            if (!p) {
                 continue;
             }
             p += strlen(key) + 1;
@@ -256,8 +260,8 @@ int devconf__modset_key(const devconf__modset *s, char key[65])
     if (!copy.m) {
         return devconf__error_oom();
     }
-    memcpy(copy.m, s->m, s->n * sizeof *copy.m);
     if (copy.n) {
+        memcpy(copy.m, s->m, s->n * sizeof *copy.m); /* s->m is NULL for an empty set */
         qsort(copy.m, copy.n, sizeof *copy.m, cmp_mod);
     }
     devconf__sha256 h;

@@ -177,6 +177,66 @@ START_TEST(nesting_is_bounded)
 }
 END_TEST
 
+/* A reply whose root carries n namespace declarations (xmlns:pN="u..." with pad more bytes of
+ * namespace) and whose <data> holds m top-level elements elem. */
+static char *many_decls(size_t n, size_t pad, size_t m, const char *elem)
+{
+    devconf__buf b = { 0 };
+    devconf__buf_puts(&b, "<rpc-reply xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" message-id=\"1\"");
+    for (size_t i = 0; i < n; i++) {
+        devconf__buf_printf(&b, " xmlns:p%zu=\"u", i);
+        for (size_t k = 0; k < pad; k++) {
+            devconf__buf_puts(&b, "u");
+        }
+        devconf__buf_puts(&b, "\"");
+    }
+    devconf__buf_puts(&b, "><data>");
+    for (size_t i = 0; i < m; i++) {
+        devconf__buf_puts(&b, elem);
+    }
+    devconf__buf_puts(&b, "</data></rpc-reply>");
+    ck_assert(!b.failed);
+    return devconf__buf_steal(&b);
+}
+
+/* tests/fuzz (a probe after fuzz_envelope): the inherited declarations were kept in a variable-length
+ * array on the stack and deduplicated pairwise: 1.1 million declarations on the envelope (19 MB,
+ * within the default reply bound) crashed the process (stack overflow), 100,000 took 15 s. */
+START_TEST(a_million_declarations_neither_crash_nor_stall)
+{
+    char *reply = many_decls(1100000, 0, 1, "<a/>");
+    devconf__nc_env env;
+    int64_t t0 = devconf__now_ms();
+    ck_assert_int_eq(devconf__nc_env_scan(reply, strlen(reply), &env), 0);
+    size_t n = 0;
+    char *out = devconf__nc_env_data(reply, &env, &n);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_ptr_nonnull(strstr(out, " xmlns:p1099999=\"u\""));
+    ck_assert_int_lt(devconf__now_ms() - t0, 5000);
+    free(out);
+    devconf__nc_env_dispose(&env);
+    free(reply);
+}
+END_TEST
+
+/* Each top-level element of the content gets the declarations it inherits: a small reply with a
+ * long declaration and many top-level elements grew into gigabytes (64 KiB of namespace times
+ * 20,000 elements: 1.3 GB from 150 KB). The copies may add at most four times the message's own
+ * size plus 1 MiB; past that the reply is refused as malformed, before anything is copied. */
+START_TEST(copied_declarations_are_bounded)
+{
+    char *reply = many_decls(1, 65536, 20000, "<a/>");
+    devconf__nc_env env;
+    ck_assert_int_eq(scan(reply, &env), DEVCONF_EPROTO);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "namespace declarations"));
+    free(reply);
+    /* what a device sends: a few declarations on the envelope, many entries of a top-level list */
+    reply = many_decls(3, 40, 20000, "<item xmlns=\"urn:x\"><name>eth12345</name></item>");
+    ck_assert_int_eq(scan(reply, &env), 0);
+    free(reply);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("envelope");
@@ -188,6 +248,8 @@ int main(void)
     tcase_add_test(tc, envelope_says_what_the_reply_holds);
     tcase_add_test(tc, malformed_messages_are_refused_with_a_reason);
     tcase_add_test(tc, nesting_is_bounded);
+    tcase_add_test(tc, a_million_declarations_neither_crash_nor_stall);
+    tcase_add_test(tc, copied_declarations_are_bounded);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }

@@ -111,6 +111,24 @@ START_TEST(device_text_is_escaped_for_a_message)
 }
 END_TEST
 
+/* tests/fuzz/fuzz_restconf_errors: devconf__rc_utf8_check(s, len) read up to three bytes past
+ * s + len when s ended inside a sequence (here in a buffer of exactly len bytes, no NUL after it,
+ * so that AddressSanitizer sees such a read). */
+START_TEST(utf8_check_reads_only_the_given_bytes)
+{
+    static const char *const cases[] = { "abc\xc3", "ab\xe2\x82", "a\xf0\x9f\x98", "\xf4" };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = strlen(cases[i]);
+        char *exact = malloc(n);
+        ck_assert_ptr_nonnull(exact);
+        memcpy(exact, cases[i], n);
+        size_t lead = strcspn(cases[i], "\xc3\xe2\xf0\xf4");
+        ck_assert_uint_eq(devconf__rc_utf8_check(exact, n), lead); /* a cut sequence is not UTF-8 */
+        free(exact);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-urls");
@@ -120,6 +138,7 @@ int main(void)
     tcase_add_test(tc, server_references_on_the_session_origin_are_followed);
     tcase_add_test(tc, server_references_elsewhere_are_refused_naming_them);
     tcase_add_test(tc, device_text_is_escaped_for_a_message);
+    tcase_add_test(tc, utf8_check_reads_only_the_given_bytes);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }

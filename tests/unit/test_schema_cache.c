@@ -79,6 +79,33 @@ START_TEST(hello_capabilities_give_modules_features_and_deviations)
 }
 END_TEST
 
+/* tests/fuzz/fuzz_hello_caps: "features=" at the very start of a capability was checked for a
+ * preceding '&' or '?' one byte before the string (a heap read out of bounds); and only the first
+ * "features="/"deviations=" was looked at, so one inside another parameter's value hid the real
+ * parameter. Each capability in a buffer of its own, so AddressSanitizer sees a read before it. */
+START_TEST(hello_parameters_are_read_from_the_query_only)
+{
+    char *caps[3];
+    caps[0] = strdup("features=f0?module=a");
+    caps[1] = strdup("urn:b?module=b&note=features=bad!&features=f1,f2&deviations=b-dev");
+    caps[2] = strdup("urn:c&features=f3?module=c");
+    devconf__modset s = { 0 };
+    ck_assert_int_eq(devconf__modset_from_hello(&s, (const char *const *)caps, 3), 0);
+    ck_assert_uint_eq(s.n, 3);
+    const devconf__modinfo *a = devconf__modset_find(&s, "a", NULL);
+    ck_assert_uint_eq(a->nfeatures, 0);
+    const devconf__modinfo *b = devconf__modset_find(&s, "b", NULL);
+    ck_assert_uint_eq(b->nfeatures, 2);
+    ck_assert_str_eq(b->features[0], "f1");
+    ck_assert_uint_eq(b->ndeviations, 1);
+    ck_assert_uint_eq(devconf__modset_find(&s, "c", NULL)->nfeatures, 0);
+    devconf__modset_dispose(&s);
+    for (int i = 0; i < 3; i++) {
+        free(caps[i]);
+    }
+}
+END_TEST
+
 START_TEST(key_depends_on_content_not_order)
 {
     devconf__modset a = { 0 }, b = { 0 };
@@ -106,6 +133,19 @@ START_TEST(key_depends_on_content_not_order)
     ck_assert_str_ne(ka, kb);
     devconf__modset_dispose(&a);
     devconf__modset_dispose(&b);
+}
+END_TEST
+
+/* tests/fuzz/fuzz_yang_library: the key of an empty set (a library that lists no module) passed
+ * NULL to memcpy (undefined behaviour, reported by UBSan). */
+START_TEST(key_of_an_empty_set)
+{
+    devconf__modset empty = { 0 };
+    char k1[65], k2[65];
+    ck_assert_int_eq(devconf__modset_key(&empty, k1), 0);
+    ck_assert_int_eq(devconf__modset_key(&empty, k2), 0);
+    ck_assert_str_eq(k1, k2);
+    ck_assert_uint_eq(strlen(k1), 64);
 }
 END_TEST
 
@@ -275,7 +315,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, names_and_revisions_are_validated);
     tcase_add_test(tc, hello_capabilities_give_modules_features_and_deviations);
+    tcase_add_test(tc, hello_parameters_are_read_from_the_query_only);
     tcase_add_test(tc, key_depends_on_content_not_order);
+    tcase_add_test(tc, key_of_an_empty_set);
     tcase_add_test(tc, sha256_matches_the_standard_vectors);
     tcase_add_test(tc, cache_directory_must_be_private);
     tcase_add_test(tc, cache_writes_are_private_and_never_follow_links);
