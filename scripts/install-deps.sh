@@ -14,7 +14,11 @@
 #   - virtualenvs under /opt: /opt/devconf-test-venv (pytest, asyncssh:
 #     scripts/install-test-deps.sh) and /opt/devconf-jetconf-venv (the RESTCONF
 #     test peer: scripts/install-restconf-deps.sh). Nothing is pip-installed
-#     into the system Python.
+#     into the system Python;
+#   - the simulated fleet of the fleet tests (scripts/install-fleet-deps.sh):
+#     a Java runtime (the newest on the machine, else Debian's
+#     openjdk-17-jre-headless) and OpenDaylight's netconf-testtool jar under
+#     /opt/devconf-fleet, fetched with Maven (Debian's maven when missing).
 #
 # Idempotent: packages already installed are not fetched again, the test user
 # is created only when missing, and its password field is set to '*' every
@@ -25,7 +29,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential pkg-config meson ninja-build check
-    libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev
+    libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev
     netconfd libyuma-base openssh-server openssh-client
     valgrind python3 python3-pip python3-venv procps
 )
@@ -81,5 +85,8 @@ bash "$(dirname "$0")/install-test-deps.sh"
 
 # The RESTCONF test peer (Jetconf in its own virtualenv) and its certificates tooling.
 bash "$(dirname "$0")/install-restconf-deps.sh"
+
+# The simulated fleet (OpenDaylight's device simulator) for the fleet tests.
+bash "$(dirname "$0")/install-fleet-deps.sh"
 
 echo "install-deps.sh: done" >&2

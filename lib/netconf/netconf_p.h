@@ -205,5 +205,8 @@ static inline int64_t devconf__nc_deadline(const devconf_session *s)
 /* Fails with DEVCONF_EUNSUPPORTED when the device lacks the datastore ds. */
 int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char *what);
 int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
+/* Appends <filter type="xpath" select="..."/> for xpath (module names as prefixes) to b, with a
+ * namespace declaration for every module it names (b->failed when out of memory). */
+void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath);
 
 #endif /* DEVCONF_NETCONF_P_H */

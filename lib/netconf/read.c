@@ -109,10 +109,10 @@ static int check_filter_once(devconf_session *s, const char *filter, devconf_fil
  * declared on the filter, as libyang prints an xpath1.0 value in XML (some servers, yuma123's
  * netconfd among them, resolve a prefix through the module that defines it). When two modules used
  * share a prefix, their names are kept as prefixes (declared too). */
-static void xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
+void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
 {
-    const struct lys_module *used[64];
-    size_t nused = 0;
+    const struct lys_module **used = NULL; /* every module the expression names, once */
+    size_t nused = 0, cap = 0;
     bool clash = false;
     for (int pass = 0; pass < 2; pass++) {
         devconf__buf sel = { 0 };
@@ -149,7 +149,18 @@ static void xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
                     seen = seen || used[i] == m;
                     clash = clash || (used[i] != m && !strcmp(used[i]->prefix, m->prefix));
                 }
-                if (!seen && nused < sizeof used / sizeof *used) {
+                if (!seen) {
+                    if (nused == cap) {
+                        size_t ncap = cap ? 2 * cap : 8;
+                        const struct lys_module **grown = realloc(used, ncap * sizeof *used);
+                        if (!grown) {
+                            b->failed = true; /* the caller reports out of memory */
+                            free(used);
+                            return;
+                        }
+                        used = grown;
+                        cap = ncap;
+                    }
                     used[nused++] = m;
                 }
                 continue;
@@ -173,6 +184,7 @@ static void xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
         }
         devconf__buf_puts(b, "/>");
     }
+    free(used);
 }
 
 int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
@@ -208,7 +220,7 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
         if (subtree) {
             devconf__buf_printf(&body, "<filter type=\"subtree\">%s</filter>", filter);
         } else {
-            xpath_filter(&body, devconf__nc_ly(s), filter);
+            devconf__nc_xpath_filter(&body, devconf__nc_ly(s), filter);
         }
     }
     if (devconf__wd_name(req->with_defaults)) {
