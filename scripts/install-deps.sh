@@ -29,7 +29,7 @@ set -euo pipefail
 
 PACKAGES=(
     build-essential pkg-config meson ninja-build check
-    libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev
+    libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev libssl-dev
     netconfd libyuma-base openssh-server openssh-client
     valgrind python3 python3-pip python3-venv procps
 )

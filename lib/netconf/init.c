@@ -13,6 +13,7 @@ int devconf__netconf_global_init(void)
 
 void devconf__netconf_global_deinit(void)
 {
+    devconf__kh_shutdown();
     ssh_finalize();
 }
 

@@ -202,6 +202,29 @@ static inline int64_t devconf__nc_deadline(const devconf_session *s)
     return s->call_deadline_ms;
 }
 
+/* ---- known_hosts.c ---- */
+
+typedef struct devconf__kh_key {
+    char *type;   /* "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", ... */
+    char *blob;   /* base64 of the public key */
+    bool revoked; /* an @revoked line: this key is refused */
+} devconf__kh_key;
+
+typedef struct devconf__kh_keys {
+    devconf__kh_key *keys;
+    size_t n, cap;
+} devconf__kh_keys;
+
+/* The keys known_hosts file path holds for host:port (and every @revoked key); none when the file
+ * does not exist. The file is parsed once and again only when it changes. 0, or an error (a file
+ * that cannot be read). */
+int devconf__kh_lookup(const char *path, const char *host, uint16_t port, devconf__kh_keys *out);
+void devconf__kh_keys_dispose(devconf__kh_keys *k);
+/* Appends "[host]:port type blob" (created 0600, no symbolic link followed). */
+int devconf__kh_append(const char *path, const char *host, uint16_t port, const char *type, const char *blob);
+/* Forgets every parsed file (devconf_deinit). */
+void devconf__kh_shutdown(void);
+
 /* Fails with DEVCONF_EUNSUPPORTED when the device lacks the datastore ds. */
 int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char *what);
 int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req);

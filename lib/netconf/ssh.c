@@ -72,8 +72,37 @@ static char *key_fingerprint(ssh_session s, const char **type_out)
     return fp;
 }
 
+/* The host key algorithms for the key types known_hosts holds for the host (known ones first is
+ * what OpenSSH and libssh do, so the server shows the key that can be checked); "" when none. */
+static void hostkey_algorithms(const devconf__kh_keys *known, char *out, size_t size)
+{
+    static const struct {
+        const char *type, *algs;
+    } map[] = {
+        { "ssh-ed25519", "ssh-ed25519" },
+        { "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256" },
+        { "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384" },
+        { "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521" },
+        { "sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519@openssh.com" },
+        { "sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com" },
+        { "ssh-rsa", "rsa-sha2-512,rsa-sha2-256" },
+    };
+    out[0] = '\0';
+    size_t len = 0;
+    for (size_t m = 0; m < sizeof map / sizeof *map; m++) {
+        bool have = false;
+        for (size_t i = 0; i < known->n && !have; i++) {
+            have = !known->keys[i].revoked && !strcmp(known->keys[i].type, map[m].type);
+        }
+        if (have && len + strlen(map[m].algs) + 2 < size) {
+            len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", map[m].algs);
+        }
+    }
+}
+
+/* Checks the server's key against what known_hosts holds for the host (found before connecting). */
 static int verify_host_key(ssh_session s, const devconf_ctx *ctx, const char *host, uint16_t port,
-                           const char *known_hosts, devconf_hostkey_policy policy)
+                           const char *known_hosts, devconf_hostkey_policy policy, const devconf__kh_keys *known)
 {
     const char *ktype;
     char *fp = key_fingerprint(s, &ktype);
@@ -85,52 +114,58 @@ static int verify_host_key(ssh_session s, const devconf_ctx *ctx, const char *ho
         snprintf(name, sizeof name, "[%s]:%u", host, (unsigned)port);
     }
     int r = 0;
+    char *blob = NULL;
     if (policy == DEVCONF_HOSTKEY_INSECURE_SKIP) {
         devconf__log(ctx, DEVCONF_LOG_WARNING, "ssh",
                      "host key of %s NOT verified (insecure policy): %s key %s", name, ktype, fps);
         goto out;
     }
-    enum ssh_known_hosts_e st = ssh_session_is_known_server(s);
-    switch (st) {
-    case SSH_KNOWN_HOSTS_OK:
+    ssh_key key = NULL;
+    if (ssh_get_server_publickey(s, &key) != SSH_OK || ssh_pki_export_pubkey_base64(key, &blob) != SSH_OK) {
+        ssh_key_free(key);
+        r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY, "cannot read the host key of %s: %s", name,
+                               ssh_get_error(s));
+        goto out;
+    }
+    ssh_key_free(key);
+    bool same_type = false, match = false, revoked = false;
+    for (size_t i = 0; i < known->n; i++) {
+        const devconf__kh_key *k = &known->keys[i];
+        bool equal = !strcmp(k->type, ktype) && !strcmp(k->blob, blob);
+        if (k->revoked) {
+            revoked = revoked || equal;
+            continue;
+        }
+        same_type = same_type || !strcmp(k->type, ktype);
+        match = match || equal;
+    }
+    if (revoked) {
+        r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY, "host key of %s (%s key %s) is marked @revoked "
+                               "in %s: refusing", name, ktype, fps, known_hosts);
+    } else if (match) {
         devconf__log(ctx, DEVCONF_LOG_DEBUG, "ssh", "host key of %s verified: %s key %s", name, ktype, fps);
-        break;
-    case SSH_KNOWN_HOSTS_CHANGED:
+    } else if (same_type) {
         r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY,
                                "host key of %s has CHANGED (now %s key %s); it does not match %s: someone may be "
                                "impersonating the device, or its key was replaced; remove the old entry only if "
                                "you know why it changed", name, ktype, fps, known_hosts);
-        break;
-    case SSH_KNOWN_HOSTS_OTHER:
+    } else if (known->n) {
         r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY,
                                "host key of %s is a %s key %s, but %s holds a key of another type for this host: "
                                "refusing (possible impersonation)", name, ktype, fps, known_hosts);
-        break;
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-        if (policy == DEVCONF_HOSTKEY_ACCEPT_NEW) {
-            if (ssh_session_update_known_hosts(s) != SSH_OK) {
-                r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ERROR,
-                                       "cannot record the host key of %s in %s: %s", name, known_hosts,
-                                       ssh_get_error(s));
-                break;
-            }
+    } else if (policy == DEVCONF_HOSTKEY_ACCEPT_NEW) {
+        if ((r = devconf__kh_append(known_hosts, host, port, ktype, blob)) == 0) {
             devconf__log(ctx, DEVCONF_LOG_WARNING, "ssh", "new host %s: recorded %s key %s in %s", name, ktype, fps,
                          known_hosts);
-            break;
         }
+    } else {
         r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY,
                                "host key of %s is unknown (%s key %s, not in %s): verify the fingerprint, then add "
                                "it to known_hosts or connect once with the accept-new host-key policy",
                                name, ktype, fps, known_hosts);
-        break;
-    case SSH_KNOWN_HOSTS_ERROR:
-    default:
-        r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY, "cannot check the host key of %s against %s: %s",
-                               name, known_hosts, ssh_get_error(s));
-        break;
     }
 out:
+    ssh_string_free_char(blob);
     ssh_string_free_char(fp);
     return r;
 }
@@ -282,15 +317,6 @@ transport_error:
                               "authentication: %s", host, (unsigned)port, ssh_get_error(s));
 }
 
-/* known_hosts is created private (0600) before libssh appends to it, whatever the umask. */
-static void prepare_known_hosts(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        close(fd);
-    }
-}
-
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel)
@@ -307,8 +333,22 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
         known_hosts = kh_default;
     }
 
+    /* what known_hosts says about the host, from devconf's parsed copy of the file: libssh would
+     * read and parse the whole file twice per connect (to order the host key algorithms, then to
+     * check the key), which at 1,000 devices in one file costs more than the key exchange */
+    devconf__kh_keys known = { 0 };
+    char algs[256] = "";
+    if (opts->hostkey_policy != DEVCONF_HOSTKEY_INSECURE_SKIP) {
+        int kr = devconf__kh_lookup(known_hosts, host, port, &known);
+        if (kr < 0) {
+            free(kh_default);
+            return kr;
+        }
+        hostkey_algorithms(&known, algs, sizeof algs);
+    }
     ssh_session s = ssh_new();
     if (!s) {
+        devconf__kh_keys_dispose(&known);
         free(kh_default);
         return devconf__error_oom();
     }
@@ -317,8 +357,10 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     int r = 0;
     if (ssh_options_set(s, SSH_OPTIONS_HOST, host) < 0 || ssh_options_set(s, SSH_OPTIONS_PORT, &uport) < 0 ||
         ssh_options_set(s, SSH_OPTIONS_USER, user) < 0 ||
-        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts) < 0 ||
-        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, known_hosts) < 0 ||
+        /* libssh's own known_hosts handling is not used (see above) */
+        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") < 0 ||
+        ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0 ||
+        (algs[0] && ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, algs) < 0) ||
         ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
         /* NETCONF is request/response: without TCP_NODELAY, Nagle's algorithm and delayed ACKs
          * add about 40 ms to every small RPC */
@@ -338,7 +380,12 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     }
     if (rc != SSH_OK) {
         const char *msg = ssh_get_error(s);
-        if (remaining_ms(&dl) <= 0 || strstr(msg, "imeout") || strstr(msg, "timed out")) {
+        if (algs[0] && strstr(msg, "host key algo")) {
+            /* the server has no key of a type known_hosts holds for it */
+            r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_EHOSTKEY,
+                                   "%s port %u offers no host key of the types %s holds for it (%s): refusing "
+                                   "(possible impersonation; %s)", host, (unsigned)port, known_hosts, algs, msg);
+        } else if (remaining_ms(&dl) <= 0 || strstr(msg, "imeout") || strstr(msg, "timed out")) {
             r = devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT, "timed out connecting to %s port %u (%s)",
                                    host, (unsigned)port, msg);
         } else {
@@ -347,12 +394,10 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
         }
         goto fail;
     }
-    if (opts->hostkey_policy == DEVCONF_HOSTKEY_ACCEPT_NEW) {
-        prepare_known_hosts(known_hosts);
-    }
-    if ((r = verify_host_key(s, ctx, host, port, known_hosts, opts->hostkey_policy)) < 0) {
+    if ((r = verify_host_key(s, ctx, host, port, known_hosts, opts->hostkey_policy, &known)) < 0) {
         goto fail;
     }
+    devconf__kh_keys_dispose(&known);
     if ((r = authenticate(s, opts, user, host, &dl, port)) < 0) {
         goto fail;
     }
@@ -360,6 +405,7 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     *out = s;
     return 0;
 fail:
+    devconf__kh_keys_dispose(&known);
     ssh_disconnect(s);
     ssh_free(s);
     free(kh_default);

@@ -163,6 +163,65 @@ static void note_miss(devconf__build *b, const char *name, const char *rev, cons
     devconf__buf_printf(&b->last_miss, "%s%s%s: %s", name, rev ? "@" : "", rev ? rev : "", why);
 }
 
+int devconf__build_obtain(devconf__build *b, const char *name, const char **revp, bool sub, char **text,
+                          size_t *len, int *fmt)
+{
+    const char *rev = *revp;
+    *text = NULL;
+    *len = 0;
+    LYS_INFORMAT found = LYS_IN_YANG;
+    int r = from_search_dirs(b, name, rev, text, len, &found);
+    *fmt = (int)found;
+    if (r != 0 && b->recorded) {
+        const devconf__modinfo *m = devconf__modset_find(b->recorded, name, rev);
+        if (m && m->hash[0] && (!rev || m->revision)) {
+            r = read_verified(b->mods_dir, name, m->revision, m->hash, text, len);
+            rev = m->revision;
+        }
+    }
+    if (r != 0 && b->ctx->schema_trust == DEVCONF_SCHEMA_TRUST_SHARED) {
+        r = from_any_device(b, name, rev, text, len);
+    }
+    if (r != 0 && !b->offline && b->src->fetch) {
+        const devconf__modinfo *hint = b->announced ? devconf__modset_find(b->announced, name, rev) : NULL;
+        r = b->src->fetch(b->src->arg, hint, name, rev, text, len);
+        if (r < 0) {
+            int code = devconf_error_code(devconf_error_last());
+            if (code == DEVCONF_ETIMEOUT || code == DEVCONF_ECONNECT || code == DEVCONF_ENOMEM ||
+                code == DEVCONF_ECANCELED) {
+                b->error = code; /* the device is gone: stop asking */
+                if (!b->saved) {
+                    devconf_error_dup(&b->saved, devconf_error_last());
+                }
+            } else {
+                note_miss(b, name, rev, devconf_error_message(devconf_error_last()));
+                devconf__error_clear();
+            }
+            return 1;
+        }
+        if (r == 0) {
+            char h[65];
+            devconf__sha256_text(*text, *len, h);
+            char file[400];
+            /* named by content: a file of that name and size already holds this text (a reader
+             * checks the hash anyway) */
+            if (devconf__cache_module_name(file, sizeof file, name, rev, h) == 0 &&
+                !devconf__cache_has(b->mods_dir, file, *len) && devconf__cache_write(b->mods_dir, file, *text, *len) < 0) {
+                devconf__log(b->ctx, DEVCONF_LOG_WARNING, "yang", "%s", devconf_error_message(devconf_error_last()));
+            }
+            devconf__error_clear();
+        }
+    }
+    if (r != 0) {
+        note_miss(b, name, rev, b->offline ? "not in the cache" : "neither in the search directories nor offered "
+                                                                  "by the device");
+        return 1;
+    }
+    (void)sub;
+    *revp = rev;
+    return 0;
+}
+
 static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *submod_name, const char *submod_rev,
                         void *user, LYS_INFORMAT *format, const char **module_data,
                         ly_module_imp_data_free_clb *free_module_data)
@@ -183,48 +242,8 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
     }
     char *text = NULL;
     size_t len = 0;
-    LYS_INFORMAT fmt = LYS_IN_YANG;
-    int r = from_search_dirs(b, name, rev, &text, &len, &fmt);
-    if (r != 0 && b->recorded) {
-        const devconf__modinfo *m = devconf__modset_find(b->recorded, name, rev);
-        if (m && m->hash[0] && (!rev || m->revision)) {
-            r = read_verified(b->mods_dir, name, m->revision, m->hash, &text, &len);
-            rev = m->revision;
-        }
-    }
-    if (r != 0 && b->ctx->schema_trust == DEVCONF_SCHEMA_TRUST_SHARED) {
-        r = from_any_device(b, name, rev, &text, &len);
-    }
-    if (r != 0 && !b->offline && b->src->fetch) {
-        const devconf__modinfo *hint = b->announced ? devconf__modset_find(b->announced, name, rev) : NULL;
-        r = b->src->fetch(b->src->arg, hint, name, rev, &text, &len);
-        if (r < 0) {
-            int code = devconf_error_code(devconf_error_last());
-            if (code == DEVCONF_ETIMEOUT || code == DEVCONF_ECONNECT || code == DEVCONF_ENOMEM) {
-                b->error = code; /* the device is gone: stop asking */
-                if (!b->saved) {
-                    devconf_error_dup(&b->saved, devconf_error_last());
-                }
-            } else {
-                note_miss(b, name, rev, devconf_error_message(devconf_error_last()));
-                devconf__error_clear();
-            }
-            return LY_ENOTFOUND;
-        }
-        if (r == 0) {
-            char h[65];
-            devconf__sha256_text(text, len, h);
-            char file[400];
-            if (devconf__cache_module_name(file, sizeof file, name, rev, h) == 0 &&
-                devconf__cache_write(b->mods_dir, file, text, len) < 0) {
-                devconf__log(b->ctx, DEVCONF_LOG_WARNING, "yang", "%s", devconf_error_message(devconf_error_last()));
-            }
-            devconf__error_clear();
-        }
-    }
-    if (r != 0) {
-        note_miss(b, name, rev, b->offline ? "not in the cache" : "neither in the search directories nor offered "
-                                                                  "by the device");
+    int fmt = LYS_IN_YANG;
+    if (devconf__build_obtain(b, name, &rev, sub, &text, &len, &fmt) != 0) {
         return LY_ENOTFOUND;
     }
     devconf__modinfo *u = devconf__modset_add(&b->used, name, rev);
@@ -235,7 +254,7 @@ static LY_ERR import_cb(const char *mod_name, const char *mod_rev, const char *s
     }
     u->submodule = sub;
     devconf__sha256_text(text, len, u->hash);
-    *format = fmt;
+    *format = (LYS_INFORMAT)fmt;
     *module_data = text;
     *free_module_data = free_text;
     return LY_SUCCESS;

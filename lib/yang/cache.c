@@ -179,6 +179,18 @@ int devconf__cache_write(const char *dir, const char *name, const char *data, si
     return r;
 }
 
+bool devconf__cache_has(const char *dir, const char *name, size_t len)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", dir, name) < 0) {
+        return false;
+    }
+    struct stat st;
+    bool has = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+    free(path);
+    return has;
+}
+
 int devconf__cache_read(const char *dir, const char *name, size_t max, char **out, size_t *len)
 {
     *out = NULL;

@@ -40,6 +40,22 @@ struct resolving {
 };
 static struct resolving *resolving;
 
+/* What announcements resolved to (cold path), so that the next device with the same announcement
+ * (the same fingerprint: a fleet of one model and release) is checked by hashing the texts it
+ * delivers against the set, without parsing them: equal hashes give the same module-set key, and
+ * the context of that key is shared. A text that differs, or a context no longer alive, takes the
+ * full path. Bounded; the oldest entry is replaced. */
+#define MAX_MEMO 32
+struct memo {
+    char fingerprint[65];
+    char key[65];
+    devconf__modset mods; /* the resolved set: name, revision, hash, conformance, features */
+    uint64_t used;
+};
+static struct memo memos[MAX_MEMO];
+static uint64_t memo_clock;
+static void memo_clear(void);
+
 static void store_init(void)
 {
     pthread_condattr_t ca;
@@ -269,6 +285,7 @@ void devconf__schema_store_shutdown(void)
         yctx_free(idle);
         idle = next;
     }
+    memo_clear();
 }
 
 struct ly_ctx *devconf__yctx_ly(const devconf__yctx *y)
@@ -293,6 +310,156 @@ const char *devconf__yctx_unavailable(const devconf__yctx *y)
 
 /* Warm path: the module set of the device's record, built from cached texts only when no
  * context of its key is alive. 0 with *out, 1 when the record does not apply, or an error. */
+/* Deep copy of the parts of a resolved set that key it (names, revisions, conformance, hashes,
+ * features, deviations). */
+static int modset_copy(devconf__modset *dst, const devconf__modset *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const devconf__modinfo *a = &src->m[i];
+        devconf__modinfo *b = devconf__modset_add(dst, a->name, a->revision);
+        if (!b) {
+            return devconf_error_code(devconf_error_last());
+        }
+        b->implemented = a->implemented;
+        b->submodule = a->submodule;
+        memcpy(b->hash, a->hash, 65);
+        for (size_t k = 0; k < a->nfeatures; k++) {
+            int r = devconf__modinfo_add_feature(b, a->features[k]);
+            if (r < 0) {
+                return r;
+            }
+        }
+        for (size_t k = 0; k < a->ndeviations; k++) {
+            int r = devconf__modinfo_add_deviation(b, a->deviations[k]);
+            if (r < 0) {
+                return r;
+            }
+        }
+    }
+    return 0;
+}
+
+static void memo_put(const char *fingerprint, const devconf__modset *mods, const char *key)
+{
+    devconf__modset copy = { 0 };
+    if (modset_copy(&copy, mods) < 0) {
+        devconf__error_clear();
+        devconf__modset_dispose(&copy);
+        return;
+    }
+    devconf__modset old = { 0 };
+    pthread_mutex_lock(&store_lock);
+    struct memo *slot = NULL;
+    for (size_t i = 0; i < MAX_MEMO && !slot; i++) {
+        if (!strcmp(memos[i].fingerprint, fingerprint) && !strcmp(memos[i].key, key)) {
+            slot = &memos[i]; /* already known: refresh */
+        }
+    }
+    for (size_t i = 0; i < MAX_MEMO && !slot; i++) {
+        if (!memos[i].fingerprint[0]) {
+            slot = &memos[i];
+        }
+    }
+    if (!slot) {
+        slot = &memos[0];
+        for (size_t i = 1; i < MAX_MEMO; i++) {
+            if (memos[i].used < slot->used) {
+                slot = &memos[i];
+            }
+        }
+    }
+    old = slot->mods;
+    memcpy(slot->fingerprint, fingerprint, 65);
+    memcpy(slot->key, key, 65);
+    slot->mods = copy;
+    slot->used = ++memo_clock;
+    pthread_mutex_unlock(&store_lock);
+    devconf__modset_dispose(&old);
+}
+
+/* A copy of the set an earlier device with this fingerprint resolved to: 0, or 1 when none. */
+static int memo_get(const char *fingerprint, devconf__modset *out, char key[65])
+{
+    int r = 1;
+    pthread_mutex_lock(&store_lock);
+    for (size_t i = 0; i < MAX_MEMO && r == 1; i++) {
+        if (memos[i].fingerprint[0] && !strcmp(memos[i].fingerprint, fingerprint)) {
+            memos[i].used = ++memo_clock;
+            memcpy(key, memos[i].key, 65);
+            r = modset_copy(out, &memos[i].mods) < 0 ? -1 : 0;
+        }
+    }
+    pthread_mutex_unlock(&store_lock);
+    if (r < 0) {
+        devconf__error_clear();
+        devconf__modset_dispose(out);
+        r = 1;
+    }
+    return r;
+}
+
+static void memo_clear(void)
+{
+    pthread_mutex_lock(&store_lock);
+    for (size_t i = 0; i < MAX_MEMO; i++) {
+        devconf__modset_dispose(&memos[i].mods);
+        memset(&memos[i], 0, sizeof memos[i]);
+    }
+    pthread_mutex_unlock(&store_lock);
+}
+
+/* The cold path's shortcut: every text of the set an earlier device with the same announcement
+ * resolved to, obtained from this device the way the import callback would and hashed; all equal
+ * and that set's context alive: *out shares it (0). 1: take the full path. <0: the device stopped
+ * answering. */
+static int acquire_memo(devconf__build *b, const char *root, devconf__yctx **out)
+{
+    devconf__modset set = { 0 };
+    char key[65];
+    if (memo_get(b->src->fingerprint, &set, key) != 0) {
+        return 1;
+    }
+    int r = 0;
+    for (size_t i = 0; i < set.n && r == 0; i++) {
+        const devconf__modinfo *m = &set.m[i];
+        const char *rev = m->revision;
+        char *text = NULL;
+        size_t len = 0;
+        int fmt = 0;
+        if (devconf__build_obtain(b, m->name, &rev, m->submodule, &text, &len, &fmt) != 0) {
+            r = b->error ? b->error : 1;
+            break;
+        }
+        char h[65];
+        devconf__sha256_text(text, len, h);
+        free(text);
+        if (strcmp(h, m->hash) || (rev != m->revision && (!rev || !m->revision || strcmp(rev, m->revision)))) {
+            r = 1; /* this device's text differs: resolve it in full */
+        }
+    }
+    devconf__yctx *y = NULL;
+    bool claimed = false;
+    if (r == 0 && (r = store_claim(key, b->src->deadline_ms, &y, &claimed)) == 0 && claimed) {
+        store_abandon(y); /* not alive any more: build it in full (the texts are in the cache now) */
+        y = NULL;
+        r = 1;
+    }
+    if (r == 0) {
+        devconf__device_record rec = { { 0 }, { 0 }, set };
+        memcpy(rec.fingerprint, b->src->fingerprint, 65);
+        memcpy(rec.key, key, 65);
+        if (devconf__device_record_write(root, b->src->device, &rec) < 0) {
+            devconf__log(b->ctx, DEVCONF_LOG_WARNING, "yang", "%s", devconf_error_message(devconf_error_last()));
+            devconf__error_clear();
+        }
+        devconf__log(b->ctx, DEVCONF_LOG_DEBUG, "yang", "%s: the texts it delivered are those of a module set "
+                     "already in use (same announcement as an earlier device): nothing parsed", b->src->device);
+        *out = y;
+    }
+    devconf__modset_dispose(&set);
+    return r;
+}
+
 static int acquire_warm(devconf_ctx *ctx, const devconf__schema_src *src, const char *mods_dir,
                         const devconf__device_record *rec, devconf__yctx **out)
 {
@@ -342,6 +509,16 @@ static int acquire_cold(devconf_ctx *ctx, const devconf__schema_src *src, const 
     struct ly_ctx *ly = NULL;
     devconf__modset mods = { 0 };
     char key[65];
+    if ((r = acquire_memo(&b, root, out)) <= 0) {
+        if (r < 0) {
+            devconf__error_restore(b.saved);
+            b.saved = NULL;
+        }
+        devconf__modset_dispose(&announced);
+        devconf__build_dispose(&b);
+        return r;
+    }
+    devconf__buf_dispose(&b.last_miss);
     if ((r = devconf__build_load(&b, &announced, &ly)) < 0 || (r = devconf__build_resolved(&b, ly, &announced, &mods)) < 0 ||
         (r = devconf__modset_key(&mods, key)) < 0) {
         goto fail;
@@ -359,6 +536,9 @@ static int acquire_cold(devconf_ctx *ctx, const devconf__schema_src *src, const 
     devconf__device_record rec = { { 0 }, { 0 }, mods };
     memcpy(rec.fingerprint, src->fingerprint, 65);
     memcpy(rec.key, key, 65);
+    if (!unavailable) {
+        memo_put(src->fingerprint, &mods, key);
+    }
     if (claimed) {
         if ((r = devconf__build_compile(ly, src->device)) < 0) {
             free(unavailable);

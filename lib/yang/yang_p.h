@@ -89,6 +89,8 @@ int devconf__yang_library_parse(const char *text, devconf_format fmt, devconf__m
 int devconf__cache_check_dir(const char *dir);
 /* Writes data to dir/name atomically: a mkstemp file in dir (mode 0600), then rename. */
 int devconf__cache_write(const char *dir, const char *name, const char *data, size_t len);
+/* Whether dir/name is a regular file of len bytes (for content-addressed names: already there). */
+bool devconf__cache_has(const char *dir, const char *name, size_t len);
 /* Reads dir/name (a regular file, no symbolic link followed) of at most max bytes: 0 with *out
  * (malloc'ed, NUL-terminated), 1 when missing, or an error. */
 int devconf__cache_read(const char *dir, const char *name, size_t max, char **out, size_t *len);
@@ -163,5 +165,11 @@ int devconf__build_resolved(devconf__build *b, struct ly_ctx *ly, const devconf_
                             devconf__modset *out);
 int devconf__build_compile(struct ly_ctx *ly, const char *device);
 void devconf__build_dispose(devconf__build *b);
+/* The text of module (or submodule, sub) name at *revp the way the import callback finds it:
+ * trusted search directories, texts this device delivered before (b->recorded), any cached text
+ * (shared trust), then the device (saved into the cache). 0 with *text (malloc'ed) and *revp the
+ * revision used; 1 when there is none (b->error set when the device stopped answering). */
+int devconf__build_obtain(devconf__build *b, const char *name, const char **revp, bool sub, char **text,
+                          size_t *len, int *fmt);
 
 #endif /* DEVCONF_YANG_P_H */

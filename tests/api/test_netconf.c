@@ -302,6 +302,37 @@ START_TEST(changed_host_key_is_refused)
 }
 END_TEST
 
+START_TEST(the_key_type_known_hosts_holds_is_asked_for)
+{
+    /* the device has an ed25519 and an ECDSA key; known_hosts holds only the ECDSA one: devconf
+     * asks for that type first, as OpenSSH does, and the device is verified */
+    char kh[400], pub[400];
+    snprintf(kh, sizeof kh, "%s/ecdsa_known_hosts", srv.dir);
+    snprintf(pub, sizeof pub, "%s/ssh_host_ecdsa_key.pub", srv.dir);
+    char *key = test_read_file(pub);
+    ck_assert_ptr_nonnull(key);
+    FILE *f = fopen(kh, "w");
+    fprintf(f, "# only the ECDSA key\n[127.0.0.1]:%u %s", (unsigned)srv.port, key);
+    fclose(f);
+    free(key);
+    devconf_session_options o = key_opts();
+    o.known_hosts = kh;
+    devconf_session *s = NULL;
+    ASSERT_OK(devconf_session_open(&s, ctx, srv.uri, &o));
+    track(s);
+    sess_free(s);
+
+    /* only an RSA key known: the device has none, refused as a host key problem */
+    f = fopen(kh, "w");
+    fprintf(f, "[127.0.0.1]:%u ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7\n", (unsigned)srv.port);
+    fclose(f);
+    s = NULL;
+    ASSERT_FAILS(devconf_session_open(&s, ctx, srv.uri, &o), DEVCONF_EHOSTKEY);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_msg(strstr(m, "no host key of the types"), "message: %s", m);
+}
+END_TEST
+
 START_TEST(accept_new_records_the_key_then_strict_accepts_it)
 {
     char kh[400];
@@ -1195,6 +1226,7 @@ static Suite *netconf_suite(void)
     tcase_add_test(tc, unknown_host_key_is_refused);
     tcase_add_test(tc, changed_host_key_is_refused);
     tcase_add_test(tc, accept_new_records_the_key_then_strict_accepts_it);
+    tcase_add_test(tc, the_key_type_known_hosts_holds_is_asked_for);
     tcase_add_test(tc, insecure_skip_connects_and_warns);
     tcase_add_test(tc, closed_port_gives_connect_error);
     tcase_add_test(tc, bad_uri_is_rejected_before_connecting);
