@@ -657,6 +657,20 @@ def note_thread() -> None:
         _tls.marker = _ThreadMarker()
 
 
+_malloc: Any = None
+
+
+def libc_malloc() -> Any:
+    """The C library's ``malloc`` (for strings handed to libdevconf, which releases them with ``free``)."""
+    global _malloc
+    if _malloc is None:
+        fn = ctypes.CDLL(None).malloc
+        fn.restype = c_void_p
+        fn.argtypes = [c_size_t]
+        _malloc = fn
+    return _malloc
+
+
 def version() -> str:
     """Version string of the loaded C library."""
     return c2str(lib.devconf_version()) or "?"
