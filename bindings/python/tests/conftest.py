@@ -7,6 +7,9 @@ of netconfd's sshd has no usable password.
 Environment:
     DEVCONF_BUILD_DIR  meson build directory holding lib/libdevconf.so.0 (default: <repo>/build).
                        When it is not set and DEVCONF_LIBRARY is, DEVCONF_LIBRARY is used as is.
+    DEVCONF_TEST_INSTALLED=1  test the package installed in this interpreter (the wheel, in a fresh
+                       virtualenv: scripts/python-ci.sh) with the library it bundles: neither the
+                       source tree nor DEVCONF_LIBRARY is used.
 
 The device is a setup requirement: when it cannot be started the tests error, they are never
 skipped. Every session against the device uses one schema cache directory (netconfd crashes
@@ -39,15 +42,29 @@ RC_FIXTURES = REPO / "tests" / "fixtures" / "restconf"
 EXAMPLES = REPO / "examples" / "python"
 
 # --- the library under test -----------------------------------------------------------------
-if os.environ.get("DEVCONF_BUILD_DIR") or not os.environ.get("DEVCONF_LIBRARY"):
-    _build = Path(os.environ.get("DEVCONF_BUILD_DIR") or REPO / "build")
-    os.environ["DEVCONF_LIBRARY"] = str(_build / "lib" / "libdevconf.so.0")
-LIBRARY = os.environ["DEVCONF_LIBRARY"]
-if not os.path.exists(LIBRARY):
-    raise pytest.UsageError(
-        "libdevconf not found at %s: build it first (ninja -C build), or set DEVCONF_BUILD_DIR" % LIBRARY
-    )
-sys.path.insert(0, str(PKG_ROOT))
+INSTALLED = os.environ.get("DEVCONF_TEST_INSTALLED") == "1"
+if INSTALLED:
+    if os.environ.get("DEVCONF_LIBRARY") or os.environ.get("LD_LIBRARY_PATH"):
+        raise pytest.UsageError("DEVCONF_TEST_INSTALLED=1 tests the bundled library: unset DEVCONF_LIBRARY "
+                                "and LD_LIBRARY_PATH")
+    import devconf._lib as _installed
+
+    LIBRARY = _installed.BUNDLED
+    if str(PKG_ROOT) in os.path.dirname(os.path.dirname(_installed.__file__)):
+        raise pytest.UsageError("DEVCONF_TEST_INSTALLED=1 but devconf is imported from the source tree")
+    #: what child processes need on PYTHONPATH to import the package under test
+    PY_PATH = os.path.dirname(os.path.dirname(os.path.abspath(_installed.__file__)))
+else:
+    if os.environ.get("DEVCONF_BUILD_DIR") or not os.environ.get("DEVCONF_LIBRARY"):
+        _build = Path(os.environ.get("DEVCONF_BUILD_DIR") or REPO / "build")
+        os.environ["DEVCONF_LIBRARY"] = str(_build / "lib" / "libdevconf.so.0")
+    LIBRARY = os.environ["DEVCONF_LIBRARY"]
+    if not os.path.exists(LIBRARY):
+        raise pytest.UsageError(
+            "libdevconf not found at %s: build it first (ninja -C build), or set DEVCONF_BUILD_DIR" % LIBRARY
+        )
+    sys.path.insert(0, str(PKG_ROOT))
+    PY_PATH = str(PKG_ROOT)
 
 # One schema cache for the whole run (see the module docstring).
 _TMP_ROOT = tempfile.mkdtemp(prefix="devconf-pytest-")
@@ -112,7 +129,7 @@ class NetconfServer:
             DEVCONF_USER=self.user,
             DEVCONF_KEY=self.key,
             DEVCONF_KNOWN_HOSTS=self.known_hosts,
-            PYTHONPATH=os.pathsep.join([str(PKG_ROOT)] + [p for p in [env.get("PYTHONPATH")] if p]),
+            PYTHONPATH=os.pathsep.join([PY_PATH] + [p for p in [env.get("PYTHONPATH")] if p]),
         )
         return env
 
