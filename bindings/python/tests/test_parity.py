@@ -61,3 +61,22 @@ def test_schema_error_is_an_rpc_error_for_ncclient_scripts(scripted):
 def test_connect_timeout_meanings_are_documented():
     assert "connect_timeout" in devconf.connect.__doc__ and "every later network wait" in devconf.connect.__doc__
     assert "m.timeout" in manager.__doc__ and "connect_timeout=" in manager.__doc__
+
+
+
+def test_xpath_filter_typo_is_refused_like_a_subtree_typo(scripted):
+    """Issue 13.6: an XPath filter naming no schema node is refused locally (the C check), as a
+    subtree typo is; ncclient scripts get an RPCError for it."""
+    with scripted.connect() as d:
+        with pytest.raises(devconf.YangError):
+            d.get_config("running", '<interfacez xmlns="%s"/>' % IF_NS)
+        with pytest.raises(devconf.YangError, match="interfacez.*nothing sent"):
+            d.get_config("running", "/ietf-interfaces:interfacez")
+        with pytest.raises(devconf.YangError):
+            d.get("/ietf-interfaces:interfaces/interfacez")
+        assert "eth0" in d.get_config("running", "/ietf-interfaces:interfaces")
+    with manager.connect(host="127.0.0.1", port=scripted.port, username=scripted.user, password=scripted.password,
+                         known_hosts_file=scripted.known_hosts, look_for_keys=False, allow_agent=False,
+                         cache_dir=scripted.cache_dir) as m:
+        with pytest.raises(manager.RPCError, match="interfacez"):
+            m.get_config(source="running", filter=("xpath", "/ietf-interfaces:interfacez"))
