@@ -111,6 +111,25 @@ ROWS = [
         note="devconf --inventory: get-config; edit-config --commit; get-config: each over the fleet"),
 ]
 
+# --- devconf from Python (bindings/python; scripts/install-python-deps.sh's interpreter, which has
+# Nornir 3.6 and Dask): one row per way a Python user runs the fleet. See devconf_py_fleet.py.
+DEVCONF_PY = ("env DEVCONF_LIBRARY={build}/lib/libdevconf.so.0 PYTHONPATH={repo}/bindings/python "
+              + os.environ.get("DEVCONF_PY_VENV", "/opt/devconf-python-venv") + "/bin/python "
+              + "{here}/devconf_py_fleet.py")
+_DEVCONF_PY_NEEDS = ["{build}/lib/libdevconf.so.0", os.environ.get("DEVCONF_PY_VENV", "/opt/devconf-python-venv")]
+ROWS += [
+    Row("devconf-py-threads", "devconf Python, thread pool",
+        f"{DEVCONF_PY} threads --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+    Row("devconf-py-asyncio", "devconf Python, asyncio (devconf.aio)",
+        f"{DEVCONF_PY} asyncio --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+    Row("devconf-py-fleet", "devconf Python, Fleet.run (C engine, Python job)",
+        f"{DEVCONF_PY} fleet --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+    Row("devconf-py-nornir", "Nornir + devconf plugin, threaded runner",
+        f"{DEVCONF_PY} nornir --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+    Row("devconf-py-dask", "devconf Python on Dask (2 worker processes, shards)",
+        f"{DEVCONF_PY} dask --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+]
+
 
 def log(msg):
     print(f"fleet_bench: {msg}", file=sys.stderr, flush=True)

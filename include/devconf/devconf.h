@@ -6,8 +6,11 @@
  *
  * @mainpage devconf
  *
- * devconf talks to network devices over NETCONF (RFC 6241) and, later, RESTCONF (RFC 8040)
- * through one device-agnostic API, validating payloads against the device's YANG schemas.
+ * devconf talks to network devices over NETCONF (RFC 6241, over SSH) and RESTCONF (RFC 8040, over
+ * HTTPS with HTTP/2) through one device-agnostic API, validating payloads against the device's YANG
+ * schemas; the URI's scheme (`netconf://`, `restconf://`) chooses the protocol. Fleets
+ * (fleet.h) run one operation on many devices. The Python package (`pip install libdevconf`,
+ * `import devconf`) and the `devconf` command-line tool drive the same library.
  *
  * Ownership: a pointer returned as a function's value is borrowed (its comment says until when);
  * a result returned through a `**out` argument is the caller's and is freed with the matching

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from . import _lib
 from ._lib import LibraryNotFoundError
-from .device import Device, KbdintHandler, Payload, Transaction, connect
+from .device import Device, KbdintHandler, Payload, Transaction, call_control, connect
 from .errors import (
     AuthError,
     CallbackError,
@@ -41,6 +41,7 @@ from .errors import (
     YangError,
     strerror,
 )
+from .fleet import Fleet, FleetShard, Host, Result, RunResult, run_on_dask, run_shard
 from .log import logger
 
 #: Version of this Python package.
@@ -59,7 +60,15 @@ __all__ = [
     "library_version",
     "library_path",
     "connect",
+    "call_control",
     "Device",
+    "Fleet",
+    "FleetShard",
+    "Host",
+    "Result",
+    "RunResult",
+    "run_shard",
+    "run_on_dask",
     "Session",
     "Transaction",
     "Payload",

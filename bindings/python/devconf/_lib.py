@@ -1,9 +1,10 @@
 """ctypes declarations of libdevconf: every public function, its argument and result types.
 
-This module is the only one that touches ``ctypes`` function objects. It loads ``libdevconf.so.0``
-through the normal dynamic loader path (``LD_LIBRARY_PATH``, ``ldconfig``'s cache, the default
-directories), or the file named by the environment variable ``DEVCONF_LIBRARY``; it checks the
-library's version; and it declares ``argtypes``/``restype`` for every exported function.
+This module is the only one that touches ``ctypes`` function objects. It loads, in this order,
+the file named by the environment variable ``DEVCONF_LIBRARY``; the ``libdevconf.so.0`` bundled
+beside this module (the wheel); ``libdevconf.so.0`` through the normal dynamic loader path
+(``LD_LIBRARY_PATH``, ``ldconfig``'s cache, the default directories). It checks the library's
+version, and it declares ``argtypes``/``restype`` for every exported function.
 
 Every ``int``-returning function that can fail gets ``errcheck=_check``: ctypes runs it right after
 the foreign call, on the same OS thread, so ``devconf_error_last()`` (thread-local in C) still
@@ -385,17 +386,22 @@ def take_string(ptr: c_void_p) -> str:
 # Loading.
 
 
+#: The library bundled inside the package (the wheel: site-packages/devconf/lib/libdevconf.so.0).
+BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib", SONAME)
+
+
 def _load() -> ctypes.CDLL:
     path = os.environ.get("DEVCONF_LIBRARY")
-    tried: List[str] = []
     errors: List[str] = []
-    candidates = [path] if path else [SONAME]
-    if not path:
+    if path:
+        candidates = [path]
+    else:
+        candidates = [BUNDLED] if os.path.exists(BUNDLED) else []
+        candidates.append(SONAME)
         found = ctypes.util.find_library("devconf")
         if found and found not in candidates:
             candidates.append(found)
     for name in candidates:
-        tried.append(name)
         try:
             return ctypes.CDLL(name)
         except OSError as e:
@@ -404,9 +410,10 @@ def _load() -> ctypes.CDLL:
         hint = "DEVCONF_LIBRARY=%s cannot be loaded" % path
     else:
         hint = (
-            "%s was not found by the dynamic loader: build and install the C library "
-            "(meson setup build && ninja -C build && ninja -C build install; then ldconfig), "
-            "or set DEVCONF_LIBRARY to the path of libdevconf.so.0" % SONAME
+            "%s was not found: install the package with the library bundled (pip install libdevconf, "
+            "a manylinux wheel), or build and install the C library (meson setup build && ninja -C build "
+            "install; then ldconfig, or LD_LIBRARY_PATH for a custom prefix), or set DEVCONF_LIBRARY to "
+            "the path of libdevconf.so.0" % SONAME
         )
     raise LibraryNotFoundError("devconf: %s (%s)" % (hint, "; ".join(errors)), name="devconf")
 
@@ -655,6 +662,20 @@ def note_thread() -> None:
     """Remember that the calling thread used devconf, so it is cleaned up when it ends."""
     if getattr(_tls, "marker", None) is None:
         _tls.marker = _ThreadMarker()
+
+
+_malloc: Any = None
+
+
+def libc_malloc() -> Any:
+    """The C library's ``malloc`` (for strings handed to libdevconf, which releases them with ``free``)."""
+    global _malloc
+    if _malloc is None:
+        fn = ctypes.CDLL(None).malloc
+        fn.restype = c_void_p
+        fn.argtypes = [c_size_t]
+        _malloc = fn
+    return _malloc
 
 
 def version() -> str:

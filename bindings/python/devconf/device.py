@@ -73,6 +73,40 @@ _GUARANTEES = (
 )
 
 
+#: Per-thread control of the next calls (set by :func:`call_control`; used by ``devconf.aio``).
+_ctl = threading.local()
+
+
+@contextlib.contextmanager
+def call_control(timeout: Optional[float] = None, cancel: Optional[Callable[[], bool]] = None) -> Iterator[None]:
+    """Bound and make cancellable every devconf call this thread makes inside the block.
+
+    Args:
+        timeout: seconds for each call (its own end-to-end bound, overriding the device's).
+        cancel: asked between network reads; returning True stops the call, which raises
+            :class:`~devconf.Cancelled` (nothing more is sent; a late reply is skipped).
+
+    ``devconf.aio`` runs each call of a cancelled task under such a block.
+    """
+    prev = (getattr(_ctl, "timeout_ms", 0), getattr(_ctl, "cancel_cb", None))
+    cb = None
+    if cancel is not None:
+
+        def _cancel(payload: Any) -> int:
+            try:
+                return 1 if cancel() else 0
+            except BaseException:  # noqa: BLE001 - a failing check stops the call
+                return 1
+
+        cb = _lib.CANCEL_CB(_cancel)
+    _ctl.timeout_ms = _ms(timeout, "timeout") if timeout is not None else prev[0]
+    _ctl.cancel_cb = cb if cb is not None else prev[1]
+    try:
+        yield
+    finally:
+        _ctl.timeout_ms, _ctl.cancel_cb = prev
+
+
 def _need(symbol: str, what: str) -> None:
     if not _lib.has(symbol):
         raise UnsupportedError(
@@ -226,6 +260,7 @@ class Device:
         self._kbdint_cb: Any = None
         self._kbdint_exc: Optional[BaseException] = None
         self._timeout = timeout
+        self._call_timeout_ms = 0  # 0: the session's RPC timeout (see the timeout property)
         self._txns: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
         # NAPALM-style lifecycle state
         self._rollback_config: Optional[str] = None
@@ -268,6 +303,9 @@ class Device:
                 "with session options version 2 (the loaded one has version 1)",
                 code=_lib.EUNSUPPORTED,
             )
+        cancel_cb = getattr(_ctl, "cancel_cb", None)
+        if cancel_cb is not None:  # devconf.aio: a cancelled connect stops at once
+            opts.cancel_cb = cancel_cb
         if kbdint_handler is not None:
             if not callable(kbdint_handler):
                 raise TypeError("kbdint_handler must be callable")
@@ -313,6 +351,14 @@ class Device:
             if _lib.SESSION_OPTIONS_VERSION >= 2:
                 opts.bearer_token = None
             self._kbdint_cb = None  # only used during the open
+        self._read_session_info()
+        # Log under the real host name from now on.
+        self._set_log_host(self._host)
+
+    _borrowed = False
+
+    def _read_session_info(self) -> None:
+        lib = _lib.lib
         self._host = _lib.c2str(lib.devconf_session_host(self._session)) or ""
         self._protocol = int(lib.devconf_session_protocol(self._session))
         self._session_id = int(lib.devconf_session_id(self._session))
@@ -320,8 +366,29 @@ class Device:
             _lib.c2str(lib.devconf_session_capability(self._session, i)) or ""
             for i in range(lib.devconf_session_capability_count(self._session))
         ]
-        # Log under the real host name from now on.
-        self._set_log_host(self._host)
+
+    @classmethod
+    def _borrow(cls, session: _lib.SessionP, name: str) -> "Device":
+        """A Device over a session someone else owns (a fleet job's): never closed or freed here,
+        and used only on the thread that lent it."""
+        self = cls.__new__(cls)
+        self._borrowed = True
+        self._lock = threading.RLock()
+        self._session = session
+        self._ctx = None
+        self._log_level = -1
+        self._log_cb = None
+        self._kbdint_cb = None
+        self._kbdint_exc = None
+        self._timeout = None
+        self._call_timeout_ms = 0
+        self._txns = weakref.WeakSet()
+        self._rollback_config = None
+        self._pending_deadline = None
+        self.last_commit_message = None
+        self._read_session_info()
+        self._uri = name or self._host
+        return self
 
     # ------------------------------------------------------------------ plumbing
 
@@ -362,11 +429,15 @@ class Device:
     def _handle(self) -> _lib.SessionP:
         if self._session is None:
             raise ConnectError("the session to %s is closed" % self._uri, code=_lib.ECONNECT, origin="devconf")
-        _lib.note_thread()
-        self._refresh_log_level()
+        if not self._borrowed:
+            _lib.note_thread()
+            self._refresh_log_level()
         return self._session
 
     def _free(self) -> None:
+        if self._borrowed:
+            self._session = None
+            return
         lib = _lib.lib
         for txn in list(getattr(self, "_txns", ())):  # transactions end before their session
             txn._free()
@@ -376,6 +447,20 @@ class Device:
         if self._ctx is not None:
             c, self._ctx = self._ctx, None
             lib.devconf_ctx_free(c)
+
+    def _fill(self, o: Any) -> Any:
+        """Set an options struct's timeout_ms and cancel_cb from the call control and the device."""
+        o.timeout_ms = getattr(_ctl, "timeout_ms", 0) or self._call_timeout_ms
+        cb = getattr(_ctl, "cancel_cb", None)
+        if cb is not None:
+            o.cancel_cb = cb
+        return o
+
+    def _call_opts(self) -> Any:
+        """``devconf_call_options *`` for calls that take one (timeout and cancel)."""
+        o = _lib.CallOptions()
+        o.version = _lib.CallOptions.VERSION
+        return byref(self._fill(o))
 
     def _out(self, fn: Any, *args: Any) -> str:
         out = c_void_p()
@@ -405,6 +490,14 @@ class Device:
             self._free()
         except Exception:  # interpreter shutdown
             pass
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(
+            "devconf.Device cannot be pickled: it is an open session to %s, which lives in this process. "
+            "Send what to connect to instead and connect where the work runs: a devconf.Host (secrets by "
+            "reference: password_env=...) or an inventory shard (devconf.Fleet.shards()); see the Dask "
+            "recipe in the package README" % self._uri
+        )
 
     def __repr__(self) -> str:
         state = "session-id=%d" % self._session_id if self._session is not None else "closed"
@@ -462,8 +555,17 @@ class Device:
 
     @property
     def timeout(self) -> Optional[float]:
-        """The RPC timeout in seconds given to :func:`connect` (``None``: the library's 60 s)."""
+        """Seconds every later call may take (``None``: the session's RPC timeout, 60 s by default).
+
+        Set at :func:`connect` (``timeout=``) and settable at any time: each later call is bounded
+        by the new value, shorter or longer than the session's (ncclient's ``m.timeout = 3``).
+        """
         return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Optional[float]) -> None:
+        self._call_timeout_ms = 0 if value is None else _ms(value, "timeout")
+        self._timeout = value
 
     @property
     def cache_dir(self) -> str:
@@ -522,7 +624,7 @@ class Device:
             _lib.WD_DEVICE if with_defaults is None else _choice(_WITH_DEFAULTS, with_defaults, "with_defaults")
         )
         o.format = _choice(_OUT_FORMATS, fmt, "format")
-        return o
+        return self._fill(o)
 
     def get(
         self,
@@ -631,7 +733,7 @@ class Device:
         """
         text, o = self._edit_opts(config, default_operation, test_option, error_option, format, if_match)
         ds = _choice(_DATASTORES, target, "target")
-        self._call(_lib.lib.devconf_edit_config, ds, _lib.str2c(text, "config"), byref(o))
+        self._call(_lib.lib.devconf_edit_config, ds, _lib.str2c(text, "config"), byref(self._fill(o)))
 
     @staticmethod
     def _edit_opts(
@@ -677,7 +779,7 @@ class Device:
         _need("devconf_diff", "edit_diff")
         text, o = self._edit_opts(config, default_operation, None, None, format)
         ds = _choice(_DATASTORES, target, "target")
-        return self._out(_lib.lib.devconf_diff, ds, _lib.str2c(text, "config"), byref(o),
+        return self._out(_lib.lib.devconf_diff, ds, _lib.str2c(text, "config"), byref(self._fill(o)),
                          _choice(_DIFF_FORMATS, output, "output"))
 
     def dry_run(
@@ -696,7 +798,7 @@ class Device:
         _need("devconf_dry_run", "dry_run")
         text, o = self._edit_opts(config, default_operation, None, None, format)
         ds = _choice(_DATASTORES, target, "target")
-        self._call(_lib.lib.devconf_dry_run, ds, _lib.str2c(text, "config"), byref(o))
+        self._call(_lib.lib.devconf_dry_run, ds, _lib.str2c(text, "config"), byref(self._fill(o)))
 
     def convert(self, data: Payload, to: str = "json") -> Any:
         """Convert a configuration payload between XML and JSON against the device's schemas
@@ -740,7 +842,12 @@ class Device:
             o.confirm_timeout = t
         o.persist = _lib.str2c(persist, "persist")
         o.persist_id = _lib.str2c(persist_id, "persist_id")
-        self._call(_lib.lib.devconf_commit, byref(o))
+        self._call(_lib.lib.devconf_commit, byref(self._fill(o)))
+        if confirmed:
+            _log.info("session", self._host, "committed, confirmed commit: reverts in %s s unless confirmed",
+                      o.confirm_timeout or 600)
+        else:
+            _log.info("session", self._host, "committed")
 
     def confirm(self, persist_id: Optional[str] = None) -> None:
         """Confirm a confirmed commit: a plain commit (with ``persist_id`` when it was persisted)."""
@@ -748,19 +855,20 @@ class Device:
 
     def cancel_commit(self, persist_id: Optional[str] = None) -> None:
         """Cancel an ongoing confirmed commit, reverting it (``<cancel-commit>``, confirmed-commit 1.1)."""
-        self._call(_lib.lib.devconf_cancel_commit, _lib.str2c(persist_id, "persist_id"), None)
+        self._call(_lib.lib.devconf_cancel_commit, _lib.str2c(persist_id, "persist_id"), self._call_opts())
+        _log.info("session", self._host, "confirmed commit cancelled: running reverted")
 
     def discard_changes(self) -> None:
         """Drop uncommitted changes from the candidate (``<discard-changes>``)."""
-        self._call(_lib.lib.devconf_discard_changes, None)
+        self._call(_lib.lib.devconf_discard_changes, self._call_opts())
 
     def lock(self, target: str = "candidate") -> None:
         """Lock a datastore (``<lock>``). A lock held elsewhere raises RpcError with tag ``lock-denied``."""
-        self._call(_lib.lib.devconf_lock, _choice(_DATASTORES, target, "target"), None)
+        self._call(_lib.lib.devconf_lock, _choice(_DATASTORES, target, "target"), self._call_opts())
 
     def unlock(self, target: str = "candidate") -> None:
         """Unlock a datastore (``<unlock>``)."""
-        self._call(_lib.lib.devconf_unlock, _choice(_DATASTORES, target, "target"), None)
+        self._call(_lib.lib.devconf_unlock, _choice(_DATASTORES, target, "target"), self._call_opts())
 
     @contextlib.contextmanager
     def locked(self, target: str = "candidate") -> Iterator["Device"]:
@@ -784,7 +892,7 @@ class Device:
     def validate(self, source: Payload = "candidate") -> None:
         """Validate a datastore (``"candidate"``, ``"running"``, ``"startup"``) or inline configuration."""
         ds, text = self._ds_or_config(source, "source")
-        self._call(_lib.lib.devconf_validate, ds, text, None)
+        self._call(_lib.lib.devconf_validate, ds, text, self._call_opts())
 
     def copy_config(self, target: str, source: Payload = "running") -> None:
         """Copy a whole configuration (``<copy-config>``).
@@ -794,11 +902,11 @@ class Device:
             source: a datastore name, or configuration text / dict to copy.
         """
         ds, text = self._ds_or_config(source, "source")
-        self._call(_lib.lib.devconf_copy_config, _choice(_DATASTORES, target, "target"), ds, text, None)
+        self._call(_lib.lib.devconf_copy_config, _choice(_DATASTORES, target, "target"), ds, text, self._call_opts())
 
     def delete_config(self, target: str) -> None:
         """Delete a datastore (``<delete-config>``): startup, or candidate where the device allows it."""
-        self._call(_lib.lib.devconf_delete_config, _choice(_DATASTORES, target, "target"), None)
+        self._call(_lib.lib.devconf_delete_config, _choice(_DATASTORES, target, "target"), self._call_opts())
 
     def get_schema(self, identifier: str, version: Optional[str] = None, format: Optional[str] = None) -> str:
         """Schema text of a module the device has (``<get-schema>``); ``format`` is ``"yang"`` or ``"yin"``."""
@@ -807,12 +915,12 @@ class Device:
             _lib.str2c(identifier, "identifier"),
             _lib.str2c(version, "version"),
             _lib.str2c(format, "format"),
-            None,
+            self._call_opts(),
         )
 
     def kill_session(self, session_id: int) -> None:
         """Force another session to close (``<kill-session>``)."""
-        self._call(_lib.lib.devconf_kill_session, int(session_id), None)
+        self._call(_lib.lib.devconf_kill_session, int(session_id), self._call_opts())
 
     def rpc(self, rpc: Payload, *, format: Optional[str] = None) -> Any:
         """Send any RPC or YANG 1.1 action and return its output.
@@ -833,7 +941,7 @@ class Device:
         ro = _lib.RpcOptions()
         ro.version = _lib.RpcOptions.VERSION
         ro.format = cfmt
-        result = self._out(_lib.lib.devconf_rpc, _lib.str2c(text, "rpc"), byref(ro))
+        result = self._out(_lib.lib.devconf_rpc, _lib.str2c(text, "rpc"), byref(self._fill(ro)))
         if out_kind == "dict" or (format is None and isinstance(rpc, dict)):
             return json.loads(result) if result.strip() else {}
         return result
@@ -941,13 +1049,7 @@ class Device:
             self._rollback_config = snapshot
             self.last_commit_message = message
             if message is not None:
-                _log.logger.info(
-                    "%s: committed%s: %s",
-                    self._host,
-                    " (reverts in %s s unless confirmed)" % revert_in if revert_in is not None else "",
-                    message,
-                    extra={"devconf_origin": "devconf", "devconf_host": self._host},
-                )
+                _log.info("session", self._host, "commit message: %s", message)
 
     def _snapshot_running(self) -> str:
         if self._protocol == _lib.PROTO_RESTCONF:
@@ -1108,17 +1210,21 @@ class Transaction:
         o.version = _lib.TxnCommitOptions.VERSION
         o.revert_seconds = seconds
         with self._device._lock:
-            _lib.lib.devconf_txn_commit(self._handle(), byref(o))
+            _lib.lib.devconf_txn_commit(self._handle(), byref(self._device._fill(o)))
+        _log.info("session", self._device.host, "transaction committed%s",
+                  " (reverts in %d s unless confirmed)" % seconds if seconds else "")
 
     def confirm(self) -> None:
         """Confirm the pending confirmed commit."""
         with self._device._lock:
             _lib.lib.devconf_txn_confirm(self._handle())
+        _log.info("session", self._device.host, "transaction confirmed")
 
     def rollback(self) -> None:
         """Cancel a pending confirmed commit, or restore running to the snapshot taken at begin."""
         with self._device._lock:
             _lib.lib.devconf_txn_rollback(self._handle())
+        _log.info("session", self._device.host, "transaction rolled back")
 
     def close(self) -> None:
         """End the transaction: discard uncommitted loads, release the lock. Idempotent."""

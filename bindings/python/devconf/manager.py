@@ -29,9 +29,14 @@ Differences from ncclient, all deliberate or imposed by the C library:
   device's capabilities.
 * Connection failures raise devconf's exceptions (:class:`devconf.AuthError`,
   :class:`devconf.HostKeyError`, :class:`devconf.ConnectError`, :class:`devconf.TimeoutError`).
-* ``timeout`` of :func:`connect` bounds connecting; the RPC timeout is fixed when the session
-  opens (``manager_params={"timeout": s}``, default 30 s): setting ``m.timeout`` later only
-  records the value.
+* Timeouts as in ncclient: ``timeout`` of :func:`connect` bounds connecting (TCP, SSH,
+  authentication, hello); ``m.timeout`` is the RPC timeout (default 30 s, or
+  ``manager_params={"timeout": s}``) and setting it takes effect on the next operation.
+  (:func:`devconf.connect` names them ``connect_timeout=`` and ``timeout=``: there ``timeout`` is
+  the per-operation bound.)
+* A payload or filter the device's schemas refuse raises :class:`SchemaRPCError` before
+  anything is sent: an :class:`RPCError` (tag ``invalid-value``) that is also a
+  :class:`devconf.YangError`.
 * ``reply.xml`` is rebuilt from the operation's result (libdevconf does not hand out the raw
   reply); message-ids are local ``urn:uuid`` values.
 * Vendor ``device_params`` and ncclient's async mode are not supported.
@@ -50,7 +55,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from . import _lib
 from . import _xml
 from .device import Device
-from .errors import DevconfError, InvalidArgument, RpcError, RpcErrorEntry, UnsupportedError
+from .errors import DevconfError, InvalidArgument, RpcError, RpcErrorEntry, UnsupportedError, YangError
+from .errors import TimeoutError as _DevconfTimeout
 
 __all__ = [
     "connect",
@@ -61,6 +67,7 @@ __all__ = [
     "GetReply",
     "GetSchemaReply",
     "RPCError",
+    "SchemaRPCError",
     "OperationError",
     "TimeoutExpiredError",
     "RaiseMode",
@@ -85,8 +92,11 @@ class OperationError(DevconfError):
     """ncclient's base of operation errors (for ``except OperationError``)."""
 
 
-class TimeoutExpiredError(OperationError):
-    """ncclient's name for an RPC that got no reply in time (devconf raises devconf.TimeoutError)."""
+class TimeoutExpiredError(OperationError, _DevconfTimeout):
+    """An operation that got no reply within ``m.timeout`` (ncclient's exception); also a
+    :class:`devconf.TimeoutError` and a builtin :class:`TimeoutError`."""
+
+    code = _lib.ETIMEOUT
 
 
 def _rpc_error_xml(e: RpcErrorEntry) -> str:
@@ -209,6 +219,29 @@ class RPCError(RpcError, OperationError):
             "path": self.path,
             "message": self.message,
         }
+
+
+class SchemaRPCError(RPCError, YangError):
+    """A payload or filter the device's YANG schemas refuse, caught before anything was sent.
+
+    ncclient would have sent it and raised :class:`RPCError` for the device's ``<rpc-error>``;
+    devconf refuses it locally with :class:`devconf.YangError`. In the manager dialect it is both:
+    ``except RPCError`` (the ncclient script) and ``except devconf.YangError`` catch it. Its one
+    error entry is what the device would typically have answered: type ``application``, tag
+    ``invalid-value`` (or the entries devconf reported), with devconf's message and path.
+    """
+
+    def __init__(self, summary: str, **kw: Any) -> None:
+        super().__init__(summary, **kw)
+        self.code = _lib.EYANG
+
+    @classmethod
+    def from_yang(cls, e: YangError) -> "SchemaRPCError":
+        entries = e.rpc_errors or (
+            RpcErrorEntry(type="application", tag="invalid-value", severity="error", app_tag=None,
+                          path=None, message=e.message, lang=None, info_xml=None),
+        )
+        return cls(e.message, origin=e.origin, rpc_errors=entries)
 
 
 # ------------------------------------------------------------------------------- replies
@@ -438,17 +471,12 @@ class Manager:
 
     @property
     def timeout(self) -> float:
-        """RPC timeout in seconds, fixed when the session opened (setting it only records it)."""
+        """RPC timeout in seconds (ncclient's ``m.timeout``): each later operation is bounded by it."""
         return self._timeout
 
     @timeout.setter
     def timeout(self, value: float) -> None:
-        if value != self._timeout:
-            logger.debug(
-                "manager.timeout=%r recorded; libdevconf fixes the RPC timeout when the session opens "
-                "(pass manager_params={'timeout': ...} to connect())",
-                value,
-            )
+        self._dev.timeout = value  # checks the value; every later call gets it as its own bound
         self._timeout = value
 
     @property
@@ -467,8 +495,17 @@ class Manager:
     def _run(self, fn: Any, *args: Any, **kw: Any) -> Any:
         try:
             return fn(*args, **kw), None
-        except RpcError as e:
-            err = e if isinstance(e, RPCError) else RPCError.from_devconf(e)
+        except _DevconfTimeout as e:
+            if isinstance(e, TimeoutExpiredError):
+                raise
+            raise TimeoutExpiredError(e.message, code=_lib.ETIMEOUT, origin=e.origin) from None
+        except (RpcError, YangError) as e:
+            if isinstance(e, RPCError):
+                err = e
+            elif isinstance(e, YangError):
+                err = SchemaRPCError.from_yang(e)
+            else:
+                err = RPCError.from_devconf(e)
             if self._raise_mode == RaiseMode.ALL or (
                 self._raise_mode == RaiseMode.ERRORS and err.severity == "error"
             ):

@@ -7,6 +7,9 @@ of netconfd's sshd has no usable password.
 Environment:
     DEVCONF_BUILD_DIR  meson build directory holding lib/libdevconf.so.0 (default: <repo>/build).
                        When it is not set and DEVCONF_LIBRARY is, DEVCONF_LIBRARY is used as is.
+    DEVCONF_TEST_INSTALLED=1  test the package installed in this interpreter (the wheel, in a fresh
+                       virtualenv: scripts/python-ci.sh) with the library it bundles: neither the
+                       source tree nor DEVCONF_LIBRARY is used.
 
 The device is a setup requirement: when it cannot be started the tests error, they are never
 skipped. Every session against the device uses one schema cache directory (netconfd crashes
@@ -27,7 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
@@ -39,15 +42,29 @@ RC_FIXTURES = REPO / "tests" / "fixtures" / "restconf"
 EXAMPLES = REPO / "examples" / "python"
 
 # --- the library under test -----------------------------------------------------------------
-if os.environ.get("DEVCONF_BUILD_DIR") or not os.environ.get("DEVCONF_LIBRARY"):
-    _build = Path(os.environ.get("DEVCONF_BUILD_DIR") or REPO / "build")
-    os.environ["DEVCONF_LIBRARY"] = str(_build / "lib" / "libdevconf.so.0")
-LIBRARY = os.environ["DEVCONF_LIBRARY"]
-if not os.path.exists(LIBRARY):
-    raise pytest.UsageError(
-        "libdevconf not found at %s: build it first (ninja -C build), or set DEVCONF_BUILD_DIR" % LIBRARY
-    )
-sys.path.insert(0, str(PKG_ROOT))
+INSTALLED = os.environ.get("DEVCONF_TEST_INSTALLED") == "1"
+if INSTALLED:
+    if os.environ.get("DEVCONF_LIBRARY") or os.environ.get("LD_LIBRARY_PATH"):
+        raise pytest.UsageError("DEVCONF_TEST_INSTALLED=1 tests the bundled library: unset DEVCONF_LIBRARY "
+                                "and LD_LIBRARY_PATH")
+    import devconf._lib as _installed
+
+    LIBRARY = _installed.BUNDLED
+    if str(PKG_ROOT) in os.path.dirname(os.path.dirname(_installed.__file__)):
+        raise pytest.UsageError("DEVCONF_TEST_INSTALLED=1 but devconf is imported from the source tree")
+    #: what child processes need on PYTHONPATH to import the package under test
+    PY_PATH = os.path.dirname(os.path.dirname(os.path.abspath(_installed.__file__)))
+else:
+    if os.environ.get("DEVCONF_BUILD_DIR") or not os.environ.get("DEVCONF_LIBRARY"):
+        _build = Path(os.environ.get("DEVCONF_BUILD_DIR") or REPO / "build")
+        os.environ["DEVCONF_LIBRARY"] = str(_build / "lib" / "libdevconf.so.0")
+    LIBRARY = os.environ["DEVCONF_LIBRARY"]
+    if not os.path.exists(LIBRARY):
+        raise pytest.UsageError(
+            "libdevconf not found at %s: build it first (ninja -C build), or set DEVCONF_BUILD_DIR" % LIBRARY
+        )
+    sys.path.insert(0, str(PKG_ROOT))
+    PY_PATH = str(PKG_ROOT)
 
 # One schema cache for the whole run (see the module docstring).
 _TMP_ROOT = tempfile.mkdtemp(prefix="devconf-pytest-")
@@ -112,7 +129,7 @@ class NetconfServer:
             DEVCONF_USER=self.user,
             DEVCONF_KEY=self.key,
             DEVCONF_KNOWN_HOSTS=self.known_hosts,
-            PYTHONPATH=os.pathsep.join([str(PKG_ROOT)] + [p for p in [env.get("PYTHONPATH")] if p]),
+            PYTHONPATH=os.pathsep.join([PY_PATH] + [p for p in [env.get("PYTHONPATH")] if p]),
         )
         return env
 
@@ -325,3 +342,143 @@ def rc_server() -> Iterator[RestconfServer]:
     finally:
         subprocess.run(["bash", str(RC_FIXTURES / "jetconf-down.sh"), str(d)], capture_output=True, timeout=60)
         shutil.rmtree(d, ignore_errors=True)
+
+
+# --- many devices: the scripted server on consecutive ports -----------------------------------
+
+FLEET_SIZE = 30
+FLEET_PASSWORD_ENV = "DEVCONF_TEST_FLEET_PASSWORD"
+
+
+@dataclass
+class ScriptedFleet:
+    """The scripted NETCONF server serving FLEET_SIZE devices on consecutive ports (classic hello,
+    candidate, confirmed-commit 1.1), password logins with a random password that lives only in
+    the environment variable FLEET_PASSWORD_ENV (the inventory names it), and the inventory file."""
+
+    dir: Path
+    ports: List[int]
+    inventory: str
+    cache_dir: str = os.path.join(_TMP_ROOT, "fleet-cache")
+    user: str = "devconf-test"
+
+    @property
+    def known_hosts(self) -> str:
+        return str(self.dir / "known_hosts")
+
+    def uri(self, i: int) -> str:
+        return "netconf://%s@127.0.0.1:%d" % (self.user, self.ports[i])
+
+    def hosts(self) -> List["devconf.Host"]:
+        return [
+            devconf.Host(name="dev%02d" % (i + 1), uri=self.uri(i), password_env=FLEET_PASSWORD_ENV,
+                         known_hosts=self.known_hosts)
+            for i in range(len(self.ports))
+        ]
+
+    def fleet(self, **kw: Any) -> "devconf.Fleet":
+        return devconf.Fleet.from_inventory(self.inventory, cache_dir=self.cache_dir, **kw)
+
+    def connect(self, i: int, **kw: Any) -> devconf.Device:
+        return devconf.connect(self.uri(i), password=os.environ[FLEET_PASSWORD_ENV], known_hosts=self.known_hosts,
+                               cache_dir=self.cache_dir, **kw)
+
+
+def _write_inventory(path: Path, ports: List[int], known_hosts: str) -> None:
+    lines = [
+        "# the scripted server's devices (written by bindings/python/tests/conftest.py)",
+        "defaults:",
+        "  platform: netconf",
+        "  known_hosts: %s" % known_hosts,
+        "  host_key_policy: strict",
+        "groups:",
+        "  scripted:",
+        "    username: devconf-test",
+        "    password_env: %s" % FLEET_PASSWORD_ENV,
+        "    data:",
+        "      site: loopback",
+        "  even:",
+        "    data:",
+        "      parity: even",
+        "hosts:",
+    ]
+    for i, p in enumerate(ports):
+        groups = "[scripted, even]" if i % 2 == 1 else "[scripted]"
+        lines += ["  dev%02d:" % (i + 1), "    hostname: 127.0.0.1", "    port: %d" % p, "    groups: %s" % groups]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _start_scripted(prefix: str, args: List[str], password: str) -> Path:
+    d = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    env = dict(os.environ, NCSERVER_PASSWORD=password)
+    up = FIXTURES / "scripted" / "ncserver-up.sh"
+    proc = subprocess.run(["bash", str(up), str(d), "--watch-pid", str(os.getpid())] + args,
+                          env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        subprocess.run(["bash", str(FIXTURES / "scripted" / "ncserver-down.sh"), str(d)], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+        raise RuntimeError("cannot start the scripted NETCONF server (%s):\n%s%s"
+                           % (" ".join(args), proc.stdout, proc.stderr))
+    return d
+
+
+def _stop_scripted(d: Path) -> None:
+    subprocess.run(["bash", str(FIXTURES / "scripted" / "ncserver-down.sh"), str(d)], capture_output=True)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def scripted_fleet() -> Iterator[ScriptedFleet]:
+    password = secrets.token_urlsafe(24)
+    os.environ[FLEET_PASSWORD_ENV] = password  # the inventory names it; worker processes inherit it
+    d = _start_scripted("dcfleet.", ["--announce", "hello", "--ports", str(FLEET_SIZE)], password)
+    try:
+        ports = [int(x) for x in (d / "ports").read_text().split()]
+        inv = d / "inventory.yaml"
+        _write_inventory(inv, ports, str(d / "known_hosts"))
+        yield ScriptedFleet(dir=d, ports=ports, inventory=str(inv))
+    finally:
+        _stop_scripted(d)
+
+
+@dataclass
+class StallingServer:
+    """A scripted device that never answers its first <get-config> (the scenario 'stall', bounded by
+    the server at 120 s): a call that ends before that ended because of devconf, not the server."""
+
+    dir: Path
+    port: int
+    password: str = field(repr=False)
+    cache_dir: str = os.path.join(_TMP_ROOT, "stall-cache")
+
+    def kwargs(self, **over: Any) -> Dict[str, Any]:
+        kw: Dict[str, Any] = dict(password=self.password, known_hosts=str(self.dir / "known_hosts"),
+                                  cache_dir=self.cache_dir)
+        kw.update(over)
+        return kw
+
+    @property
+    def uri(self) -> str:
+        return "netconf://devconf-test@127.0.0.1:%d" % self.port
+
+
+@pytest.fixture(scope="session")
+def stalling() -> Iterator[StallingServer]:
+    password = secrets.token_urlsafe(24)
+    d = _start_scripted("dcstall.", ["--announce", "hello", "--scenario", "stall", "--scenario-rpc", "get-config",
+                                     "--stall-seconds", "120"], password)
+    try:
+        yield StallingServer(dir=d, port=int((d / "port").read_text().strip()), password=password)
+    finally:
+        _stop_scripted(d)
+
+
+def require_extra(module: str) -> Any:
+    """Import an optional dependency (nornir, dask.distributed, tqdm). Skipped when missing, except
+    under DEVCONF_REQUIRE_EXTRAS=1 (scripts/python-ci.sh: the wheel's venv has them all), where a
+    missing one fails."""
+    if os.environ.get("DEVCONF_REQUIRE_EXTRAS") == "1":
+        import importlib
+
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason="%s is not installed (scripts/python-ci.sh runs these tests)" % module)

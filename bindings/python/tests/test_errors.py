@@ -312,5 +312,5 @@ def test_error_is_per_thread(server, dev):
     with pytest.raises(devconf.InvalidArgument) as ei:
         dev.copy_config("candidate", "candidate")  # refused by the C library on this thread
     assert "source and target" in ei.value.message
-    assert os.environ.get("DEVCONF_LIBRARY")
+    assert devconf.library_path
     assert _lib.lib.devconf_error_code(_lib.lib.devconf_error_last()) == -2

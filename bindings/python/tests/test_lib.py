@@ -13,7 +13,7 @@ import pytest
 
 import devconf
 from devconf import _lib
-from conftest import LIBRARY, PKG_ROOT, REPO
+from conftest import INSTALLED, LIBRARY, PY_PATH, REPO
 
 
 def _exported_symbols():
@@ -79,15 +79,15 @@ def test_python_m_devconf_version():
         [sys.executable, "-m", "devconf", "--version"],
         capture_output=True,
         text=True,
-        cwd=str(PKG_ROOT),
+        cwd=PY_PATH,
         check=True,
     ).stdout
-    assert out.startswith("devconf 0.2.0 (libdevconf %s" % devconf.library_version)
+    assert out.startswith("devconf 0.2.0 (Python package; libdevconf %s" % devconf.library_version)
 
 
 def _import_in_subprocess(env_lib: str) -> subprocess.CompletedProcess:
     code = "import devconf"
-    env = {"DEVCONF_LIBRARY": env_lib, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(PKG_ROOT)}
+    env = {"DEVCONF_LIBRARY": env_lib, "PATH": "/usr/bin:/bin", "PYTHONPATH": PY_PATH}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
 
 

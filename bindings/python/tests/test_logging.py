@@ -11,15 +11,38 @@ def test_logger_has_null_handler():
     assert any(isinstance(h, logging.NullHandler) for h in logging.getLogger("devconf").handlers)
 
 
-def test_messages_reach_the_logger(server, caplog):
+def test_messages_reach_child_loggers_by_origin(server, caplog):
     caplog.set_level(logging.DEBUG, logger="devconf")
     with server.connect() as d:
         d.get_config("running")
-    msgs = [r for r in caplog.records if r.name == "devconf"]
-    assert any("NETCONF session %d" % d.session_id in r.getMessage() for r in msgs)
-    assert any(r.levelno == logging.DEBUG and "get-config sent" in r.getMessage() for r in msgs)
-    assert {r.devconf_origin for r in msgs} >= {"devconf", "netconf"}
+    msgs = [r for r in caplog.records if r.name.startswith("devconf.")]
+    assert any("NETCONF session %d" % d.session_id in r.getMessage() for r in msgs if r.name == "devconf.session")
+    assert any(r.levelno == logging.DEBUG and "get-config sent" in r.getMessage()
+               for r in msgs if r.name == "devconf.netconf")
+    assert {r.devconf_origin for r in msgs} >= {"devconf", "netconf", "ssh"}
+    assert all(r.name == "devconf." + {"devconf": "session"}.get(r.devconf_origin, r.devconf_origin) for r in msgs)
     assert all(r.devconf_host for r in msgs)
+
+
+def test_info_says_connected_and_committed_only(server, caplog):
+    """logging.basicConfig(level=INFO): one line a connection, one a commit; the rest is DEBUG."""
+    caplog.set_level(logging.INFO, logger="devconf")
+    with server.connect() as d:
+        d.get_config("running")
+        d.commit()
+    info = [r for r in caplog.records if r.name.startswith("devconf") and r.levelno == logging.INFO]
+    assert [r.name for r in info] == ["devconf.session", "devconf.session"], [r.getMessage() for r in info]
+    assert "NETCONF session %d" % d.session_id in info[0].getMessage()
+    assert info[1].getMessage().endswith("committed")
+
+
+def test_a_child_logger_alone_gets_its_debug(server, caplog):
+    caplog.set_level(logging.WARNING, logger="devconf")
+    caplog.set_level(logging.DEBUG, logger="devconf.netconf")
+    with server.connect() as d:
+        d.get_config("running")
+    names = {r.name for r in caplog.records if r.levelno == logging.DEBUG}
+    assert "devconf.netconf" in names and "devconf.ssh" not in names
 
 
 def test_level_follows_the_logger(server, caplog):

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import devconf
-from conftest import EXAMPLES, PKG_ROOT
+from conftest import EXAMPLES, PY_PATH
 
 ETH1 = "/ietf-interfaces:interfaces/interface[name='eth1']"
 
@@ -121,7 +121,7 @@ def test_bearer_token_is_a_secret(rc_server, caplog):
 
 def test_restconf_example(rc_server):
     env = dict(__import__("os").environ)
-    env["PYTHONPATH"] = str(PKG_ROOT)
+    env["PYTHONPATH"] = PY_PATH
     proc = subprocess.run(
         [
             sys.executable,
