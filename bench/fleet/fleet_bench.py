@@ -101,8 +101,6 @@ ROWS = [
     Row("devconf-c-cold", "devconf C fleet (cold: empty schema cache)",
         DC_FLEET + " --cache-dir {dir}/devconf-cache-{value}",
         needs=["{build}/bench/fleet_devconf"]),
-    Row("devconf-py", "devconf Python", None,
-        note="e.g. '{python} {here}/devconf_fleet.py --inventory {inventory} --concurrency {concurrency} ...'"),
     Row("devconf-cli", "devconf CLI --inventory (3 fan-outs)",
         "bash {here}/cli_fleet.sh {build}/cli/devconf {inventory} {concurrency} {filter_file} {edit_file} "
         "{dir}/devconf-cache",
@@ -113,21 +111,25 @@ ROWS = [
 
 # --- devconf from Python (bindings/python; scripts/install-python-deps.sh's interpreter, which has
 # Nornir 3.6 and Dask): one row per way a Python user runs the fleet. See devconf_py_fleet.py.
-DEVCONF_PY = ("env DEVCONF_LIBRARY={build}/lib/libdevconf.so.0 PYTHONPATH={repo}/bindings/python "
+# Their schema cache is {dir}/xdg/devconf (XDG_CACHE_HOME), filled by one untimed connect pass first,
+# like the C row's: every devconf row runs warm.
+DEVCONF_PY = ("env XDG_CACHE_HOME={dir}/xdg DEVCONF_LIBRARY={build}/lib/libdevconf.so.0 "
+              "PYTHONPATH={repo}/bindings/python "
               + os.environ.get("DEVCONF_PY_VENV", "/opt/devconf-python-venv") + "/bin/python "
               + "{here}/devconf_py_fleet.py")
 _DEVCONF_PY_NEEDS = ["{build}/lib/libdevconf.so.0", os.environ.get("DEVCONF_PY_VENV", "/opt/devconf-python-venv")]
+_DEVCONF_PY_WARMUP = DC_FLEET_BASE + " --cache-dir {dir}/xdg/devconf --op connect"
 ROWS += [
     Row("devconf-py-threads", "devconf Python, thread pool",
-        f"{DEVCONF_PY} threads --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+        f"{DEVCONF_PY} threads --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS, warmup=_DEVCONF_PY_WARMUP),
     Row("devconf-py-asyncio", "devconf Python, asyncio (devconf.aio)",
-        f"{DEVCONF_PY} asyncio --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+        f"{DEVCONF_PY} asyncio --uris {{uris}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS, warmup=_DEVCONF_PY_WARMUP),
     Row("devconf-py-fleet", "devconf Python, Fleet.run (C engine, Python job)",
-        f"{DEVCONF_PY} fleet --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+        f"{DEVCONF_PY} fleet --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS, warmup=_DEVCONF_PY_WARMUP),
     Row("devconf-py-nornir", "Nornir + devconf plugin, threaded runner",
-        f"{DEVCONF_PY} nornir --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+        f"{DEVCONF_PY} nornir --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS, warmup=_DEVCONF_PY_WARMUP),
     Row("devconf-py-dask", "devconf Python on Dask (2 worker processes, shards)",
-        f"{DEVCONF_PY} dask --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS),
+        f"{DEVCONF_PY} dask --inventory {{inventory}} {PY_ARGS}", needs=_DEVCONF_PY_NEEDS, warmup=_DEVCONF_PY_WARMUP),
 ]
 
 
