@@ -33,6 +33,19 @@ static int closed_error(const devconf__ncc *c, const char *what)
                               c->host);
 }
 
+/* The device closed the session: in the middle of a message, that is said (the reply is lost, not
+ * merely the session). Returns DEVCONF_ECONNECT. */
+static int closed_while_reading(const devconf__ncc *c, const char *what)
+{
+    uint64_t got = 0;
+    if (devconf__framer_partial(&c->fr, &got)) {
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT,
+                                  "%s: %s closed the NETCONF session in the middle of a reply (%llu bytes of it "
+                                  "received, no end of message)", what, c->host, (unsigned long long)got);
+    }
+    return closed_error(c, what);
+}
+
 /* Reads one framed message. On a timeout the framer keeps its state: the next read goes on with
  * the same message. */
 static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, const devconf__cancel *cancel,
@@ -70,13 +83,18 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
         }
         if (!c->st->ops->alive(c->st)) {
             c->broken = true;
-            return closed_error(c, what);
+            return closed_while_reading(c, what);
         }
         long n = c->st->ops->read(c->st, c->in, READ_CHUNK, deadline, cancel);
         if (n < 0) {
-            c->broken = devconf_error_code(devconf_error_last()) != DEVCONF_ETIMEOUT;
+            int code = devconf_error_code(devconf_error_last());
+            c->broken = code != DEVCONF_ETIMEOUT && code != DEVCONF_ECANCELED;
+            uint64_t got;
+            if (code == DEVCONF_ECONNECT && devconf__framer_partial(&c->fr, &got)) {
+                return closed_while_reading(c, what);
+            }
             devconf__error_set_message("%s: %s", what, devconf_error_message(devconf_error_last()));
-            return devconf_error_code(devconf_error_last());
+            return code;
         }
         if (n == 0) {
             return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ETIMEOUT, "%s: no reply from %s within %lld ms",

@@ -50,6 +50,8 @@ long devconf__framer_feed(devconf__framer *f, const char *data, size_t n, bool *
 /* After *done: the message (malloc'ed, NUL-terminated; the caller frees it) and its length; NULL
  * when it exceeded f->max (then *len is its full size). The framer is ready for the next one. */
 char *devconf__framer_take(devconf__framer *f, size_t *len);
+/* True when part of a message was fed and its end was not: *bytes of it so far. */
+bool devconf__framer_partial(const devconf__framer *f, uint64_t *bytes);
 /* Appends the framing of one message to b (chunked: one chunk, or none for an empty message). */
 void devconf__framer_frame(devconf__buf *b, bool chunked, const char *msg, size_t len);
 
