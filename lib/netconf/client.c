@@ -281,6 +281,11 @@ uint32_t devconf__ncc_session_id(const devconf__ncc *c)
     return c->session_id;
 }
 
+uint64_t devconf__ncc_max_bytes(const devconf__ncc *c)
+{
+    return c->fr.max;
+}
+
 bool devconf__ncc_alive(const devconf__ncc *c)
 {
     return c && !c->broken && c->st->ops->alive(c->st);

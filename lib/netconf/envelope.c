@@ -19,6 +19,63 @@ static bool name_char(unsigned char c)
            c == '.' || c == ':' || c >= 0x80;
 }
 
+/* Offset of the first byte of s that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF) or is NUL (never allowed in XML; it would also cut the
+ * text short for every C string reader after devconf); len when there is none. ASCII goes eight
+ * bytes at a time. */
+static size_t utf8_check(const char *s, size_t len, bool *nul)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    *nul = false;
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            /* no byte >= 0x80 and no zero byte: eight ASCII characters */
+            if (!(w & 0x8080808080808080ull) && !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
+                p += 8;
+                continue;
+            }
+        }
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if (!c) {
+                *nul = true;
+                break;
+            }
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            break;
+        }
+        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi) {
+            break;
+        }
+        size_t i = 2;
+        while (i < n && p[i] >= 0x80 && p[i] <= 0xBF) {
+            i++;
+        }
+        if (i < n) {
+            break;
+        }
+        p += n;
+    }
+    return (size_t)(p - (const unsigned char *)s);
+}
+
 static int bad(const char *what, size_t offset)
 {
     return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO, "malformed NETCONF message: %s (at byte %zu)",
@@ -134,11 +191,16 @@ struct scan_state {
 
 static int add_ns(devconf__nc_env *env, const char *a, const char *a_end, const char *name, size_t name_len)
 {
-    devconf__nc_nsdecl *d = realloc(env->ns, (env->ns_count + 1) * sizeof *d);
-    if (!d) {
-        return devconf__error_oom();
+    if (env->ns_count == env->ns_cap) {
+        size_t cap = env->ns_cap ? env->ns_cap * 2 : 16;
+        devconf__nc_nsdecl *d = realloc(env->ns, cap * sizeof *d);
+        if (!d) {
+            return devconf__error_oom();
+        }
+        env->ns = d;
+        env->ns_cap = cap;
     }
-    env->ns = d;
+    devconf__nc_nsdecl *d = env->ns;
     d[env->ns_count].attr = a;
     d[env->ns_count].attr_len = (size_t)(a_end - a);
     d[env->ns_count].prefix = name_len > 6 ? name + 6 : name + 5;
@@ -179,6 +241,12 @@ static int scan_attr(void *arg, const char *a, const char *a_end, const char *na
 int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
 {
     memset(out, 0, sizeof *out);
+    bool nul;
+    size_t valid = utf8_check(msg, len, &nul);
+    if (valid < len) {
+        /* XML is UTF-8 here (RFC 6241 section 3): anything else is no XML, and never passed on */
+        return bad(nul ? "a NUL byte, not allowed in XML" : "bytes that are not UTF-8", valid);
+    }
     const char *p = msg, *end = msg + len;
     /* the open elements: offsets of their names (qualified), to check end tags */
     struct open {
@@ -338,34 +406,75 @@ void devconf__nc_env_dispose(devconf__nc_env *env)
 {
     free(env->ns);
     env->ns = NULL;
-    env->ns_count = 0;
+    env->ns_count = env->ns_cap = 0;
 }
 
 /* ---- the <data> content as self-contained text ---- */
 
-struct decl_check {
-    const devconf__nc_nsdecl *d;
-    bool declared;
+/* A prefix as written: (pointer, length); the default namespace has length 0. */
+static int prefix_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Declarations ordered by prefix, the innermost (the later one) first among equal prefixes. */
+static int decl_ptr_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = *(const devconf__nc_nsdecl *const *)x, *b = *(const devconf__nc_nsdecl *const *)y;
+    int c = prefix_cmp(a->prefix, a->prefix_len, b->prefix, b->prefix_len);
+    return c ? c : (a < b) - (a > b);
+}
+
+/* Innermost first: the order the declarations are written in. */
+static int decl_pos_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = *(const devconf__nc_nsdecl *const *)x, *b = *(const devconf__nc_nsdecl *const *)y;
+    return (a < b) - (a > b);
+}
+
+/* The prefixes a start tag declares itself (grown as needed). */
+struct own_decls {
+    devconf__nc_nsdecl *d;
+    size_t n, cap;
 };
 
-static int declares(void *arg, const char *a, const char *a_end, const char *name, size_t name_len, const char *v,
-                    size_t vlen)
+static int collect_own(void *arg, const char *a, const char *a_end, const char *name, size_t name_len, const char *v,
+                       size_t vlen)
 {
     (void)a;
     (void)a_end;
     (void)v;
     (void)vlen;
-    struct decl_check *c = arg;
-    if (is_nsdecl(name, name_len)) {
-        size_t plen = name_len > 6 ? name_len - 6 : 0;
-        if (plen == c->d->prefix_len && (!plen || !memcmp(name + 6, c->d->prefix, plen))) {
-            c->declared = true;
-        }
+    struct own_decls *o = arg;
+    if (!is_nsdecl(name, name_len)) {
+        return 0;
     }
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        devconf__nc_nsdecl *d = realloc(o->d, cap * sizeof *d);
+        if (!d) {
+            return devconf__error_oom();
+        }
+        o->d = d;
+        o->cap = cap;
+    }
+    o->d[o->n].prefix = name_len > 6 ? name + 6 : name + 5;
+    o->d[o->n].prefix_len = name_len > 6 ? name_len - 6 : 0;
+    o->n++;
     return 0;
 }
 
-char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *len)
+static int own_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = x, *b = y;
+    return prefix_cmp(a->prefix, a->prefix_len, b->prefix, b->prefix_len);
+}
+
+/* Every step here is O(n log n) or linear in what is written: a device controls how many
+ * declarations the envelope holds (one reply of a few MB can hold 100,000) and how many top-level
+ * elements the data has, and the text written (declarations times elements) is bounded by max. */
+char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, uint64_t max, size_t *len)
 {
     *len = 0;
     const char *p = msg + env->data_start, *end = msg + env->data_end;
@@ -376,21 +485,38 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
         end--;
     }
     /* the innermost declaration of each prefix (the root's come first, then data's) */
-    const devconf__nc_nsdecl *inherit[env->ns_count ? env->ns_count : 1];
+    const devconf__nc_nsdecl **inherit = NULL;
     size_t ni = 0;
-    for (size_t i = env->ns_count; i-- > 0;) {
-        bool shadowed = false;
-        for (size_t k = 0; k < ni && !shadowed; k++) {
-            shadowed = inherit[k]->prefix_len == env->ns[i].prefix_len &&
-                       !memcmp(inherit[k]->prefix, env->ns[i].prefix, env->ns[i].prefix_len);
+    if (env->ns_count) {
+        if (!(inherit = malloc(env->ns_count * sizeof *inherit))) {
+            devconf__error_oom();
+            return NULL;
         }
-        if (!shadowed) {
-            inherit[ni++] = &env->ns[i];
+        for (size_t i = 0; i < env->ns_count; i++) {
+            inherit[i] = &env->ns[i];
         }
+        qsort(inherit, env->ns_count, sizeof *inherit, decl_ptr_cmp);
+        for (size_t i = 0; i < env->ns_count; i++) {
+            if (!ni || prefix_cmp(inherit[ni - 1]->prefix, inherit[ni - 1]->prefix_len, inherit[i]->prefix,
+                                  inherit[i]->prefix_len)) {
+                inherit[ni++] = inherit[i];
+            }
+        }
+        qsort(inherit, ni, sizeof *inherit, decl_pos_cmp);
     }
+    struct own_decls own = { 0 };
     devconf__buf b = { 0 };
     int depth = 0;
-    while (p < end) {
+    bool fail = false;
+    while (p < end && !fail) {
+        if (b.len > max) {
+            devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
+                               "the data grows past the session's limit of %llu bytes (max_reply_bytes) once each of "
+                               "its top-level elements declares the %zu namespace prefixes it inherits from the "
+                               "reply", (unsigned long long)max, ni);
+            fail = true;
+            break;
+        }
         const char *lt = memchr(p, '<', (size_t)(end - p));
         if (!lt) {
             devconf__buf_append(&b, p, (size_t)(end - p));
@@ -419,17 +545,22 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
             continue;
         }
         tag t;
-        if (parse_tag(msg, lt, end, &t, NULL, NULL) < 0) {
+        own.n = 0;
+        int r = parse_tag(msg, lt, end, &t, depth == 0 && ni ? collect_own : NULL, &own);
+        if (r < 0 && devconf_error_code(devconf_error_last()) == DEVCONF_ENOMEM) {
+            fail = true;
+            break;
+        }
+        if (r < 0) {
             devconf__error_clear(); /* scanned before: cannot happen; copy the rest as is */
             devconf__buf_append(&b, lt, (size_t)(end - lt));
             break;
         }
         if (depth == 0 && ni) {
             devconf__buf_append(&b, lt, (size_t)(t.name + t.name_len - lt));
+            qsort(own.d, own.n, sizeof *own.d, own_cmp);
             for (size_t k = 0; k < ni; k++) {
-                struct decl_check c = { inherit[k], false };
-                parse_tag(msg, lt, end, &t, declares, &c);
-                if (!c.declared) {
+                if (!own.n || !bsearch(inherit[k], own.d, own.n, sizeof *own.d, own_cmp)) {
                     devconf__buf_puts(&b, " ");
                     devconf__buf_append(&b, inherit[k]->attr, inherit[k]->attr_len);
                 }
@@ -442,6 +573,19 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
             depth++;
         }
         p = t.end + 1;
+    }
+    free(own.d);
+    free(inherit);
+    if (!fail && b.len > max) {
+        devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
+                           "the data grows past the session's limit of %llu bytes (max_reply_bytes) once each of "
+                           "its top-level elements declares the %zu namespace prefixes it inherits from the reply",
+                           (unsigned long long)max, ni);
+        fail = true;
+    }
+    if (fail) {
+        devconf__buf_dispose(&b);
+        return NULL;
     }
     if (b.len) {
         devconf__buf_puts(&b, "\n"); /* as libyang prints: a final newline */
