@@ -118,6 +118,8 @@ struct ssh_session_struct;
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
+/* Disconnects and frees a session of devconf__ssh_connect(), closing its socket; NULL is a no-op. */
+void devconf__ssh_close(struct ssh_session_struct *s);
 /* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. */
 int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,

@@ -11,6 +11,7 @@
  * test through Check. Where memory matters, peak RSS is measured with getrusage, in a child process
  * for the default 256 MiB cap. */
 #include <check.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -192,6 +193,19 @@ static long maxrss_kib(void)
     return ru.ru_maxrss;
 }
 
+/* Open file descriptors of this process: a failed or closed session leaves none behind. */
+static int open_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(d);
+    while (readdir(d)) {
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
 static bool valid_utf8(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -311,7 +325,9 @@ static void ssh_probe(const char *scenario, int code, const char *fragment)
     o.password = "not-used";
     o.connect_timeout_ms = 1500;
     devconf_session *s = NULL;
+    int fds = open_fds();
     ASSERT_FAILS(devconf_session_open(&s, ctx, h.uri, &o), code);
+    ck_assert_int_eq(open_fds(), fds); /* the socket is closed */
     const char *m = devconf_error_message(devconf_error_last());
     ck_assert_msg(strstr(m, fragment) && strstr(m, HOST), "%s: %s", scenario, m);
     if (code == DEVCONF_ETIMEOUT) {
@@ -351,8 +367,8 @@ END_TEST
 /* ---- connect phase: a host name whose resolution hangs ----
  *
  * The test program's getaddrinfo stands in for a resolver that does not answer: for the name below
- * it blocks until the test releases it (at most 30 s), then answers 127.0.0.1; every other name
- * goes to the C library. The executable exports the symbol, so libdevconf and libssh call it. */
+ * it blocks until the test releases it (at most 30 s), then answers 127.0.0.1; every other name,
+ * and a numeric-only lookup of it, goes to the C library. The executable exports the symbol, so libdevconf and libssh call it. */
 
 #define SLOW_NAME "slow-dns.devconf.test"
 static pthread_mutex_t dns_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -365,7 +381,8 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
     if (!real) {
         *(void **)&real = dlsym(RTLD_NEXT, "getaddrinfo");
     }
-    if (node && !strcmp(node, SLOW_NAME)) {
+    /* a numeric-only lookup never asks the name service: that one answers at once, as the C library's */
+    if (node && !strcmp(node, SLOW_NAME) && !(hints && (hints->ai_flags & AI_NUMERICHOST))) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += 30;
@@ -423,11 +440,13 @@ START_TEST(host_names_connect_and_new_known_hosts_is_private)
     snprintf(uri, sizeof uri, "netconf://devconf-test@localhost:%u", (unsigned)test_scripted_port(&srv, 0));
     mode_t old = umask(0);
     devconf_session *s = NULL;
+    int fds = open_fds();
     int rc = devconf_session_open(&s, ctx, uri, &o);
     umask(old);
     ck_assert_msg(rc == 0, "%d %s", rc, devconf_error_message(devconf_error_last()));
     assert_usable(s, "localhost");
     devconf_session_free(s);
+    ck_assert_int_eq(open_fds(), fds); /* the socket devconf connected is closed with the session */
     struct stat st;
     ck_assert_int_eq(stat(kh, &st), 0);
     ck_assert_msg((st.st_mode & 0777) == 0600, "known_hosts mode %o", (unsigned)(st.st_mode & 0777));
