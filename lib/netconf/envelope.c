@@ -558,7 +558,9 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, uint64_t
         }
         if (depth == 0 && ni) {
             devconf__buf_append(&b, lt, (size_t)(t.name + t.name_len - lt));
-            qsort(own.d, own.n, sizeof *own.d, own_cmp);
+            if (own.n) {
+                qsort(own.d, own.n, sizeof *own.d, own_cmp);
+            }
             for (size_t k = 0; k < ni; k++) {
                 if (!own.n || !bsearch(inherit[k], own.d, own.n, sizeof *own.d, own_cmp)) {
                     devconf__buf_puts(&b, " ");
