@@ -7,7 +7,8 @@
  * Each probe asserts the code and the message (naming the problem and the host), that the call
  * returned through its own timeout where a timeout is the expected outcome (never a wall clock),
  * and the state of the session afterwards: usable (a normal read works), or closed cleanly
- * (devconf_session_is_connected() 0 and later calls fail with DEVCONF_ECONNECT). A crash fails the
+ * (devconf_session_is_connected() 0, its connection released at once, later calls failing with
+ * DEVCONF_ECONNECT). A crash fails the
  * test through Check. Where memory matters, peak RSS is measured with getrusage, in a child process
  * for the default 256 MiB cap. */
 #include <check.h>
@@ -120,6 +121,29 @@ static int read_config(devconf_session *s, bool device_text, int timeout_ms, cha
     return devconf_get_config(out, s, DEVCONF_DS_RUNNING, NULL, &ro);
 }
 
+/* Open file descriptors of this process: a failed or closed session leaves none behind. */
+static int open_fds(void)
+{
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(d);
+    while (readdir(d)) {
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Descriptors open before the probe's session was opened: a session that broke must have let go of
+ * its connection already (before devconf_session_free()). */
+static int fds_before_session;
+
+static void assert_released(const char *what)
+{
+    ck_assert_msg(open_fds() == fds_before_session, "%s: the connection is still open (%d descriptors, %d before)",
+                  what, open_fds(), fds_before_session);
+}
+
 /* The scripted reply of the probe: the code it must fail with, and every fragment its message must
  * hold (the host is checked on top). Returns the message (valid until the next devconf call). */
 static const char *expect_failure(devconf_session *s, bool device_text, int timeout_ms, int code,
@@ -171,6 +195,7 @@ static void both_paths(const char *scenario, const char *base, uint64_t max, pro
     for (int dt = 0; dt < 2; dt++) {
         char what[128];
         snprintf(what, sizeof what, "%s, base:%s, %s read", scenario, base, dt ? "device_text" : "parsed");
+        fds_before_session = open_fds();
         devconf_session *s = open_session(max);
         fn(s, dt, what);
         devconf_session_free(s);
@@ -191,19 +216,6 @@ static long maxrss_kib(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
-}
-
-/* Open file descriptors of this process: a failed or closed session leaves none behind. */
-static int open_fds(void)
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    ck_assert_ptr_nonnull(d);
-    while (readdir(d)) {
-        n++;
-    }
-    closedir(d);
-    return n;
 }
 
 static bool valid_utf8(const char *s)
@@ -494,6 +506,7 @@ static void probe_closed_mid_reply(devconf_session *s, bool dt, const char *what
     expect_failure(s, dt, CALL_TIMEOUT_MS, DEVCONF_ECONNECT,
                    (const char *const[]){ "closed the NETCONF session in the middle of a reply", NULL }, what);
     ck_assert_int_eq(devconf_session_is_connected(s), 0);
+    assert_released(what);
     assert_closed(s, what);
 }
 
@@ -516,6 +529,7 @@ static void probe_bad_eom(devconf_session *s, bool dt, const char *what)
     expect_failure(s, dt, CALL_TIMEOUT_MS, DEVCONF_EPROTO,
                    (const char *const[]){ "malformed reply", "CDATA", NULL }, what);
     assert_closed(s, what);
+    assert_released(what);
 }
 
 START_TEST(end_of_message_inside_cdata_is_refused)
@@ -531,6 +545,7 @@ static void probe_framing_broken(devconf_session *s, bool dt, const char *what)
     expect_failure(s, dt, CALL_TIMEOUT_MS, DEVCONF_EPROTO,
                    (const char *const[]){ "chunked framing broken", NULL }, what);
     ck_assert_int_eq(devconf_session_is_connected(s), 0);
+    assert_released(what); /* the framing error closed the connection at once */
     assert_closed(s, what);
 }
 
@@ -557,6 +572,7 @@ static void probe_chunk_no_newline(devconf_session *s, bool dt, const char *what
     expect_failure(s, dt, CALL_TIMEOUT_MS, DEVCONF_EPROTO,
                    (const char *const[]){ "chunked framing broken", "line feed", NULL }, what);
     ck_assert_int_eq(devconf_session_is_connected(s), 0);
+    assert_released(what);
     assert_closed(s, what);
 }
 
