@@ -104,7 +104,7 @@ static void *resolve_thread(void *arg)
     struct addrinfo hints = { 0 }, *res = NULL;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+    hints.ai_flags = AI_NUMERICSERV; /* no AI_ADDRCONFIG: without a non-loopback address it hides localhost */
     int rc = getaddrinfo(q->host, q->port, &hints, &res);
     int err = errno;
     pthread_mutex_lock(&q->lock);
