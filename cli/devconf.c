@@ -58,8 +58,13 @@ enum {
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
     OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_DRY_RUN, OPT_AS_EDIT,
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
-    OPT_WEAK, OPT_PROGRESS
+    OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD
 };
+
+/* Largest payload file read (--max-payload), checked before reading: a device file or a FIFO given
+ * by mistake (/dev/zero reached 2 GB of memory in 6 s) is refused, and so is a file larger than this. */
+#define MAX_PAYLOAD_DEFAULT (64ull * 1024 * 1024)
+static unsigned long long max_payload = MAX_PAYLOAD_DEFAULT;
 
 struct global_opts {
     const char *known_hosts;
@@ -180,16 +185,72 @@ static void capture_append(struct capture *c, const char *s, size_t n)
 
 /* ---- output helpers -------------------------------------------------------------------------- */
 
-/* Print text that came from the device, replacing control characters so that it cannot drive the
- * terminal; newlines and tabs survive only when keep_lines is set. */
+/* Length of the well-formed UTF-8 sequence at p (1 to 4), 0 when p does not start one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n, i;
+
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF)
+        n = 2;
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        n = 3;
+        lo = p[0] == 0xE0 ? 0xA0 : 0x80;
+        hi = p[0] == 0xED ? 0x9F : 0xBF;
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        n = 4;
+        lo = p[0] == 0xF0 ? 0x90 : 0x80;
+        hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* How text from a device is shown where a terminal may read it. */
+enum {
+    SHOW_DATA,   /* data: newlines and tabs kept */
+    SHOW_LINES,  /* a log line: newlines and tabs kept */
+    SHOW_LINE    /* one line: newlines, carriage returns and tabs become spaces */
+};
+
+/* Writes s so that it cannot drive a terminal: C0 controls (but those the mode keeps), DEL and C1
+ * controls (U+0080-U+009F: U+009B is CSI, U+009D OSC) are shown as \u001b or \u009b, and bytes that
+ * are not UTF-8 (a terminal in an 8-bit mode reads a lone 0x9b as CSI) as \xff. */
+static void put_escaped(FILE *f, const char *s, int mode)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t n = utf8_len(p);
+        unsigned cp = n == 2 ? (unsigned)((p[0] & 0x1F) << 6 | (p[1] & 0x3F)) : p[0];
+
+        if (n == 0) {
+            fprintf(f, "\\x%02x", p[0]);
+            p++;
+            continue;
+        }
+        if (n == 1 && (cp == '\n' || cp == '\t' || (cp == '\r' && mode == SHOW_LINE))) {
+            fputc(mode == SHOW_LINE ? ' ' : (int)cp, f);
+        } else if ((n == 1 && (cp < 0x20 || cp == 0x7F)) || (n == 2 && cp >= 0x80 && cp <= 0x9F)) {
+            fprintf(f, "\\u%04x", cp);
+        } else {
+            fwrite(p, 1, n, f);
+        }
+        p += n;
+    }
+}
+
+/* Print text that came from the device in a message or list (never raw to a terminal). */
 static void put_clean(FILE *f, const char *s, int keep_lines)
 {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c < 0x20 && !(keep_lines && (c == '\n' || c == '\t'))) || c == 0x7f)
-            c = c == '\n' || c == '\r' || c == '\t' ? ' ' : '?';
-        fputc(c, f);
-    }
+    put_escaped(f, s, keep_lines ? SHOW_LINES : SHOW_LINE);
 }
 
 static void put_json_string(FILE *f, const char *s)
@@ -211,8 +272,9 @@ static void put_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Print a result on stdout with a trailing newline, nothing when it is empty, then free it. */
-/* Prints data (adding a final newline) and frees it. */
+/* Prints a result on stdout with a trailing newline (nothing when it is empty), then frees it. On a
+ * terminal, control characters from the device are shown escaped (put_escaped); to a pipe or a file
+ * the data goes exactly as the device sent it. */
 static void emit(char *data)
 {
     size_t len = data ? strlen(data) : 0;
@@ -223,7 +285,10 @@ static void emit(char *data)
         return;
     }
     if (len) {
-        fputs(data, stdout);
+        if (isatty(STDOUT_FILENO))
+            put_escaped(stdout, data, SHOW_DATA);
+        else
+            fputs(data, stdout);
         if (data[len - 1] != '\n')
             fputc('\n', stdout);
     }
@@ -368,6 +433,32 @@ static int parse_uint(const char *cmd, const char *what, const char *arg, unsign
     return 1;
 }
 
+/* A size in bytes for --max-payload: digits, optionally followed by K, M or G (times 1024, 1024^2,
+ * 1024^3); at least 1 byte, at most 1 TiB. */
+static int parse_size(const char *arg, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v, mult = 1;
+
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (*end == 'K' || *end == 'k')
+        mult = 1024ull;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1024ull * 1024;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1024ull * 1024 * 1024;
+    if (mult > 1)
+        end++;
+    if (arg[0] < '0' || arg[0] > '9' || *end || errno || v == 0 || v > (1ull << 40) / mult) {
+        usage_error(NULL, "invalid size '%s' for --max-payload (expected bytes, optionally with K, M or G, "
+                          "from 1 to 1024G)", arg);
+        return 0;
+    }
+    *out = v * mult;
+    return 1;
+}
+
 /* The option getopt_long just rejected, for the message (without any "=value": it may be a secret). */
 static void bad_option(const char *cmd, char **argv, int c)
 {
@@ -382,20 +473,52 @@ static void bad_option(const char *cmd, char **argv, int c)
         usage_error(cmd, c == ':' ? "option '%.*s' needs an argument" : "invalid option '%.*s'", len, arg);
 }
 
-/* Read FILE, or standard input for "-", into *out (NUL-terminated). Returns CONTINUE or an exit status. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+           : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+/* Read FILE, or standard input for "-", into *out (NUL-terminated). FILE must be a regular file of at
+ * most max_payload bytes, checked before anything is read (a FIFO is opened without waiting for a
+ * writer); standard input may be a pipe, read up to max_payload bytes. Returns CONTINUE or an exit
+ * status. */
 static int read_input(const char *path, char **out)
 {
     int is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    size_t len = 0, cap = 4096, n;
+    const char *name = is_stdin ? "standard input" : path;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    size_t len = 0, cap = 4096;
     char *buf = NULL, *grown;
-    int err = 0;
+    struct stat st;
+    ssize_t n;
+    int err = 0, ex = CONTINUE;
 
-    if (!f) {
+    if (fd < 0) {
         err = errno;
         fprintf(stderr, "devconf: cannot open %s: %s\n", path, strerror(err));
         return err == ENOENT ? EXIT_NOTFOUND : EXIT_GENERIC;
     }
+    if (fstat(fd, &st) != 0) {
+        err = errno;
+        fprintf(stderr, "devconf: cannot read %s: %s\n", name, strerror(err));
+        ex = EXIT_GENERIC;
+        goto out;
+    }
+    if (!is_stdin && !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "devconf: %s is %s, not a regular file: give a file, or '-' for standard input\n", path,
+                file_kind(st.st_mode));
+        ex = EXIT_USAGE;
+        goto out;
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max_payload) {
+        fprintf(stderr, "devconf: %s is %lld bytes, more than the payload limit of %llu bytes (--max-payload)\n",
+                name, (long long)st.st_size, max_payload);
+        ex = EXIT_USAGE;
+        goto out;
+    }
+    if (!is_stdin)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     for (;;) {
         if (!buf || len + 1 >= cap) {
             if (buf)
@@ -406,30 +529,41 @@ static int read_input(const char *path, char **out)
             }
             buf = grown;
         }
-        n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f))
-                err = errno ? errno : EIO;
+        n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
             break;
         }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len > max_payload) {
+            fprintf(stderr, "devconf: %s holds more than the payload limit of %llu bytes (--max-payload)\n", name,
+                    max_payload);
+            ex = EXIT_USAGE;
+            goto out;
+        }
     }
-    if (!is_stdin)
-        fclose(f);
     if (err) {
-        fprintf(stderr, "devconf: cannot read %s: %s\n", is_stdin ? "standard input" : path, strerror(err));
-        free(buf);
-        return EXIT_GENERIC;
+        fprintf(stderr, "devconf: cannot read %s: %s\n", name, strerror(err));
+        ex = EXIT_GENERIC;
+        goto out;
     }
     buf[len] = '\0';
     if (memchr(buf, '\0', len)) {
-        fprintf(stderr, "devconf: %s contains a NUL byte; expected XML or JSON text\n",
-                is_stdin ? "standard input" : path);
-        free(buf);
-        return EXIT_YANG;
+        fprintf(stderr, "devconf: %s contains a NUL byte; expected XML or JSON text\n", name);
+        ex = EXIT_YANG;
+        goto out;
     }
     *out = buf;
-    return CONTINUE;
+    buf = NULL;
+out:
+    if (!is_stdin)
+        close(fd);
+    free(buf);
+    return ex;
 }
 
 /* ---- terminal prompts ------------------------------------------------------------------------ */
@@ -447,13 +581,20 @@ static void restore_tty_and_reraise(int sig)
     raise(sig);
 }
 
+/* Writes a prompt (text from the device among it: keyboard-interactive names, instructions and
+ * prompts) to the terminal, escaped as put_escaped() does, newlines kept. */
 static void write_clean(int fd, const char *s)
 {
-    for (; *s; s++) {
-        char c = (unsigned char)*s < 0x20 && *s != '\n' ? '?' : *s;
-        if (write(fd, &c, 1) < 0)
-            return;
-    }
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+
+    if (!f)
+        return;
+    put_escaped(f, s, SHOW_DATA);
+    if (fclose(f) == 0 && size && write(fd, text, size) < 0)
+        size = 0;
+    free(text);
 }
 
 /* Ask a question on /dev/tty; the answer goes to buf (NUL-terminated). Returns 0, or -1 without a
@@ -1076,6 +1217,8 @@ static void print_help(void)
           "  --cert FILE          RESTCONF: PEM client certificate\n"
           "  --cert-key FILE      RESTCONF: PEM key of --cert (default: in the --cert file)\n"
           "  --tls-insecure       RESTCONF: do not verify the server certificate (insecure)\n"
+          "  --max-payload SIZE   largest payload or --subtree file read, in bytes or with K, M or G\n"
+          "                       (default 64M); FILE must be a regular file ('-' reads standard input)\n"
           "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
           "\n"
           "Many devices (instead of a URI):\n"
@@ -1102,6 +1245,11 @@ static void print_help(void)
           "'  rpc-error: tag=... type=... severity=... app-tag=... path=... message=...' line per\n"
           "error the device reported ('  local-error (nothing sent): ...' for each error a local\n"
           "validation found, e.g. in a dry run).\n"
+          "\n"
+          "Text from the device never drives the terminal: when stdout is a terminal, control\n"
+          "characters in the data (C0 but newline and tab, DEL, and C1 such as U+009B CSI) are shown\n"
+          "escaped as \\u001b or \\u009b, and bytes that are not UTF-8 as \\xff; written to a pipe or a\n"
+          "file, the data is left exactly as the device sent it. Messages on stderr are always escaped.\n"
           "\n"
           "Exit status:\n"
           "   0  success\n"
@@ -1152,6 +1300,7 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         {"device-timeout", required_argument, NULL, OPT_DEVICE_TIMEOUT},
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"max-payload", required_argument, NULL, OPT_MAX_PAYLOAD},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -1214,6 +1363,10 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
             if (!keyword(NULL, "--progress", optarg, on_off, &v))
                 return EXIT_USAGE;
             g->progress = v;
+            break;
+        case OPT_MAX_PAYLOAD:
+            if (!parse_size(optarg, &max_payload))
+                return EXIT_USAGE;
             break;
         case 'v': g->verbose = 1; break;
         case 'h': print_help(); return EXIT_OK;
@@ -1315,6 +1468,19 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
 
 /* ---- connecting and running ------------------------------------------------------------------ */
 
+/* A POSIX environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
+static int valid_env_name(const char *s)
+{
+    const char *p;
+
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return 1;
+}
+
 /* Find the password: --password-env VAR, $DEVCONF_PASSWORD, or a prompt. *out stays NULL when
  * there is none; buf receives a prompted one. Returns CONTINUE or an exit status. */
 static int get_password(const struct global_opts *g, const char *uri, char *buf, size_t size, const char **out)
@@ -1324,8 +1490,14 @@ static int get_password(const struct global_opts *g, const char *uri, char *buf,
 
     *out = NULL;
     if (g->password_env) {
+        /* what was given is never printed: it may be the password itself, given by mistake */
+        if (!valid_env_name(g->password_env))
+            return usage_error(NULL, "--password-env takes the NAME of an environment variable that holds the "
+                                     "password (letters, digits and '_', not starting with a digit); what was "
+                                     "given is not one (not shown: it may be the password itself)");
         if (!(*out = getenv(g->password_env)))
-            return usage_error(NULL, "--password-env: the environment variable %s is not set", g->password_env);
+            return usage_error(NULL, "--password-env: the environment variable it names is not set (its name "
+                                     "is not shown: it may be the password itself)");
         return CONTINUE;
     }
     if ((env = getenv("DEVCONF_PASSWORD")) && *env) {

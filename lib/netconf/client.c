@@ -22,15 +22,70 @@ struct devconf__ncc {
     char **caps;
     size_t ncaps;
     bool broken;            /* framing lost or a request half sent: nothing more can be exchanged */
+    devconf__nc_stream closed; /* what st points to once broken: the connection is released at once */
     char *host;
     const devconf_ctx *ctx; /* for DEBUG lines (every message sent) */
 };
+
+/* ---- a broken session lets go of its connection ---- */
+
+static long closed_read(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel)
+{
+    (void)st, (void)buf, (void)n, (void)deadline, (void)cancel;
+    return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "the NETCONF session is closed");
+}
+
+static int closed_write(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline,
+                        const devconf__cancel *cancel)
+{
+    (void)st, (void)buf, (void)n, (void)deadline, (void)cancel;
+    return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT, "the NETCONF session is closed");
+}
+
+static bool closed_alive(const devconf__nc_stream *st)
+{
+    (void)st;
+    return false;
+}
+
+static void closed_free(devconf__nc_stream *st)
+{
+    (void)st;
+}
+
+static const devconf__nc_stream_ops closed_ops = { closed_read, closed_write, closed_alive, closed_free };
+
+/* The session cannot go on (framing lost, a request half sent, the connection broken or closed by
+ * the device): the connection is closed now, not when the session is freed, so a device that broke
+ * the protocol keeps no connection open; every later call fails at once with DEVCONF_ECONNECT. */
+static void set_broken(devconf__ncc *c)
+{
+    c->broken = true;
+    if (c->st != &c->closed) {
+        c->st->ops->free(c->st);
+        c->closed.ops = &closed_ops;
+        c->st = &c->closed;
+    }
+}
 
 static int closed_error(const devconf__ncc *c, const char *what)
 {
     return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT,
                               "%s: the session to %s is closed (the device ended it or the connection broke)", what,
                               c->host);
+}
+
+/* The device closed the session: in the middle of a message, that is said (the reply is lost, not
+ * merely the session). Returns DEVCONF_ECONNECT. */
+static int closed_while_reading(const devconf__ncc *c, const char *what)
+{
+    uint64_t got = 0;
+    if (devconf__framer_partial(&c->fr, &got)) {
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ECONNECT,
+                                  "%s: %s closed the NETCONF session in the middle of a reply (%llu bytes of it "
+                                  "received, no end of message)", what, c->host, (unsigned long long)got);
+    }
+    return closed_error(c, what);
 }
 
 /* Reads one framed message. On a timeout the framer keeps its state: the next read goes on with
@@ -44,7 +99,7 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
             bool done = false;
             long used = devconf__framer_feed(&c->fr, c->in + c->in_off, c->in_len - c->in_off, &done);
             if (used < 0) {
-                c->broken = true;
+                set_broken(c);
                 devconf__error_set_message("%s: %s from %s", what, devconf_error_message(devconf_error_last()),
                                            c->host);
                 return DEVCONF_EPROTO;
@@ -69,14 +124,21 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
             return devconf__error_canceled(what);
         }
         if (!c->st->ops->alive(c->st)) {
-            c->broken = true;
-            return closed_error(c, what);
+            set_broken(c);
+            return closed_while_reading(c, what);
         }
         long n = c->st->ops->read(c->st, c->in, READ_CHUNK, deadline, cancel);
         if (n < 0) {
-            c->broken = devconf_error_code(devconf_error_last()) != DEVCONF_ETIMEOUT;
+            int code = devconf_error_code(devconf_error_last());
+            if (code != DEVCONF_ETIMEOUT && code != DEVCONF_ECANCELED) {
+                set_broken(c);
+            }
+            uint64_t got;
+            if (code == DEVCONF_ECONNECT && devconf__framer_partial(&c->fr, &got)) {
+                return closed_while_reading(c, what);
+            }
             devconf__error_set_message("%s: %s", what, devconf_error_message(devconf_error_last()));
-            return devconf_error_code(devconf_error_last());
+            return code;
         }
         if (n == 0) {
             return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ETIMEOUT, "%s: no reply from %s within %lld ms",
@@ -98,7 +160,7 @@ static int send_message(devconf__ncc *c, const char *msg, size_t len, int64_t de
     int r = c->st->ops->write(c->st, b.data, b.len, deadline, cancel);
     devconf__buf_dispose(&b);
     if (r < 0) {
-        c->broken = true; /* half a message may have gone out */
+        set_broken(c); /* half a message may have gone out */
         devconf__error_set_message("%s: %s", what, devconf_error_message(devconf_error_last()));
     }
     return r;
@@ -263,6 +325,11 @@ uint32_t devconf__ncc_session_id(const devconf__ncc *c)
     return c->session_id;
 }
 
+uint64_t devconf__ncc_max_bytes(const devconf__ncc *c)
+{
+    return c->fr.max;
+}
+
 bool devconf__ncc_alive(const devconf__ncc *c)
 {
     return c && !c->broken && c->st->ops->alive(c->st);
@@ -274,7 +341,7 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
     *reply = NULL;
     memset(env, 0, sizeof *env);
     if (c->broken || !c->st->ops->alive(c->st)) {
-        c->broken = true;
+        set_broken(c);
         return closed_error(c, what);
     }
     if (devconf__cancelled(cancel)) {

@@ -19,6 +19,63 @@ static bool name_char(unsigned char c)
            c == '.' || c == ':' || c >= 0x80;
 }
 
+/* Offset of the first byte of s that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF) or is NUL (never allowed in XML; it would also cut the
+ * text short for every C string reader after devconf); len when there is none. ASCII goes eight
+ * bytes at a time. */
+static size_t utf8_check(const char *s, size_t len, bool *nul)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    *nul = false;
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            /* no byte >= 0x80 and no zero byte: eight ASCII characters */
+            if (!(w & 0x8080808080808080ull) && !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
+                p += 8;
+                continue;
+            }
+        }
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if (!c) {
+                *nul = true;
+                break;
+            }
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            break;
+        }
+        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi) {
+            break;
+        }
+        size_t i = 2;
+        while (i < n && p[i] >= 0x80 && p[i] <= 0xBF) {
+            i++;
+        }
+        if (i < n) {
+            break;
+        }
+        p += n;
+    }
+    return (size_t)(p - (const unsigned char *)s);
+}
+
 static int bad(const char *what, size_t offset)
 {
     return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO, "malformed NETCONF message: %s (at byte %zu)",
@@ -134,15 +191,16 @@ struct scan_state {
 
 static int add_ns(devconf__nc_env *env, const char *a, const char *a_end, const char *name, size_t name_len)
 {
-    /* room doubles at 8, 16, 32...: a million declarations cost no million copies */
-    devconf__nc_nsdecl *d = env->ns;
-    size_t n = env->ns_count;
-    if (n < 8 ? !n : !(n & (n - 1))) {
-        if (!(d = realloc(env->ns, (n < 8 ? 8 : 2 * n) * sizeof *d))) {
+    if (env->ns_count == env->ns_cap) {
+        size_t cap = env->ns_cap ? env->ns_cap * 2 : 16;
+        devconf__nc_nsdecl *d = realloc(env->ns, cap * sizeof *d);
+        if (!d) {
             return devconf__error_oom();
         }
         env->ns = d;
+        env->ns_cap = cap;
     }
+    devconf__nc_nsdecl *d = env->ns;
     d[env->ns_count].attr = a;
     d[env->ns_count].attr_len = (size_t)(a_end - a);
     d[env->ns_count].prefix = name_len > 6 ? name + 6 : name + 5;
@@ -154,150 +212,6 @@ static int add_ns(devconf__nc_env *env, const char *a, const char *a_end, const 
 static bool is_nsdecl(const char *name, size_t len)
 {
     return (len == 5 && !memcmp(name, "xmlns", 5)) || (len > 6 && !memcmp(name, "xmlns:", 6));
-}
-
-/* ---- the declarations the <data> content inherits ----
- *
- * Each top-level element of the content gets the innermost declaration of every prefix in scope
- * that it does not declare itself. Built on the heap and found by binary search (a device may put
- * a million declarations on the envelope), and bounded: the copies may add at most four times the
- * message's own size plus 1 MiB (linear in the reply, whose size max_reply_bytes bounds), or one
- * long declaration copied onto many small elements would turn a small reply into gigabytes. */
-
-#define MAX_COPIED(len) ((uint64_t)(len) * 4 + (1u << 20))
-
-typedef struct inherit {
-    const devconf__nc_nsdecl **d; /* the innermost declaration of each prefix, in the order copied */
-    size_t n;
-    size_t *by_prefix;            /* indices into d, sorted by prefix */
-    size_t *seen;                 /* per entry: the last element that declares that prefix itself */
-    size_t element;               /* the element being looked at (1, 2, ...) */
-    uint64_t all;                 /* bytes of all the copies (" " and the declaration) */
-    uint64_t declared;            /* of those, the bytes the element makes unnecessary */
-} inherit;
-
-static int prefix_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-    return c ? c : (alen > blen) - (alen < blen);
-}
-
-struct decl_ref {
-    const devconf__nc_nsdecl *d;
-    size_t index; /* in env->ns: later is inner */
-};
-
-static int decl_ref_cmp(const void *a, const void *b)
-{
-    const struct decl_ref *x = a, *y = b;
-    int c = prefix_cmp(x->d->prefix, x->d->prefix_len, y->d->prefix, y->d->prefix_len);
-    return c ? c : (x->index < y->index) - (x->index > y->index); /* the inner one first */
-}
-
-static void inherit_dispose(inherit *h)
-{
-    free(h->d);
-    free(h->by_prefix);
-    free(h->seen);
-    memset(h, 0, sizeof *h);
-}
-
-static int inherit_init(inherit *h, const devconf__nc_env *env)
-{
-    memset(h, 0, sizeof *h);
-    size_t n = env->ns_count;
-    if (!n) {
-        return 0;
-    }
-    struct decl_ref *refs = malloc(n * sizeof *refs);
-    size_t *pos = malloc(n * sizeof *pos);
-    h->d = malloc(n * sizeof *h->d);
-    h->by_prefix = malloc(n * sizeof *h->by_prefix);
-    h->seen = calloc(n, sizeof *h->seen);
-    if (!refs || !pos || !h->d || !h->by_prefix || !h->seen) {
-        free(refs);
-        free(pos);
-        inherit_dispose(h);
-        return devconf__error_oom();
-    }
-    for (size_t i = 0; i < n; i++) {
-        refs[i] = (struct decl_ref){ &env->ns[i], i };
-        pos[i] = SIZE_MAX;
-    }
-    qsort(refs, n, sizeof *refs, decl_ref_cmp);
-    /* the first of each prefix is the innermost: kept */
-    for (size_t i = 0; i < n; i++) {
-        if (!i || prefix_cmp(refs[i].d->prefix, refs[i].d->prefix_len, refs[i - 1].d->prefix,
-                             refs[i - 1].d->prefix_len)) {
-            pos[refs[i].index] = 0;
-        }
-    }
-    /* in the order copied: <data>'s first, then the root's, each right to left (as before) */
-    for (size_t i = n; i-- > 0;) {
-        if (pos[i] == 0) {
-            pos[i] = h->n;
-            h->d[h->n++] = &env->ns[i];
-            h->all += 1 + env->ns[i].attr_len;
-        }
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (pos[refs[i].index] != SIZE_MAX) {
-            h->by_prefix[k++] = pos[refs[i].index];
-        }
-    }
-    free(refs);
-    free(pos);
-    return 0;
-}
-
-/* Attribute callback: marks the inherited declarations the element declares itself. */
-static int inherit_mark(void *arg, const char *a, const char *a_end, const char *name, size_t name_len,
-                        const char *v, size_t vlen)
-{
-    (void)a;
-    (void)a_end;
-    (void)v;
-    (void)vlen;
-    inherit *h = arg;
-    if (!is_nsdecl(name, name_len)) {
-        return 0;
-    }
-    const char *prefix = name_len > 6 ? name + 6 : name + 5;
-    size_t plen = name_len > 6 ? name_len - 6 : 0;
-    size_t lo = 0, hi = h->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const devconf__nc_nsdecl *d = h->d[h->by_prefix[mid]];
-        int c = prefix_cmp(d->prefix, d->prefix_len, prefix, plen);
-        if (c == 0) {
-            size_t k = h->by_prefix[mid];
-            if (h->seen[k] != h->element) {
-                h->seen[k] = h->element;
-                h->declared += 1 + h->d[k]->attr_len;
-            }
-            return 0;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return 0;
-}
-
-/* Looks at the start tag at lt of a top-level element of the content: which inherited declarations
- * it lacks (h->seen) and how many bytes copying them adds. */
-static uint64_t inherit_element(inherit *h, const char *base, const char *lt, const char *end)
-{
-    tag t;
-    h->element++;
-    h->declared = 0;
-    if (parse_tag(base, lt, end, &t, inherit_mark, h) < 0) {
-        devconf__error_clear(); /* scanned before: cannot happen */
-    }
-    return h->all - h->declared;
 }
 
 static int scan_attr(void *arg, const char *a, const char *a_end, const char *name, size_t name_len,
@@ -327,6 +241,12 @@ static int scan_attr(void *arg, const char *a, const char *a_end, const char *na
 int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
 {
     memset(out, 0, sizeof *out);
+    bool nul;
+    size_t valid = utf8_check(msg, len, &nul);
+    if (valid < len) {
+        /* XML is UTF-8 here (RFC 6241 section 3): anything else is no XML, and never passed on */
+        return bad(nul ? "a NUL byte, not allowed in XML" : "bytes that are not UTF-8", valid);
+    }
     const char *p = msg, *end = msg + len;
     /* the open elements: offsets of their names (qualified), to check end tags */
     struct open {
@@ -337,9 +257,6 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
     int depth = 0, r = 0;
     bool root_seen = false, root_closed = false, in_data = false;
     struct scan_state st = { out, 0, false };
-    inherit h = { 0 };
-    bool h_ready = false;
-    uint64_t copied = 0; /* bytes devconf__nc_env_data will add to the content */
     while (p < end) {
         const char *lt = memchr(p, '<', (size_t)(end - p));
         const char *text_end = lt ? lt : end;
@@ -428,19 +345,6 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
             if ((r = parse_tag(msg, lt, end, &t, scan_attr, &st)) < 0) {
                 goto out;
             }
-            if (depth == 2 && in_data && out->ns_count) {
-                /* a top-level element of the <data> content: the declarations copied onto it */
-                if (!h_ready && (r = inherit_init(&h, out)) < 0) {
-                    goto out;
-                }
-                h_ready = true;
-                copied += inherit_element(&h, msg, lt, end);
-                if (copied > MAX_COPIED(len)) {
-                    r = bad("the namespace declarations the <data> content inherits would be copied onto its "
-                            "elements past four times the message's size", (size_t)(lt - msg));
-                    goto out;
-                }
-            }
             if (depth == 0) {
                 root_seen = true;
                 out->kind = local_is(&t, "rpc-reply")      ? DEVCONF_NC_MSG_REPLY
@@ -492,7 +396,6 @@ int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out)
     }
 out:
     free(stack);
-    inherit_dispose(&h);
     if (r < 0) {
         devconf__nc_env_dispose(out);
     }
@@ -503,12 +406,75 @@ void devconf__nc_env_dispose(devconf__nc_env *env)
 {
     free(env->ns);
     env->ns = NULL;
-    env->ns_count = 0;
+    env->ns_count = env->ns_cap = 0;
 }
 
 /* ---- the <data> content as self-contained text ---- */
 
-char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *len)
+/* A prefix as written: (pointer, length); the default namespace has length 0. */
+static int prefix_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Declarations ordered by prefix, the innermost (the later one) first among equal prefixes. */
+static int decl_ptr_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = *(const devconf__nc_nsdecl *const *)x, *b = *(const devconf__nc_nsdecl *const *)y;
+    int c = prefix_cmp(a->prefix, a->prefix_len, b->prefix, b->prefix_len);
+    return c ? c : (a < b) - (a > b);
+}
+
+/* Innermost first: the order the declarations are written in. */
+static int decl_pos_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = *(const devconf__nc_nsdecl *const *)x, *b = *(const devconf__nc_nsdecl *const *)y;
+    return (a < b) - (a > b);
+}
+
+/* The prefixes a start tag declares itself (grown as needed). */
+struct own_decls {
+    devconf__nc_nsdecl *d;
+    size_t n, cap;
+};
+
+static int collect_own(void *arg, const char *a, const char *a_end, const char *name, size_t name_len, const char *v,
+                       size_t vlen)
+{
+    (void)a;
+    (void)a_end;
+    (void)v;
+    (void)vlen;
+    struct own_decls *o = arg;
+    if (!is_nsdecl(name, name_len)) {
+        return 0;
+    }
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        devconf__nc_nsdecl *d = realloc(o->d, cap * sizeof *d);
+        if (!d) {
+            return devconf__error_oom();
+        }
+        o->d = d;
+        o->cap = cap;
+    }
+    o->d[o->n].prefix = name_len > 6 ? name + 6 : name + 5;
+    o->d[o->n].prefix_len = name_len > 6 ? name_len - 6 : 0;
+    o->n++;
+    return 0;
+}
+
+static int own_cmp(const void *x, const void *y)
+{
+    const devconf__nc_nsdecl *a = x, *b = y;
+    return prefix_cmp(a->prefix, a->prefix_len, b->prefix, b->prefix_len);
+}
+
+/* Every step here is O(n log n) or linear in what is written: a device controls how many
+ * declarations the envelope holds (one reply of a few MB can hold 100,000) and how many top-level
+ * elements the data has, and the text written (declarations times elements) is bounded by max. */
+char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, uint64_t max, size_t *len)
 {
     *len = 0;
     const char *p = msg + env->data_start, *end = msg + env->data_end;
@@ -519,13 +485,38 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
         end--;
     }
     /* the innermost declaration of each prefix (the root's come first, then data's) */
-    inherit h;
-    if (inherit_init(&h, env) < 0) {
-        return NULL;
+    const devconf__nc_nsdecl **inherit = NULL;
+    size_t ni = 0;
+    if (env->ns_count) {
+        if (!(inherit = malloc(env->ns_count * sizeof *inherit))) {
+            devconf__error_oom();
+            return NULL;
+        }
+        for (size_t i = 0; i < env->ns_count; i++) {
+            inherit[i] = &env->ns[i];
+        }
+        qsort(inherit, env->ns_count, sizeof *inherit, decl_ptr_cmp);
+        for (size_t i = 0; i < env->ns_count; i++) {
+            if (!ni || prefix_cmp(inherit[ni - 1]->prefix, inherit[ni - 1]->prefix_len, inherit[i]->prefix,
+                                  inherit[i]->prefix_len)) {
+                inherit[ni++] = inherit[i];
+            }
+        }
+        qsort(inherit, ni, sizeof *inherit, decl_pos_cmp);
     }
+    struct own_decls own = { 0 };
     devconf__buf b = { 0 };
     int depth = 0;
-    while (p < end) {
+    bool fail = false;
+    while (p < end && !fail) {
+        if (b.len > max) {
+            devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
+                               "the data grows past the session's limit of %llu bytes (max_reply_bytes) once each of "
+                               "its top-level elements declares the %zu namespace prefixes it inherits from the "
+                               "reply", (unsigned long long)max, ni);
+            fail = true;
+            break;
+        }
         const char *lt = memchr(p, '<', (size_t)(end - p));
         if (!lt) {
             devconf__buf_append(&b, p, (size_t)(end - p));
@@ -554,18 +545,26 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
             continue;
         }
         tag t;
-        if (parse_tag(msg, lt, end, &t, NULL, NULL) < 0) {
+        own.n = 0;
+        int r = parse_tag(msg, lt, end, &t, depth == 0 && ni ? collect_own : NULL, &own);
+        if (r < 0 && devconf_error_code(devconf_error_last()) == DEVCONF_ENOMEM) {
+            fail = true;
+            break;
+        }
+        if (r < 0) {
             devconf__error_clear(); /* scanned before: cannot happen; copy the rest as is */
             devconf__buf_append(&b, lt, (size_t)(end - lt));
             break;
         }
-        if (depth == 0 && h.n) {
+        if (depth == 0 && ni) {
             devconf__buf_append(&b, lt, (size_t)(t.name + t.name_len - lt));
-            inherit_element(&h, msg, lt, end);
-            for (size_t k = 0; k < h.n; k++) {
-                if (h.seen[k] != h.element) {
+            if (own.n) {
+                qsort(own.d, own.n, sizeof *own.d, own_cmp);
+            }
+            for (size_t k = 0; k < ni; k++) {
+                if (!own.n || !bsearch(inherit[k], own.d, own.n, sizeof *own.d, own_cmp)) {
                     devconf__buf_puts(&b, " ");
-                    devconf__buf_append(&b, h.d[k]->attr, h.d[k]->attr_len);
+                    devconf__buf_append(&b, inherit[k]->attr, inherit[k]->attr_len);
                 }
             }
             devconf__buf_append(&b, t.name + t.name_len, (size_t)(t.end + 1 - (t.name + t.name_len)));
@@ -577,13 +576,25 @@ char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *
         }
         p = t.end + 1;
     }
+    free(own.d);
+    free(inherit);
+    if (!fail && b.len > max) {
+        devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
+                           "the data grows past the session's limit of %llu bytes (max_reply_bytes) once each of "
+                           "its top-level elements declares the %zu namespace prefixes it inherits from the reply",
+                           (unsigned long long)max, ni);
+        fail = true;
+    }
+    if (fail) {
+        devconf__buf_dispose(&b);
+        return NULL;
+    }
     if (b.len) {
         devconf__buf_puts(&b, "\n"); /* as libyang prints: a final newline */
     }
     if (!b.data && !b.failed) {
         devconf__buf_puts(&b, "");
     }
-    inherit_dispose(&h);
     *len = b.len;
     return devconf__buf_steal(&b);
 }

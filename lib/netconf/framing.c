@@ -116,8 +116,15 @@ static long feed_chunked(devconf__framer *f, const char *data, size_t n, bool *d
                 f->state = S_DATA;
                 f->chunks++;
             } else if (c >= '0' && c <= '9') {
+                if (++f->digits > 10) {
+                    /* no size of 1..4294967295 has more digits: the line feed is missing */
+                    devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
+                                       "NETCONF chunked framing broken: a chunk header of more than 10 digits, "
+                                       "without the line feed that ends it");
+                    return -1;
+                }
                 f->chunk_left = f->chunk_left * 10 + (c - '0');
-                if (++f->digits > 10 || f->chunk_left > MAX_CHUNK) {
+                if (f->chunk_left > MAX_CHUNK) {
                     devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
                                        "NETCONF chunked framing broken: a chunk size above 4294967295");
                     return -1;
@@ -197,6 +204,23 @@ long devconf__framer_feed(devconf__framer *f, const char *data, size_t n, bool *
 {
     *done = false;
     return f->chunked ? feed_chunked(f, data, n, done) : feed_eom(f, data, n, done);
+}
+
+bool devconf__framer_partial(const devconf__framer *f, uint64_t *bytes)
+{
+    *bytes = f->total;
+    if (f->chunked) {
+        return f->state != S_LF || f->chunks || f->total;
+    }
+    if (f->too_big) {
+        return true;
+    }
+    for (size_t i = 0; i < f->len; i++) {
+        if (f->msg[i] != ' ' && f->msg[i] != '\t' && f->msg[i] != '\r' && f->msg[i] != '\n') {
+            return true; /* white space between messages is no message */
+        }
+    }
+    return false;
 }
 
 char *devconf__framer_take(devconf__framer *f, size_t *len)

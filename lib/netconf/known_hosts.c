@@ -452,6 +452,17 @@ void devconf__kh_keys_dispose(devconf__kh_keys *k)
 
 int devconf__kh_append(const char *path, const char *host, uint16_t port, const char *type, const char *blob)
 {
+    /* a directory made for it is private too (0700, as ssh makes ~/.ssh), whatever the umask */
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char *dir = strndup(path, (size_t)(slash - path));
+        struct stat st;
+        if (dir && stat(dir, &st) != 0 && errno == ENOENT) {
+            devconf__mkdir_p(dir, 0700); /* failing, the open below says why */
+            devconf__error_clear();
+        }
+        free(dir);
+    }
     /* created private; appended to with one write, as ssh does */
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
     if (fd < 0) {

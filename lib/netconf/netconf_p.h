@@ -50,6 +50,8 @@ long devconf__framer_feed(devconf__framer *f, const char *data, size_t n, bool *
 /* After *done: the message (malloc'ed, NUL-terminated; the caller frees it) and its length; NULL
  * when it exceeded f->max (then *len is its full size). The framer is ready for the next one. */
 char *devconf__framer_take(devconf__framer *f, size_t *len);
+/* True when part of a message was fed and its end was not: *bytes of it so far. */
+bool devconf__framer_partial(const devconf__framer *f, uint64_t *bytes);
 /* Appends the framing of one message to b (chunked: one chunk, or none for an empty message). */
 void devconf__framer_frame(devconf__buf *b, bool chunked, const char *msg, size_t len);
 
@@ -78,17 +80,20 @@ typedef struct devconf__nc_env {
     bool has_ok, has_error, has_data, has_other;
     size_t data_start, data_end;   /* the content of the reply's <data> element, [start, end) */
     devconf__nc_nsdecl *ns;        /* declarations in scope at that content (root's, then data's) */
-    size_t ns_count;
+    size_t ns_count, ns_cap;
 } devconf__nc_env;
 
 /* Scans msg (NUL-terminated, len bytes): its root element and the root's children, checking the
- * whole message for balanced tags, nesting at most DEVCONF_NC_MAX_DEPTH and no DTD. 0, or
- * DEVCONF_EPROTO with a message naming what is wrong. */
+ * whole message for well-formed UTF-8 without NUL, balanced tags, nesting at most
+ * DEVCONF_NC_MAX_DEPTH and no DTD. 0, or DEVCONF_EPROTO with a message naming what is wrong and
+ * where. */
 int devconf__nc_env_scan(const char *msg, size_t len, devconf__nc_env *out);
 void devconf__nc_env_dispose(devconf__nc_env *env);
 /* The <data> content as a self-contained XML text: every top-level element gets the namespace
- * declarations it inherited from the envelope. malloc'ed, NUL-terminated, length in *len. */
-char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, size_t *len);
+ * declarations it inherited from the envelope. malloc'ed, NUL-terminated, length in *len; NULL with
+ * the error set (DEVCONF_ENOMEM, or DEVCONF_EPROTO when the text would be longer than max bytes:
+ * the declarations are repeated on each top-level element). */
+char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, uint64_t max, size_t *len);
 
 /* ---- ssh.c: the byte stream under a NETCONF session ---- */
 
@@ -113,6 +118,8 @@ struct ssh_session_struct;
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
+/* Disconnects and frees a session of devconf__ssh_connect(), closing its socket; NULL is a no-op. */
+void devconf__ssh_close(struct ssh_session_struct *s);
 /* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. */
 int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
@@ -130,6 +137,8 @@ void devconf__ncc_close(devconf__ncc *c, int64_t deadline);
 const char *const *devconf__ncc_caps(const devconf__ncc *c, size_t *count);
 uint32_t devconf__ncc_session_id(const devconf__ncc *c);
 bool devconf__ncc_alive(const devconf__ncc *c);
+/* The largest message the session accepts (max_reply_bytes). */
+uint64_t devconf__ncc_max_bytes(const devconf__ncc *c);
 /* Sends <rpc message-id=N>body</rpc> and returns the matching reply: *reply (malloc'ed) and its
  * scanned envelope (dispose it). Notifications that arrive meanwhile are delivered to the
  * session's queue; replies to requests that timed out earlier are skipped. */

@@ -246,11 +246,15 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
         return r;
     }
     size_t tlen = 0;
-    char *text = env.has_data ? devconf__nc_env_data(reply, &env, &tlen) : devconf__strdup("");
+    char *text = env.has_data ? devconf__nc_env_data(reply, &env, s->max_reply_bytes, &tlen) : devconf__strdup("");
     devconf__nc_env_dispose(&env);
     free(reply);
     if (!text) {
-        return DEVCONF_ENOMEM;
+        if (devconf_error_code(devconf_error_last()) == DEVCONF_EPROTO) {
+            devconf__error_set_message("%s: the reply from %s: %s", what, s->host,
+                                       devconf_error_message(devconf_error_last()));
+        }
+        return devconf_error_code(devconf_error_last());
     }
     devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s: %zu bytes of data from %s", what, tlen, s->host);
     if (req->device_text) {

@@ -43,8 +43,8 @@ static int get_data(devconf__nc_schemas *sc, const char *filter, const char *wha
         r = 1;
     } else if (r == 0 && !env.has_data) {
         r = 1;
-    } else if (r == 0 && !(*text = devconf__nc_env_data(reply, &env, &tlen))) {
-        r = DEVCONF_ENOMEM;
+    } else if (r == 0 && !(*text = devconf__nc_env_data(reply, &env, devconf__ncc_max_bytes(sc->client), &tlen))) {
+        r = devconf_error_code(devconf_error_last());
     }
     devconf__nc_env_dispose(&env);
     free(reply);

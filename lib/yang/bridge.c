@@ -95,8 +95,9 @@ const char *devconf__unwrap_element(const char *text, const char *wrapper, size_
     while (close > gt && *close != '<') {
         close--;
     }
-    /* no '<' after the start tag ("<data>/>"): not a wrapper (the content would end before it began) */
-    if (close == gt || close[1] != '/') {
+    /* no '<' after the start tag ("<data>/>", "<config>/>"): no end tag, not a wrapper; the content
+     * would end before it starts */
+    if (close <= gt || close[1] != '/') {
         return text;
     }
     *len = (size_t)(close - (gt + 1));

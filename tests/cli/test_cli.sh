@@ -5,11 +5,13 @@
 set -uo pipefail
 src=$1 build=$2
 cli=$build/cli/devconf
-dir=$(mktemp -d) rdir=$(mktemp -d)
+dir=$(mktemp -d) rdir=$(mktemp -d) c1dir=$(mktemp -d) escdir=$(mktemp -d)
 cleanup() {
     bash "$src/tests/fixtures/netconf/netconfd-down.sh" "$dir" >/dev/null 2>&1
     bash "$src/tests/fixtures/restconf/jetconf-down.sh" "$rdir" >/dev/null 2>&1
-    rm -rf "$dir" "$rdir"
+    bash "$src/tests/fixtures/netconf/scripted/ncserver-down.sh" "$c1dir" >/dev/null 2>&1
+    bash "$src/tests/fixtures/netconf/scripted/ncserver-down.sh" "$escdir" >/dev/null 2>&1
+    rm -rf "$dir" "$rdir" "$c1dir" "$escdir"
 }
 trap cleanup EXIT
 bash "$src/tests/fixtures/netconf/netconfd-up.sh" "$dir" "--module=$src/yang-models/devconf-example.yang" >/dev/null ||
@@ -102,6 +104,89 @@ check "restconf get-config" 0 "<name>eth0</name>" "" -- "${rc[@]}" "$ruri" get-c
 check "restconf lock is unsupported" 9 "" "lock" -- "${rc[@]}" "$ruri" lock
 check "restconf wrong CA" 5 "" "certificate" -- "$cli" --ca-file "$rdir/other-ca.pem" --cert "$rdir/client.pem" \
     --cert-key "$rdir/client.key" "$ruri" capabilities
+
+# ---- local input (issue 11.6): refused before anything is read or sent ----
+off="netconf://devconf-test@127.0.0.1:1" # never reached: these fail before connecting
+mkfifo "$dir/fifo"
+head -c 2048 /dev/zero | tr '\0' ' ' >"$dir/big"
+check "payload /dev/zero refused" 2 "" "/dev/zero is a character device, not a regular file" -- \
+    timeout 20 "$cli" "$off" edit-config /dev/zero
+check "payload FIFO refused without waiting for a writer" 2 "" "fifo is a FIFO, not a regular file" -- \
+    timeout 20 "$cli" "$off" edit-config "$dir/fifo"
+check "payload directory refused" 2 "" "is a directory, not a regular file" -- "$cli" "$off" edit-config "$dir"
+check "--subtree /dev/zero refused" 2 "" "not a regular file" -- timeout 20 "$cli" "$off" get --subtree /dev/zero
+check "payload over --max-payload refused" 2 "" "2048 bytes, more than the payload limit of 1024 bytes" -- \
+    "$cli" --max-payload 1K "$off" edit-config "$dir/big"
+check "standard input over --max-payload refused" 2 "" "standard input holds more than the payload limit" -- \
+    timeout 20 bash -c '"$0" --max-payload 1K "$1" edit-config - </dev/zero' "$cli" "$off"
+check "bad --max-payload" 2 "" "invalid size" -- "$cli" --max-payload 12X "$off" get
+
+# --password-env given the password by mistake: refused, the value never printed
+# not_in_stderr NAME TEXT: the last check's stderr does not hold TEXT
+not_in_stderr() {
+    if grep -qF -- "$2" "$dir/stderr"; then
+        echo "FAIL $1: stderr shows '$2'"
+        failed=$((failed + 1))
+    fi
+}
+check "--password-env with a password" 2 "" "takes the NAME of an environment variable" -- \
+    "$cli" --password-env 'Sekr1t pw!' "$off" get
+not_in_stderr "--password-env with a password" 'Sekr1t'
+check "--password-env naming an unset variable" 2 "" "the environment variable it names is not set" -- \
+    env -u hunter2Sekr1t "$cli" --password-env hunter2Sekr1t "$off" get
+not_in_stderr "--password-env naming an unset variable" 'hunter2Sekr1t'
+
+# ---- device text never drives a terminal (issue 11.6) ----
+# Scripted devices whose get-config data holds C1 controls (U+009B CSI, U+009D OSC) and raw ESC.
+bash "$src/tests/fixtures/netconf/scripted/ncserver-up.sh" "$c1dir" --announce hello --scenario c1-controls \
+    --scenario-rpc get-config --watch-pid $$ >/dev/null || { echo "setup failed: ncserver"; exit 1; }
+bash "$src/tests/fixtures/netconf/scripted/ncserver-up.sh" "$escdir" --announce hello --scenario esc-controls \
+    --scenario-rpc get-config --watch-pid $$ >/dev/null || { echo "setup failed: ncserver"; exit 1; }
+c1=("$cli" --known-hosts "$c1dir/known_hosts" --key "$c1dir/client_ed25519" --cache-dir "$c1dir/cache"
+    "netconf://devconf-test@127.0.0.1:$(cat "$c1dir/port")")
+esc=("$cli" --known-hosts "$escdir/known_hosts" --key "$escdir/client_ed25519" --cache-dir "$escdir/cache"
+     "netconf://devconf-test@127.0.0.1:$(cat "$escdir/port")")
+# on_tty OUT COMMAND...: runs COMMAND with stdout on a pseudo-terminal (script), its output in OUT
+on_tty() {
+    local out=$1
+    shift
+    script -qec "$(printf '%q ' "$@")" /dev/null </dev/null >"$out" 2>&1
+}
+# tty_check NAME OUT RAW ESCAPED: OUT holds ESCAPED and no raw RAW
+tty_check() {
+    if LC_ALL=C grep -qF -- "$3" "$2" || ! LC_ALL=C grep -qF -- "$4" "$2"; then
+        echo "FAIL $1: $(LC_ALL=C od -c "$2" | head -n 12)"
+        failed=$((failed + 1))
+    else
+        echo "ok   $1"
+        passed=$((passed + 1))
+    fi
+}
+for path in --device-text ""; do
+    what=${path:-parsed}
+    on_tty "$dir/tty.out" "${c1[@]}" get-config $path
+    tty_check "C1 to a terminal escaped ($what)" "$dir/tty.out" $'\xc2\x9b' '\u009b2J\u009b31mred\u009b0m \u009d0;pwned-title\u009c next\u0085line'
+    on_tty "$dir/tty.out" "${esc[@]}" get-config $path
+    tty_check "ESC to a terminal escaped ($what)" "$dir/tty.out" $'\x1b' '\u001b[2J\u001b[31mred\u001b[0m \u001b]0;pwned-title\u0007 after'
+done
+# to a pipe or a file: the data exactly as the device sent it (the scenario hits each connection's first read)
+check "C1 to a pipe as sent" 0 $'before\xc2\x9b2J\xc2\x9b31mred' "" -- "${c1[@]}" get-config --device-text
+check "ESC to a pipe as sent" 0 $'before\x1b\\[2J' "" -- "${esc[@]}" get-config --device-text
+
+# ---- files devconf writes are private whatever the umask (issue 11.6) ----
+(umask 000 && "$cli" --hostkey accept-new --known-hosts "$c1dir/new/known_hosts" --key "$c1dir/client_ed25519" \
+    --cache-dir "$c1dir/cache000" "netconf://devconf-test@127.0.0.1:$(cat "$c1dir/port")" capabilities) \
+    >/dev/null 2>"$dir/stderr"
+modes="known_hosts $(stat -c %a "$c1dir/new/known_hosts" 2>&1) dir $(stat -c %a "$c1dir/new" 2>&1)"
+loose=$(find "$c1dir/cache000" \( -type f ! -perm 0600 \) -o \( -type d ! -perm 0700 \) 2>&1)
+nfiles=$(find "$c1dir/cache000" -type f | wc -l)
+if [ "$modes" != "known_hosts 600 dir 700" ] || [ -n "$loose" ] || [ "$nfiles" -eq 0 ]; then
+    echo "FAIL files under umask 000: $modes; cache files: $nfiles; not private: $loose; $(cat "$dir/stderr")"
+    failed=$((failed + 1))
+else
+    echo "ok   files under umask 000 are private ($nfiles cache files)"
+    passed=$((passed + 1))
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

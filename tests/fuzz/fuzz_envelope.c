@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (env.has_data) {
         size_t len = 0;
-        char *content = devconf__nc_env_data(msg, &env, &len);
+        char *content = devconf__nc_env_data(msg, &env, (uint64_t)1 << 24, &len);
         FUZZ_CHECK(content && content[len] == '\0');
         /* the content stands on its own: well-formed inside an element of its own */
         devconf__buf w = { 0 };

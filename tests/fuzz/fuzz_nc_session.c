@@ -90,7 +90,7 @@ static void call(devconf__ncc *c, const char *body, bool data_expected)
     devconf__error_clear();
     if (env.has_data) {
         size_t dlen = 0;
-        char *content = devconf__nc_env_data(reply, &env, &dlen);
+        char *content = devconf__nc_env_data(reply, &env, (uint64_t)1 << 24, &dlen);
         FUZZ_CHECK(content && content[dlen] == '\0');
         free(content);
         char *text = NULL;

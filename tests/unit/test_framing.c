@@ -99,6 +99,7 @@ START_TEST(hostile_chunk_headers_are_refused)
     refuse("\n#01\nA\n##\n", "starts with a digit 1-9");
     refuse("\n#4294967296\nA", "above 4294967295");
     refuse("\n#99999999999\nA", "above 4294967295");
+    refuse("\n#1233333333333333333333333333", "more than 10 digits, without the line feed");
     refuse("\n#12 \nA", "ends with a line feed");
     refuse("\n#12x", "ends with a line feed");
     refuse("#4\n<a/>", "line feed");

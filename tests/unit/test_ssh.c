@@ -45,8 +45,7 @@ START_TEST(ssh_socket_has_tcp_nodelay)
     ck_assert_int_eq(getsockopt(ssh_get_fd(s), IPPROTO_TCP, TCP_NODELAY, &one, &len), 0);
     ck_assert_int_eq(one, 1);
     ck_assert_int_eq(ssh_is_connected(s), 1);
-    ssh_disconnect(s);
-    ssh_free(s);
+    devconf__ssh_close(s);
 }
 END_TEST
 
