@@ -45,6 +45,64 @@ struct devconf_error *devconf__error_current(void)
     return &tl_error;
 }
 
+/* Length of the UTF-8 sequence at p (1-4), or 0 when it is not UTF-8. */
+static size_t utf8_seq(const unsigned char *p)
+{
+    if (p[0] < 0x80) {
+        return 1;
+    }
+    size_t n = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n || (n == 2 && p[0] < 0xC2) || (n == 4 && p[0] > 0xF4)) {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/* Messages carry device text (rpc-error messages, names, paths): control characters (C0 but
+ * newline and tab, DEL, C1) and bytes that are not UTF-8 are escaped (\u001B, \u009B, \xFF), so no
+ * message can drive a terminal or a log viewer, whoever prints it (a Python exception, a log). */
+static char *clean(char *s)
+{
+    bool dirty = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p && !dirty;) {
+        size_t n = utf8_seq(p);
+        dirty = !n || (n == 1 && ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)) ||
+                (n == 2 && p[0] == 0xC2 && p[1] < 0xA0);
+        p += n ? n : 1;
+    }
+    if (!dirty) {
+        return s;
+    }
+    devconf__buf b = { 0 };
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = utf8_seq(p);
+        if (!n) {
+            devconf__buf_printf(&b, "\\x%02X", *p);
+            p++;
+        } else if (n == 1 && ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F)) {
+            devconf__buf_printf(&b, "\\u%04X", *p);
+            p++;
+        } else if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
+            devconf__buf_printf(&b, "\\u%04X", p[1]);
+            p += 2;
+        } else {
+            devconf__buf_append(&b, (const char *)p, n);
+            p += n;
+        }
+    }
+    char *out = devconf__buf_steal(&b);
+    if (!out) {
+        return s; /* out of memory: better the message than none */
+    }
+    free(s);
+    return out;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
     va_list aq;
@@ -57,6 +115,7 @@ static char *vformat(const char *fmt, va_list ap)
     char *s = malloc((size_t)n + 1);
     if (s) {
         vsnprintf(s, (size_t)n + 1, fmt, ap);
+        s = clean(s);
     }
     return s;
 }

@@ -139,6 +139,20 @@ START_TEST(error_set_records_code_origin_and_formatted_message)
 }
 END_TEST
 
+START_TEST(error_messages_never_carry_control_characters)
+{
+    /* device text in a message (an rpc-error's message, a name): ESC, CSI in C1, BEL, DEL and bytes
+     * that are not UTF-8 are escaped; newline, tab and other UTF-8 stay */
+    devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ERPC, "device said: %s",
+                       "a\x1b[2Jb\xc2\x9b" "31mc\x07" "d\x7f" "e\xff\nline two\tend \xc3\xa9 \xe2\x82\xac");
+    ck_assert_str_eq(devconf_error_message(devconf_error_last()),
+                     "device said: a\\u001B[2Jb\\u009B31mc\\u0007d\\u007Fe\\xFF\nline two\tend \xc3\xa9 \xe2\x82\xac");
+    devconf__error_set_message("again: %s", "\x1b]0;title\x07");
+    ck_assert_str_eq(devconf_error_message(devconf_error_last()), "again: \\u001B]0;title\\u0007");
+    devconf__error_clear();
+}
+END_TEST
+
 START_TEST(error_set_replaces_previous_error_entirely)
 {
     set_rpc_error();
@@ -409,6 +423,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, error_last_is_never_null_and_ok_after_clear);
     tcase_add_test(tc, error_set_records_code_origin_and_formatted_message);
     tcase_add_test(tc, error_set_replaces_previous_error_entirely);
+    tcase_add_test(tc, error_messages_never_carry_control_characters);
     tcase_add_test(tc, error_set_message_keeps_code_origin_and_rpc_errors);
     tcase_add_test(tc, error_oom_needs_no_allocation_and_clears);
     tcase_add_test(tc, error_accessors_tolerate_null);
