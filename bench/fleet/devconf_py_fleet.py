@@ -64,7 +64,8 @@ def devconf_inventory(path, known_hosts, host_key):
     policy = "strict" if host_key == "strict" else "insecure-skip"
     extra = f"  known_hosts: {known_hosts}\n  host_key_policy: {policy}\n" if known_hosts else \
         f"  host_key_policy: {policy}\n"
-    text = text.replace("defaults:\n", "defaults:\n" + extra, 1)
+    if "\n  host_key_policy:" not in text:  # the driver's inventory has them at defaults already
+        text = text.replace("defaults:\n", "defaults:\n" + extra, 1)
     fd, out = tempfile.mkstemp(prefix="devconf-bench-inventory-", suffix=".yaml")
     with os.fdopen(fd, "w") as f:
         f.write(text)
