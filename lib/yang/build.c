@@ -172,6 +172,16 @@ int devconf__build_obtain(devconf__build *b, const char *name, const char **revp
     LYS_INFORMAT found = LYS_IN_YANG;
     int r = from_search_dirs(b, name, rev, text, len, &found);
     *fmt = (int)found;
+    if (r != 0) {
+        /* delivered by this device earlier in this build (a pass that is redone, build_load()) */
+        const devconf__modinfo *u = devconf__modset_find(&b->used, name, rev);
+        if (u && u->hash[0] && (!rev || u->revision)) {
+            r = read_verified(b->mods_dir, name, u->revision, u->hash, text, len);
+            if (r == 0) {
+                rev = u->revision;
+            }
+        }
+    }
     if (r != 0 && b->recorded) {
         const devconf__modinfo *m = devconf__modset_find(b->recorded, name, rev);
         if (m && m->hash[0] && (!rev || m->revision)) {
