@@ -164,7 +164,7 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
         return devconf__error_oom();
     }
     devconf__buf body = { 0 };
-    char key[256];
+    char key[2 * 256 + 8]; /* two YANG identifiers (at most 255 bytes each), quotes and colon */
     snprintf(key, sizeof key, "\"%s:%s\"", mod, op->schema->name);
     char *k = strstr(in, key);
     if (k) {
@@ -223,7 +223,7 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
     }
     /* {"module:output": {...}} -> {"module:name": {...}} parsed as the reply of the request */
     devconf__buf rb = { 0 };
-    char okey[256];
+    char okey[256 + 16]; /* a YANG identifier (at most 255 bytes), quotes and ":output" */
     snprintf(okey, sizeof okey, "\"%s:output\"", mod);
     k = strstr(reply, okey);
     if (k) {

@@ -447,7 +447,7 @@ int devconf__print_rpc_output(const struct lyd_node *act, devconf_format format,
         return devconf__yang_error(LYD_CTX(act), DEVCONF_ERROR, "cannot print the reply");
     }
     /* RFC 8040 section 3.6.2: the output object is named "module:output" */
-    char key[256];
+    char key[2 * 256 + 8]; /* two YANG identifiers (at most 255 bytes each), quotes and colon */
     snprintf(key, sizeof key, "\"%s:%s\"", act->schema->module->name, act->schema->name);
     char *k = strstr(text, key);
     if (!k) {
