@@ -19,6 +19,50 @@ char *devconf__rc_node_json(const struct lyd_node *node)
     return text;
 }
 
+/* {"ietf-restconf:data": {...}}: top-level nodes as the body of a PATCH on the datastore resource
+ * (RFC 8040 4.6.1: the datastore's message-body is its "data" node; bare top-level members are
+ * unknown elements to a strict server). Copies printed as siblings, so that entries of one
+ * top-level list share one array. NULL with the error set. */
+static char *datastore_body(struct lyd_node *const *nodes, size_t n)
+{
+    struct lyd_node *copy = NULL;
+    for (size_t i = 0; i < n; i++) {
+        struct lyd_node *d = NULL;
+        if (lyd_dup_single(nodes[i], NULL, LYD_DUP_RECURSIVE, &d) != LY_SUCCESS ||
+            lyd_insert_sibling(copy, d, &copy) != LY_SUCCESS) {
+            lyd_free_all(d);
+            lyd_free_all(copy);
+            devconf__error_oom();
+            return NULL;
+        }
+    }
+    char *text = NULL;
+    LY_ERR lr = lyd_print_mem(&text, copy, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WITHSIBLINGS | LYD_PRINT_WD_EXPLICIT);
+    lyd_free_all(copy);
+    char *body = NULL;
+    if (lr != LY_SUCCESS || !text || asprintf(&body, "{\"ietf-restconf:data\":%s}", text) < 0) {
+        body = NULL;
+        devconf__error_oom();
+    }
+    free(text);
+    return body;
+}
+
+/* Whether a subtree has anything to write: a merge of non-presence containers holding nothing
+ * changes nothing (what is left of a payload whose deletions were taken out). */
+static bool has_data(const struct lyd_node *n)
+{
+    if (!n->schema || n->schema->nodetype != LYS_CONTAINER || (n->schema->flags & LYS_PRESENCE)) {
+        return true;
+    }
+    for (const struct lyd_node *c = lyd_child(n); c; c = c->next) {
+        if (has_data(c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
 static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
 {
@@ -181,10 +225,12 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         if (req->default_operation == DEVCONF_EDIT_NONE) {
             break;
         }
+        devconf__rc_act_op op = req->default_operation == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
+        if (op == DEVCONF_RC_MERGE && !has_data(top)) {
+            continue; /* only the parents of deletions: nothing to merge */
+        }
         char *res = NULL;
         if ((r = devconf__rc_node_resource(s, top, &res)) == 0) {
-            devconf__rc_act_op op =
-                req->default_operation == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
             r = plan_add(p, op, res, top);
         }
     }
@@ -204,23 +250,61 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
     return 0;
 }
 
-/* Sends a plan's actions one request each (no YANG Patch): not atomic. */
+/* How many merges from acts[i] on go into one plain PATCH of the datastore resource (0 when
+ * acts[i] is not such a merge). */
+static size_t patch_run(const devconf_session *s, const devconf__rc_plan *p, size_t i)
+{
+    size_t n = 0;
+    while (devconf__rc_st(s)->profile->has_patch && i + n < p->n && p->acts[i + n].op == DEVCONF_RC_MERGE) {
+        n++;
+    }
+    return n;
+}
+
+/* The requests send_actions() makes for a plan. */
+static size_t plan_requests(const devconf_session *s, const devconf__rc_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; n++) {
+        size_t run = patch_run(s, p, i);
+        i += run ? run : 1;
+    }
+    return n;
+}
+
+/* Sends a plan's actions one request each (no YANG Patch): not atomic. Merges go together, as
+ * one plain PATCH of the datastore resource (atomic on its own). */
 static int send_actions(devconf_session *s, const char *root, const devconf__rc_plan *p, const char *what)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     int r = 0;
     for (size_t i = 0; r == 0 && i < p->n; i++) {
         const devconf__rc_action *a = &p->acts[i];
+        devconf__rc_resp resp;
+        size_t run = patch_run(s, p, i);
+        if (run) {
+            struct lyd_node **nodes = calloc(run, sizeof *nodes);
+            if (!nodes) {
+                return devconf__error_oom();
+            }
+            for (size_t k = 0; k < run; k++) {
+                nodes[k] = p->acts[i + k].node;
+            }
+            char *body = datastore_body(nodes, run);
+            free(nodes);
+            r = body ? devconf__rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            free(body);
+            if (r == 0) {
+                devconf__rc_resp_dispose(&resp);
+            }
+            i += run - 1;
+            continue;
+        }
         char *path = NULL;
         if (asprintf(&path, "%s%s", root, a->target) < 0) {
             return devconf__error_oom();
         }
-        devconf__rc_resp resp;
-        if (a->op == DEVCONF_RC_MERGE && st->profile->has_patch) {
-            char *body = devconf__rc_node_json(a->node);
-            r = body ? devconf__rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
-            free(body);
-        } else if (a->op == DEVCONF_RC_MERGE) {
+        if (a->op == DEVCONF_RC_MERGE) {
             r = merge_top(s, root, a->node, what);
             free(path);
             continue;
@@ -266,14 +350,14 @@ int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__
 {
     size_t total = 0;
     for (const devconf__rc_plan *p = plans; p; p = p->next) {
-        total += p->n;
+        total += plan_requests(s, p);
     }
     if (total > 1 && has_yang_patch(s)) {
         return devconf__rc_send_yang_patch(s, root, plans, what);
     }
     if (total > 1) {
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
-                     "%s: %s has no YANG Patch: %zu changes are sent one by one, NOT atomically", what, s->host,
+                     "%s: %s has no YANG Patch: %zu requests are sent one by one, NOT atomically", what, s->host,
                      total);
     }
     for (const devconf__rc_plan *p = plans; p; p = p->next) {

@@ -68,6 +68,13 @@ static int count(const char *hay, const char *needle)
     return n;
 }
 
+/* Nothing the responder did not expect, and nothing a strict server refuses (strict mode). */
+static void assert_clean(const char *reqs)
+{
+    ck_assert_msg(count(reqs, "\"unexpected\"") == 0, "unexpected requests: %s", reqs);
+    ck_assert_msg(count(reqs, "\"rejected: ") == 0, "requests a strict server refuses: %s", reqs);
+}
+
 static void setup(void)
 {
     ck_assert_int_ge(devconf_init(), 1);
@@ -116,7 +123,7 @@ START_TEST(rfc_server_profile_and_capabilities)
     ck_assert(test_log_contains("plain HTTP"));
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     ck_assert_int_eq(count(reqs, "/.well-known/host-meta"), 1);
     free(reqs);
 }
@@ -131,7 +138,29 @@ START_TEST(merge_is_a_plain_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* An edit that only deletes is one DELETE: what is left of the payload around the deleted entry
+ * (an empty items container) is not sent as a PATCH with an empty body, and one request is not
+ * reported as a non-atomic series. */
+START_TEST(delete_only_edit_is_one_delete)
+{
+    struct responder r;
+    responder_start(&r, "delete-only.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, DELETE_BETA, NULL));
+    /* the same through the client-side candidate */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, DELETE_BETA, NULL));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert_msg(!test_log_contains("NOT atomically"), "%s", test_log_text());
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 0, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -148,7 +177,7 @@ START_TEST(several_edits_become_one_yang_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
     free(reqs);
 }
@@ -197,6 +226,7 @@ START_TEST(if_match_carries_the_etag_and_412_is_reported)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -262,7 +292,7 @@ START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -285,7 +315,7 @@ START_TEST(client_side_candidate_commits_as_one_yang_patch)
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -303,6 +333,7 @@ START_TEST(rpc_over_an_rfc_server)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -323,6 +354,7 @@ START_TEST(bearer_token_is_sent_and_never_logged)
     ck_assert(!test_log_contains("Sekr1t"));
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -347,6 +379,7 @@ START_TEST(query_parameters_are_sent)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -358,6 +391,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, rfc_server_profile_and_capabilities);
     tcase_add_test(tc, merge_is_a_plain_patch);
+    tcase_add_test(tc, delete_only_edit_is_one_delete);
     tcase_add_test(tc, several_edits_become_one_yang_patch);
     tcase_add_test(tc, yang_patch_errors_are_reported);
     tcase_add_test(tc, if_match_carries_the_etag_and_412_is_reported);
