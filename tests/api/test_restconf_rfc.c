@@ -384,6 +384,52 @@ START_TEST(query_parameters_are_sent)
 }
 END_TEST
 
+/* depth (RFC 8040 4.8.2): depth=1 shows the target itself, empty; entries cut before their keys
+ * are kept as the device sent them in its own encoding, refused in the other (libyang cannot type
+ * them); a leaf whose value its type refuses is an error that names it and shows the value. */
+START_TEST(depth_limited_reads_show_what_the_device_sent)
+{
+    struct responder r;
+    responder_start(&r, "depth.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.depth = 1;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_msg(strstr(out, "<settings xmlns=\"urn:devconf:example\"/>"), "depth=1 printed [%s]", out);
+    devconf_free(out);
+    ro.format = DEVCONF_FORMAT_JSON;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_msg(strstr(out, "\"devconf-example:settings\": {}"), "depth=1 printed [%s]", out);
+    devconf_free(out);
+    /* two entries cut before their keys, in XML */
+    ro.depth = 2;
+    ro.format = DEVCONF_FORMAT_XML;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro));
+    ck_assert_msg(count(out, "<item/>") == 2, "%s", out);
+    devconf_free(out);
+    ro.format = DEVCONF_FORMAT_JSON;
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro),
+                 DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_null(out);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "ask for XML"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    /* hostname "" (its type wants 1..64 characters), beside an entry cut before its key */
+    ro.depth = 3;
+    for (int f = 0; f < 2; f++) {
+        ro.format = f ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML;
+        ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro), DEVCONF_EPROTO);
+        const char *m = devconf_error_message(devconf_error_last());
+        ck_assert_msg(strstr(m, "/devconf-example:settings/hostname") && strstr(m, "(value '')") &&
+                      !strstr(m, "(null)"), "%s", m);
+    }
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -402,6 +448,7 @@ int main(void)
     tcase_add_test(tc, rpc_over_an_rfc_server);
     tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
     tcase_add_test(tc, query_parameters_are_sent);
+    tcase_add_test(tc, depth_limited_reads_show_what_the_device_sent);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
