@@ -7,47 +7,6 @@
 
 #include <libyang/libyang.h>
 
-/* Compact JSON of a data node, as a value in a request body. */
-char *devconf__rc_node_json(const struct lyd_node *node)
-{
-    char *text = NULL;
-    if (lyd_print_mem(&text, node, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WD_EXPLICIT) != LY_SUCCESS) {
-        free(text);
-        devconf__error_oom();
-        return NULL;
-    }
-    return text;
-}
-
-/* {"ietf-restconf:data": {...}}: top-level nodes as the body of a PATCH on the datastore resource
- * (RFC 8040 4.6.1: the datastore's message-body is its "data" node; bare top-level members are
- * unknown elements to a strict server). Copies printed as siblings, so that entries of one
- * top-level list share one array. NULL with the error set. */
-static char *datastore_body(struct lyd_node *const *nodes, size_t n)
-{
-    struct lyd_node *copy = NULL;
-    for (size_t i = 0; i < n; i++) {
-        struct lyd_node *d = NULL;
-        if (lyd_dup_single(nodes[i], NULL, LYD_DUP_RECURSIVE, &d) != LY_SUCCESS ||
-            lyd_insert_sibling(copy, d, &copy) != LY_SUCCESS) {
-            lyd_free_all(d);
-            lyd_free_all(copy);
-            devconf__error_oom();
-            return NULL;
-        }
-    }
-    char *text = NULL;
-    LY_ERR lr = lyd_print_mem(&text, copy, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WITHSIBLINGS | LYD_PRINT_WD_EXPLICIT);
-    lyd_free_all(copy);
-    char *body = NULL;
-    if (lr != LY_SUCCESS || !text || asprintf(&body, "{\"ietf-restconf:data\":%s}", text) < 0) {
-        body = NULL;
-        devconf__error_oom();
-    }
-    free(text);
-    return body;
-}
-
 /* Whether a subtree has anything to write: a merge of non-presence containers holding nothing
  * changes nothing (what is left of a payload whose deletions were taken out). */
 static bool has_data(const struct lyd_node *n)
@@ -63,8 +22,22 @@ static bool has_data(const struct lyd_node *n)
     return false;
 }
 
+/* Sends node (a resource of its own) with method to path. */
+static int send_node(devconf_session *s, const char *method, const char *path, struct lyd_node *node,
+                     const char *what, const char *if_match)
+{
+    struct lyd_node *one[1] = { node };
+    devconf__rc_data d = { one, 1, false };
+    devconf__rc_resp resp;
+    int r = devconf__rc_request_body(s, method, path, devconf__rc_data_body, &d, &resp, what, if_match);
+    if (r == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
+}
+
 /* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
-static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
+static int create_top(devconf_session *s, const char *root, struct lyd_node *node, const char *what)
 {
     if (!devconf__rc_st(s)->profile->datastore_post) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
@@ -72,12 +45,7 @@ static int create_top(devconf_session *s, const char *root, const char *body, co
                                   "datastore resource breaks the connection; nothing was sent", what, s->host,
                                   devconf__rc_st(s)->profile->name);
     }
-    devconf__rc_resp resp;
-    int r = devconf__rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
-    if (r == 0) {
-        devconf__rc_resp_dispose(&resp);
-    }
-    return r;
+    return send_node(s, "POST", root, node, what, NULL);
 }
 
 /* Merge of one top-level subtree on a server without PATCH: read it, merge locally, write it
@@ -103,13 +71,7 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
     if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404) {
         devconf__error_clear();
         free(path);
-        char *body = devconf__rc_node_json(edit);
-        if (!body) {
-            return DEVCONF_ENOMEM;
-        }
-        r = create_top(s, root, body, what);
-        free(body);
-        return r;
+        return create_top(s, root, edit, what);
     }
     if (r < 0) {
         free(path);
@@ -128,18 +90,9 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
         free(path);
         return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot merge the edit into the device's data");
     }
-    char *body = devconf__rc_node_json(cur);
+    r = send_node(s, "PUT", path, cur, what, st->if_match);
     lyd_free_all(cur);
-    if (!body) {
-        free(path);
-        return DEVCONF_ENOMEM;
-    }
-    r = devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
-    free(body);
     free(path);
-    if (r == 0) {
-        devconf__rc_resp_dispose(&resp);
-    }
     return r;
 }
 
@@ -290,10 +243,9 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
             for (size_t k = 0; k < run; k++) {
                 nodes[k] = p->acts[i + k].node;
             }
-            char *body = datastore_body(nodes, run);
+            devconf__rc_data d = { nodes, run, true };
+            r = devconf__rc_request_body(s, "PATCH", root, devconf__rc_data_body, &d, &resp, what, st->if_match);
             free(nodes);
-            r = body ? devconf__rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
-            free(body);
             if (r == 0) {
                 devconf__rc_resp_dispose(&resp);
             }
@@ -306,35 +258,25 @@ static int send_actions(devconf_session *s, const char *root, const devconf__rc_
         }
         if (a->op == DEVCONF_RC_MERGE) {
             r = merge_top(s, root, a->node, what);
-            free(path);
-            continue;
         } else if (a->op == DEVCONF_RC_REPLACE) {
-            char *body = devconf__rc_node_json(a->node);
-            r = body ? devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            r = send_node(s, "PUT", path, a->node, what, st->if_match);
             if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
                 !st->profile->put_creates) {
                 /* PUT cannot create here: create with POST */
                 devconf__error_clear();
-                r = create_top(s, root, body, what);
-                free(body);
-                free(path);
-                continue;
+                r = create_top(s, root, a->node, what);
             }
-            free(body);
         } else {
             r = devconf__rc_request(s, "DELETE", path, NULL, NULL, &resp, what, st->if_match);
-            if (r == DEVCONF_ERPC && a->op == DEVCONF_RC_REMOVE &&
-                devconf_error_http_status(devconf_error_last()) == 404) {
+            if (r == 0) {
+                devconf__rc_resp_dispose(&resp);
+            } else if (r == DEVCONF_ERPC && a->op == DEVCONF_RC_REMOVE &&
+                       devconf_error_http_status(devconf_error_last()) == 404) {
                 devconf__error_clear();
                 r = 0;
-                free(path);
-                continue;
             }
         }
         free(path);
-        if (r == 0) {
-            devconf__rc_resp_dispose(&resp);
-        }
     }
     return r;
 }

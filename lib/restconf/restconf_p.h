@@ -62,6 +62,7 @@ typedef struct devconf__rc_state {
     char *yang_library_version; /* of the API root (RFC 8040 3.3.3), or NULL */
     char errbuf[CURL_ERROR_SIZE];
     bool http2;
+    bool xml_bodies;                 /* the server takes XML request bodies only (bodies.c) */
     const char *if_match;            /* If-Match for the writes of the current edit, or NULL */
     struct devconf__rc_plan *staged; /* client-side candidate: edits not sent yet */
     int64_t deadline_ms;             /* end of the current operation (monotonic clock) */
@@ -97,6 +98,28 @@ const char *devconf__rc_path_problem(const char *p, bool query_ok);
  * names a resource on the session's own server: a path, or an absolute URL with the session's
  * scheme, host and port and no user information. Else DEVCONF_EPROTO naming what and ref. */
 int devconf__rc_same_origin(devconf_session *s, const char *ref, const char *what, bool query_ok, char **path_out);
+
+/* ---- bodies.c: request bodies in the encoding the server takes ---- */
+
+/* Builds a request body from arg, in XML or JSON; *content_type is static text. */
+typedef int (*devconf__rc_body_fn)(devconf_session *s, const void *arg, bool xml, char **body,
+                                   const char **content_type);
+/* Sends a request whose body fn builds, in the encoding the server takes: JSON, or XML once the
+ * server showed it takes only XML (its root answered in XML, or a 415 on a JSON body, after which
+ * the same request goes again in XML). Otherwise as devconf__rc_request(). */
+int devconf__rc_request_body(devconf_session *s, const char *method, const char *path, devconf__rc_body_fn fn,
+                             const void *arg, devconf__rc_resp *resp, const char *what, const char *if_match);
+/* Data as a body (a devconf__rc_body_fn): the node nodes[0] as its own resource, or (datastore)
+ * nodes[0..n) as the content of the datastore resource, wrapped in its "data" node (RFC 8040
+ * 4.6.1: {"ietf-restconf:data": {...}} or <data xmlns="...:ietf-restconf">). */
+typedef struct devconf__rc_data {
+    struct lyd_node *const *nodes;
+    size_t n;
+    bool datastore;
+} devconf__rc_data;
+int devconf__rc_data_body(devconf_session *s, const void *arg, bool xml, char **body, const char **content_type);
+/* Compact XML or JSON of a data node (a value in a request body); NULL with OOM set. */
+char *devconf__rc_node_text(const struct lyd_node *node, bool xml);
 
 /* ---- errors.c: ietf-restconf:errors and yang-patch-status bodies ---- */
 
@@ -174,8 +197,6 @@ int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__
 /* Sends plans as one YANG Patch (RFC 8072): atomic on the server. */
 int devconf__rc_send_yang_patch(devconf_session *s, const char *root, const devconf__rc_plan *plans,
                                 const char *what);
-/* Compact JSON of a data node (as a value of a request body); NULL with OOM set. */
-char *devconf__rc_node_json(const struct lyd_node *node);
 int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req);
 
 /* ---- ops.c: commit, discard, rpc, get-schema ---- */

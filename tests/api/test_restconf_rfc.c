@@ -430,6 +430,60 @@ START_TEST(depth_limited_reads_show_what_the_device_sent)
 }
 END_TEST
 
+/* A server without JSON (RFC 8040 5.2 lets a server have either encoding): it answers its root in
+ * XML, so every body goes in XML from the start: the datastore PATCH wrapped in <data>, a PUT, a
+ * YANG Patch (application/yang-patch+xml) and an RPC's <input>, whose <output> comes back in XML. */
+START_TEST(a_server_without_json_gets_xml_bodies)
+{
+    struct responder r;
+    responder_start(&r, "xml-only.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 1); /* from the XML capabilities */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_REPLACE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "<items xmlns=\"urn:devconf:example\"><item><name>beta</name><value>2</value></item></items>",
+                                  &eo));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA, NULL));
+    char *out = NULL;
+    ASSERT_OK(devconf_rpc(&out, s, "{\"devconf-example:echo\":{\"message\":\"hi\",\"repeat\":2}}",
+                          RPC_OPTS(DEVCONF_FORMAT_JSON)));
+    ck_assert_msg(strstr(out, "\"reply\": \"hi hi\"") && strstr(out, "\"length\": 5"), "%s", out);
+    devconf_free(out);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    for (int i = 0; i < 4; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
+        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+    }
+    ck_assert_msg(!strstr(reqs, "application/yang-data+json\"") && !strstr(reqs, "yang-patch+json"), "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A server that answers in JSON but takes XML bodies only: the first JSON body gets 415, the same
+ * request goes again in XML, and the session keeps to XML (one 415 in all). */
+START_TEST(a_415_on_json_switches_to_xml)
+{
+    struct responder r;
+    responder_start(&r, "xml-415.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1500}}", NULL));
+    ck_assert(test_log_contains("HTTP 415"));
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"rejected: this server takes XML bodies only") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -449,6 +503,8 @@ int main(void)
     tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
     tcase_add_test(tc, query_parameters_are_sent);
     tcase_add_test(tc, depth_limited_reads_show_what_the_device_sent);
+    tcase_add_test(tc, a_server_without_json_gets_xml_bodies);
+    tcase_add_test(tc, a_415_on_json_switches_to_xml);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
