@@ -313,18 +313,51 @@ static void keep(char **slot, const char *value)
     *slot = value ? strdup(value) : NULL;
 }
 
+static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                         const char *filter, const char *fields);
+
 int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
 {
-    devconf__rc_state *st = devconf__rc_st(s);
     const char *what = req->source ? "get-config" : "get";
+    int r;
     devconf__rc_begin_call(s);
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
+    const char *fields = req->fields;
+    char *sub_xpath = NULL, *sub_fields = NULL;
     if (filter && (req->filter_type == DEVCONF_FILTER_SUBTREE || *devconf__skip_ws(filter) == '<')) {
-        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "%s: subtree filters are not supported over RESTCONF yet; give a data path such as "
-                                  "/ietf-interfaces:interfaces", what);
+        /* RESTCONF has no subtree filter: a resource path and fields where they say the same */
+        if (req->fields) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                      "%s: give either a subtree filter or fields, not both", what);
+        }
+        int t = devconf__rc_subtree_translate(s, filter, &sub_xpath, &sub_fields);
+        if (t < 0) {
+            return t;
+        }
+        if (t == 1) {
+            /* a filter without elements selects nothing (RFC 6241 6.4.2) */
+            *out = devconf__strdup(req->format == DEVCONF_FORMAT_JSON ? "{}" : "");
+            return *out ? 0 : DEVCONF_ENOMEM;
+        }
+        devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "restconf", "%s: the subtree filter reads %s%s%s", what,
+                     sub_xpath ? sub_xpath : "the datastore", sub_fields ? " with fields=" : "",
+                     sub_fields ? sub_fields : "");
+        filter = sub_xpath;
+        fields = sub_fields;
     }
-    if (req->fields && !devconf_session_has_capability(s, "fields")) {
+    r = read_filtered(s, out, req, what, filter, fields);
+    free(sub_xpath);
+    free(sub_fields);
+    return r;
+}
+
+/* A read of the resource filter names (NULL: the datastore) with fields (or NULL). */
+static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                         const char *filter, const char *fields)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    int r;
+    if (fields && !devconf_session_has_capability(s, "fields")) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: %s does not announce the fields capability; nothing was sent", what, s->host);
     }
@@ -333,7 +366,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
                                   "%s: %s does not announce the depth capability; nothing was sent", what, s->host);
     }
     char *root = NULL;
-    int r = devconf__rc_data_root(s, req->source, &root, what);
+    r = devconf__rc_data_root(s, req->source, &root, what);
     if (r < 0) {
         return r;
     }
@@ -361,9 +394,9 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
         devconf__buf_printf(&url, "%cdepth=%u", sep, req->depth);
         sep = '&';
     }
-    if (req->fields) {
+    if (fields) {
         devconf__buf_printf(&url, "%cfields=", sep);
-        devconf__rc_pct_encode(&url, req->fields);
+        devconf__rc_pct_encode(&url, fields);
     }
     char *path = devconf__buf_steal(&url);
     if (!path) {
@@ -388,7 +421,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
     bool json = resp.content_type ? devconf__rc_is_json(resp.content_type)
                                   : *devconf__skip_ws(resp.body.data ? resp.body.data : "") == '{';
     bool cut = false;
-    if (r == DEVCONF_EPROTO && (req->depth || req->fields)) {
+    if (r == DEVCONF_EPROTO && (req->depth || fields)) {
         /* a limited reply may hold list entries without their keys: again, keeping those opaque;
          * anything else that does not parse is still the strict parse's error */
         devconf_error *strict = NULL;
@@ -403,7 +436,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
             r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                    "%s: %s cut list entries before their keys (depth %u%s) and sent XML, which "
                                    "cannot be turned into JSON without them; ask for XML, or a depth that reaches "
-                                   "the keys", what, s->host, req->depth, req->fields ? ", fields" : "");
+                                   "the keys", what, s->host, req->depth, fields ? ", fields" : "");
         }
         devconf_error_free(strict);
         if (r < 0) {

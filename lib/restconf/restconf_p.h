@@ -147,6 +147,15 @@ char *devconf__rc_parent_xpath(const char *xpath);
 /* Resource path of a data node. */
 int devconf__rc_node_resource(devconf_session *s, const struct lyd_node *node, char **out);
 
+/* ---- subtree.c: subtree filters as a resource path and fields ---- */
+
+/* Translates a subtree filter (RFC 6241 6, XML text) into what RESTCONF can say: *xpath, the data
+ * path of the target resource (NULL: the datastore), and *fields, the fields expression below it
+ * (NULL: everything). 1 when the filter has no elements (it selects nothing); DEVCONF_EYANG for
+ * an element the schemas do not have; DEVCONF_EUNSUPPORTED, with what to write instead, for what
+ * RESTCONF cannot express. */
+int devconf__rc_subtree_translate(devconf_session *s, const char *filter, char **xpath, char **fields);
+
 /* ---- discovery.c: the RESTCONF root and what the server announces ---- */
 
 /* Finds the root (given in the URI, or from /.well-known/host-meta), selects the profile, and

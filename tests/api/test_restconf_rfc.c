@@ -484,6 +484,82 @@ START_TEST(a_415_on_json_switches_to_xml)
 }
 END_TEST
 
+#define EX "xmlns=\"urn:devconf:example\""
+
+/* Subtree filters (RFC 6241 6) become a resource path plus fields where those say the same, and
+ * are refused locally, saying what to write instead, where they do not. */
+START_TEST(subtree_filters_become_paths_and_fields)
+{
+    struct responder r;
+    responder_start(&r, "subtree.json");
+    devconf_session *s = open_rfc(&r);
+    char *out = NULL;
+    /* a selection node: the resource */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<settings " EX "/>", NULL));
+    ck_assert_msg(strstr(out, "<hostname>r1</hostname>"), "%s", out);
+    devconf_free(out);
+    /* a list entry by its key (a prefixed namespace, a value that must be encoded in the path) */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<x:items xmlns:x=\"urn:devconf:example\"><x:item><x:name>beta/1</x:name></x:item></x:items>",
+                                 NULL));
+    ck_assert_msg(strstr(out, "<items xmlns=\"urn:devconf:example\">") && strstr(out, "<name>beta/1</name>") &&
+                  strstr(out, "<description>b</description>"), "%s", out);
+    devconf_free(out);
+    /* the entry, and only its value (its key comes too) */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<items " EX "><item><name>beta/1</name><value/></item></items>", NULL));
+    ck_assert_msg(strstr(out, "<value>2</value>") && !strstr(out, "<description>"), "%s", out);
+    devconf_free(out);
+    /* every entry, two leaves of each */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<items " EX "><item><name/><description/></item></items>", NULL));
+    ck_assert_msg(strstr(out, "<name>alpha</name>") && strstr(out, "<description>b</description>"), "%s", out);
+    devconf_free(out);
+    /* two top-level nodes (get: no content parameter) */
+    ASSERT_OK(devconf_get(&out, s, "<settings " EX "><hostname/></settings><status " EX "/>", NULL));
+    ck_assert_msg(strstr(out, "<hostname>r1</hostname>") && strstr(out, "<item-count>2</item-count>"), "%s", out);
+    devconf_free(out);
+    /* what RESTCONF cannot say: refused, nothing sent, the message says what to write instead */
+    static const char *const refused[] = {
+        "<items " EX "><item><value>2</value></item></items>",                               /* non-key match */
+        "<items " EX "><item><name>a</name></item><item><name>b</name></item></items>",     /* two entries */
+        "<items " EX "><item><name>a</name><value/></item><item><name/></item></items>",    /* match in fields */
+        "<settings " EX " xmlns:a=\"urn:a\" a:x=\"1\"/>",                                   /* an attribute */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, refused[i], NULL), DEVCONF_EUNSUPPORTED);
+        const char *m = devconf_error_message(devconf_error_last());
+        ck_assert_msg(strstr(m, "Write instead: ") && strstr(m, "Nothing was sent"), "%s", m);
+    }
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "attribute"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><item><value>2</value></item></items>",
+                                    NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()),
+                         "a read of /devconf-example:items/item (all entries) and the selection of the entries whose "
+                         "value is '2' on your side"), "%s", devconf_error_message(devconf_error_last()));
+    /* a typo is a YANG error; malformed XML too */
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><iten/></items>", NULL), DEVCONF_EYANG);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "'iten'"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><item></items>", NULL), DEVCONF_EYANG);
+    /* a subtree filter and fields together */
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.fields = "hostname";
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<settings " EX "/>", &ro), DEVCONF_EINVAL);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    for (int i = 0; i < 5; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
+        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+    }
+    ck_assert_msg(count(reqs, "\"GET\"") == 5 + 5, "%s", reqs); /* discovery: 5 */
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -505,6 +581,7 @@ int main(void)
     tcase_add_test(tc, depth_limited_reads_show_what_the_device_sent);
     tcase_add_test(tc, a_server_without_json_gets_xml_bodies);
     tcase_add_test(tc, a_415_on_json_switches_to_xml);
+    tcase_add_test(tc, subtree_filters_become_paths_and_fields);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
