@@ -169,6 +169,11 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
     devconf__buf_append(caps_out, "", 1);
     devconf__buf_printf(caps_out, "urn:devconf:restconf:profile:%s", st->profile->name);
     devconf__buf_append(caps_out, "", 1);
+    if (!st->profile->commit_rpc) {
+        /* a confirmed commit kept by this client (confirm.c), not by the device */
+        devconf__buf_puts(caps_out, "urn:devconf:restconf:client-confirmed-commit");
+        devconf__buf_append(caps_out, "", 1);
+    }
     if (st->profile->atomic_commit) {
         /* a commit applies all staged edits or none (read by txn.c) */
         devconf__buf_puts(caps_out, "urn:devconf:restconf:atomic-commit");

@@ -122,15 +122,39 @@ static int plan_add(devconf__rc_plan *p, devconf__rc_act_op op, char *target, st
     return 0;
 }
 
-static int make_plan(devconf_session *s, const struct devconf__edit_req *req, devconf__rc_plan **out)
+/* The per-node operation of elem, its metadata taken off (copied into buf, "" for none): the
+ * nc:operation of an edit, or the yang:operation of a libyang diff (create, replace and none
+ * become merge there: the diff holds the values to write; every yang: annotation goes). */
+static const char *take_op(struct lyd_node *elem, bool diff, char *buf, size_t len)
 {
-    devconf__rc_state *st = devconf__rc_st(s);
-    *out = NULL;
-    devconf__rc_plan *p = calloc(1, sizeof *p);
-    if (!p) {
-        return devconf__error_oom();
+    buf[0] = '\0';
+    if (!diff) {
+        struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
+        if (m) {
+            snprintf(buf, len, "%s", lyd_get_meta_value(m));
+            if (!strcmp(buf, "merge")) {
+                lyd_free_meta_single(m);
+            }
+        }
+        return buf;
     }
-    int r = devconf__config_parse(st->ly, req->config, req->format, &p->tree);
+    struct lyd_meta *m = elem->meta, *next;
+    for (; m; m = next) {
+        next = m->next;
+        if (!strcmp(m->annotation->module->name, "yang")) {
+            if (!strcmp(m->name, "operation")) {
+                snprintf(buf, len, "%s", !strcmp(lyd_get_meta_value(m), "delete") ? "delete" : "");
+            }
+            lyd_free_meta_single(m);
+        }
+    }
+    return buf;
+}
+
+/* The plan of p->tree: an edit (nc:operation, default operation dflt), or a libyang diff (diff). */
+static int plan_tree(devconf_session *s, devconf__rc_plan *p, devconf_edit_operation dflt, bool diff)
+{
+    int r = 0;
     struct lyd_node *elem;
     /* collect deletions first (they are written last); as many as the payload has */
     struct deletion {
@@ -139,11 +163,11 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         char *target;
     } *del = NULL;
     size_t nd = 0;
-    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
+    for (struct lyd_node *top = p->tree; top && r == 0; top = top->next) {
         LYD_TREE_DFS_BEGIN(top, elem) {
-            struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
-            const char *op = m ? lyd_get_meta_value(m) : NULL;
-            if (op && (!strcmp(op, "delete") || !strcmp(op, "remove"))) {
+            char opbuf[32];
+            const char *op = take_op(elem, diff, opbuf, sizeof opbuf);
+            if (!strcmp(op, "delete") || !strcmp(op, "remove")) {
                 struct deletion *more = realloc(del, (nd + 1) * sizeof *del);
                 if (!more) {
                     r = devconf__error_oom();
@@ -153,13 +177,11 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
                 del[nd++] = (struct deletion){ elem, !strcmp(op, "delete") ? DEVCONF_RC_DELETE : DEVCONF_RC_REMOVE,
                                                NULL };
                 LYD_TREE_DFS_continue = 1;
-            } else if (op && strcmp(op, "merge")) {
+            } else if (*op && strcmp(op, "merge")) {
                 r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                        "edit-config: the per-node operation '%s' is not supported over RESTCONF yet "
                                        "(merge, delete and remove are)", op);
                 break;
-            } else if (m) {
-                lyd_free_meta_single(m);
             }
             LYD_TREE_DFS_END(top, elem);
         }
@@ -175,10 +197,10 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         lyd_free_tree(del[i - 1].node);
     }
     for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
-        if (req->default_operation == DEVCONF_EDIT_NONE) {
+        if (dflt == DEVCONF_EDIT_NONE) {
             break;
         }
-        devconf__rc_act_op op = req->default_operation == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
+        devconf__rc_act_op op = dflt == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
         if (op == DEVCONF_RC_MERGE && !has_data(top)) {
             continue; /* only the parents of deletions: nothing to merge */
         }
@@ -195,6 +217,43 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         }
     }
     free(del);
+    return r;
+}
+
+static int make_plan(devconf_session *s, const struct devconf__edit_req *req, devconf__rc_plan **out)
+{
+    *out = NULL;
+    devconf__rc_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
+    }
+    int r = devconf__config_parse(devconf__rc_st(s)->ly, req->config, req->format, &p->tree);
+    if (r == 0) {
+        r = plan_tree(s, p, req->default_operation, false);
+    }
+    if (r < 0) {
+        devconf__rc_plan_free(p);
+        return r;
+    }
+    *out = p;
+    return 0;
+}
+
+int devconf__rc_plan_diff(devconf_session *s, const struct lyd_node *from, const struct lyd_node *to,
+                          devconf__rc_plan **out)
+{
+    *out = NULL;
+    devconf__rc_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
+    }
+    int r = 0;
+    if (lyd_diff_siblings(from, to, 0, &p->tree) != LY_SUCCESS) {
+        r = devconf__yang_error(devconf__rc_st(s)->ly, DEVCONF_ERROR, "cannot compute the difference");
+    }
+    if (r == 0) {
+        r = plan_tree(s, p, DEVCONF_EDIT_MERGE, true);
+    }
     if (r < 0) {
         devconf__rc_plan_free(p);
         return r;

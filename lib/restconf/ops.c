@@ -23,24 +23,22 @@ int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     devconf__rc_begin_call(s);
-    if (o->confirmed || o->persist || o->persist_id) {
+    if (o->persist || o->persist_id) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "confirmed commit: RESTCONF has no confirmed commit (%s); nothing was sent",
-                                  s->host);
+                                  "confirmed commit: RESTCONF has no confirmed commit on the device (%s), so no "
+                                  "persist id: only the session that made a confirmed commit can confirm it; nothing "
+                                  "was sent", s->host);
     }
     if (!st->profile->commit_rpc) {
-        /* client-side candidate: send what was staged, as one YANG Patch where possible */
-        char *root = NULL;
-        int r = devconf__rc_data_root(s, DEVCONF_DS_RUNNING, &root, "commit");
-        if (r == 0) {
-            r = devconf__rc_send_plans(s, root, st->staged, "commit");
-        }
-        free(root);
-        if (r == 0) {
-            devconf__rc_plan_free(st->staged);
-            st->staged = NULL;
-        }
-        return r;
+        /* client-side candidate: send what was staged, as one YANG Patch where possible; a
+         * confirmed commit is kept by the session (confirm.c) */
+        return devconf__rc_commit_staged(s, o);
+    }
+    if (o->confirmed) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "confirmed commit: %s (%s profile) commits its own staging area and has no confirmed "
+                                  "commit; devconf keeps one in the session only for servers without a staging area "
+                                  "so far; nothing was sent", s->host, st->profile->name);
     }
     devconf__rc_resp resp;
     int r = devconf__rc_post_operation(s, st->profile->commit_rpc, &resp, "commit");

@@ -6,6 +6,8 @@
 
 #include "devconf_p.h"
 
+#include <pthread.h>
+
 #include <curl/curl.h>
 
 #define DEVCONF_RC_MT_JSON "application/yang-data+json"
@@ -68,6 +70,16 @@ typedef struct devconf__rc_state {
     int64_t deadline_ms;             /* end of the current operation (monotonic clock) */
     int op_timeout_ms;               /* its timeout, and what that timeout is, for messages */
     const char *op_timeout_label;
+    /* the client-side confirmed commit (confirm.c) */
+    pthread_mutex_t lock;            /* held by every operation: the revert timer uses the session too */
+    pthread_cond_t wake;             /* wakes the timer (monotonic clock) */
+    pthread_t timer;
+    bool timer_started, timer_stop, in_timer;
+    bool pending;                    /* a confirmed commit waits for its confirmation */
+    struct lyd_node *snapshot;       /* running before it (NULL: an empty configuration) */
+    int64_t revert_at_ms;            /* when the timer reverts it (monotonic clock) */
+    uint32_t confirm_timeout_s;
+    bool timer_reverted;             /* the timer reverted it, and no commit or cancel-commit has said so yet */
 } devconf__rc_state;
 
 static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
@@ -201,12 +213,26 @@ typedef struct devconf__rc_plan {
 } devconf__rc_plan;
 
 void devconf__rc_plan_free(devconf__rc_plan *p);
+/* The plan that turns configuration from into to (both configuration trees, either may be NULL):
+ * deletions of what to lacks, merges of what it adds or changes. */
+int devconf__rc_plan_diff(devconf_session *s, const struct lyd_node *from, const struct lyd_node *to,
+                          devconf__rc_plan **out);
 /* Sends plans to the server: one YANG Patch where the server has it, else in order. */
 int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__rc_plan *plans, const char *what);
 /* Sends plans as one YANG Patch (RFC 8072): atomic on the server. */
 int devconf__rc_send_yang_patch(devconf_session *s, const char *root, const devconf__rc_plan *plans,
                                 const char *what);
 int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req);
+
+/* ---- confirm.c: confirmed commit kept by the client ---- */
+
+/* The confirmed-commit part of a commit on a server without a staging area: sends the staged
+ * edits (a snapshot of running taken first), then starts or confirms the revert timer. */
+int devconf__rc_commit_staged(devconf_session *s, const devconf_commit_options *o);
+int devconf__rc_cancel_commit(devconf_session *s, const char *persist_id);
+/* Set-up and tear-down of the lock, the condition and the timer (close reverts what is pending). */
+int devconf__rc_confirm_init(devconf__rc_state *st);
+void devconf__rc_confirm_close(devconf_session *s);
 
 /* ---- ops.c: commit, discard, rpc, get-schema ---- */
 

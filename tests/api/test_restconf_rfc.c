@@ -560,6 +560,133 @@ START_TEST(subtree_filters_become_paths_and_fields)
 }
 END_TEST
 
+/* What the responder received so far (the caller frees it). */
+static char *responder_requests(const struct responder *r)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
+    char *reqs = test_read_file(path);
+    return reqs ? reqs : strdup("");
+}
+
+#define COMMIT_CONFIRMED(secs) \
+    (&(devconf_commit_options){ DEVCONF_COMMIT_OPTIONS_VERSION, 1, (secs), NULL, NULL, 0, NULL, NULL })
+
+/* Confirmed commit on RESTCONF, kept by the session: a snapshot of running first, then the staged
+ * edit; a plain commit confirms it and sends nothing; no revert when the session ends. */
+START_TEST(confirmed_commit_confirmed_in_time)
+{
+    struct responder r;
+    responder_start(&r, "confirm-ok.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:client-confirmed-commit"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "confirmed-commit"), 0); /* not the device's */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    /* a persist id needs the device to keep the commit */
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    co.persist = "p1";
+    ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EUNSUPPORTED);
+    ck_assert(strstr(devconf_error_message(devconf_error_last()), "persist id"));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    ck_assert(test_log_contains("reverts it in 3600 s unless a commit confirms it"));
+    ck_assert(test_log_contains("needs this process and session alive"));
+    ASSERT_OK(devconf_commit(s, NULL)); /* the confirmation */
+    ck_assert(test_log_contains("is confirmed"));
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* nothing pending */
+    devconf_session_free(s);
+    ck_assert(!test_log_contains("reverted"));
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* Not confirmed in time: the session's timer reverts it on its own (running read again, the
+ * difference to the snapshot sent); a commit after that confirms nothing and says so. */
+START_TEST(confirmed_commit_reverts_at_its_timeout)
+{
+    struct responder r;
+    responder_start(&r, "confirm-timeout.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(1)));
+    /* the revert comes from the timer's thread while this one waits (no time limit here: Check's
+     * own timeout is the safety net) */
+    char *reqs = NULL;
+    for (;;) {
+        reqs = responder_requests(&r);
+        if (count(reqs, "\"sequence:3\"") == 1) {
+            break;
+        }
+        free(reqs);
+        usleep(50 * 1000);
+    }
+    free(reqs);
+    ASSERT_FAILS(devconf_commit(s, NULL), DEVCONF_ETIMEOUT);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "not confirmed within 1 s"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ck_assert(test_log_contains("was not confirmed within 1 s: this session reverts it"));
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* told once, by the commit */
+    devconf_session_free(s);
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 2, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* cancel-commit reverts at once; the end of the session reverts what is pending (an entry the
+ * confirmed commit created is deleted again). */
+START_TEST(confirmed_commit_cancelled_and_ended_with_the_session)
+{
+    struct responder r;
+    responder_start(&r, "confirm-cancel.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    ASSERT_FAILS(devconf_cancel_commit(s, "p1", NULL), DEVCONF_EUNSUPPORTED);
+    ASSERT_OK(devconf_cancel_commit(s, NULL, NULL));
+    char *reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1, "%s", reqs);
+    free(reqs);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"devconf-example:items\":{\"item\":[{\"name\":\"gamma\",\"value\":3}]}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    devconf_session_free(s);
+    ck_assert(test_log_contains("closed with a confirmed commit not confirmed: reverted"));
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:7\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A transaction's confirmed commit on RESTCONF is the session's; its rollback reverts at once. */
+START_TEST(transaction_commit_with_revert_over_restconf)
+{
+    struct responder r;
+    responder_start(&r, "confirm-apply.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_txn *t = NULL;
+    ASSERT_OK(devconf_txn_begin(&t, s));
+    ck_assert_uint_eq(devconf_txn_guarantees(t) & DEVCONF_TXN_AUTO_REVERT, 0); /* not by the device */
+    ck_assert_msg(strstr(devconf_txn_missing(t), "reverted by this session's timer, only while this process and "
+                                                 "the session live"), "%s", devconf_txn_missing(t));
+    ASSERT_OK(devconf_txn_load(t, "{\"devconf-example:settings\":{\"mtu\":1400}}", DEVCONF_LOAD_MERGE));
+    ASSERT_OK(devconf_txn_commit(t, TXN_REVERT(3600)));
+    ASSERT_OK(devconf_txn_rollback(t));
+    devconf_txn_free(t);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -582,6 +709,10 @@ int main(void)
     tcase_add_test(tc, a_server_without_json_gets_xml_bodies);
     tcase_add_test(tc, a_415_on_json_switches_to_xml);
     tcase_add_test(tc, subtree_filters_become_paths_and_fields);
+    tcase_add_test(tc, confirmed_commit_confirmed_in_time);
+    tcase_add_test(tc, confirmed_commit_reverts_at_its_timeout);
+    tcase_add_test(tc, confirmed_commit_cancelled_and_ended_with_the_session);
+    tcase_add_test(tc, transaction_commit_with_revert_over_restconf);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
