@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <devconf/devconf.h>
@@ -687,6 +688,67 @@ START_TEST(transaction_commit_with_revert_over_restconf)
 }
 END_TEST
 
+/* Runs the devconf CLI of this build against the responder: `devconf URI apply --confirm ...` with
+ * stdin_redirect ("< /dev/null", "<<< confirm"...); returns its exit status, its stderr in *err. */
+static int cli_apply(const struct responder *r, const char *args, const char *stdin_redirect, char **err)
+{
+    const char *build = getenv("DEVCONF_BUILD_DIR");
+    char cmd[2048], payload[400], errfile[400];
+    snprintf(payload, sizeof payload, "%s/change.json", r->dir);
+    snprintf(errfile, sizeof errfile, "%s/cli.err", r->dir);
+    FILE *f = fopen(payload, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"devconf-example:settings\":{\"mtu\":1400}}", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "bash -c \"'%s/cli/devconf' --cache-dir '%s/cache' --search-dir /usr/share/yuma/modules/ietf '%s' apply "
+             "%s '%s' %s\" >/dev/null 2>'%s'",
+             build ? build : ".", r->dir, r->uri, args, payload, stdin_redirect, errfile);
+    int st = system(cmd);
+    *err = test_read_file(errfile);
+    if (!*err) {
+        *err = strdup("");
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The CLI's apply --confirm on RESTCONF waits in the process that keeps the revert timer, says that
+ * the guarantee needs that process alive, and refuses up front when it could not wait for an answer. */
+START_TEST(cli_apply_confirm_on_restconf_waits)
+{
+    struct responder r;
+    responder_start(&r, "confirm-apply.json");
+    char *err = NULL;
+    /* no terminal and no --wait: refused before anything changes */
+    ck_assert_int_eq(cli_apply(&r, "--confirm 60", "< /dev/null", &err), 2);
+    ck_assert_msg(strstr(err, "run it on a terminal, or add --wait"), "%s", err);
+    free(err);
+    char *reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 0, "%s", reqs);
+    free(reqs);
+    /* confirmed on standard input */
+    ck_assert_int_eq(cli_apply(&r, "--confirm 60 --wait", "<<< confirm", &err), 0);
+    ck_assert_msg(strstr(err, "THIS PROCESS reverts it in 60 s unless confirmed here") && strstr(err, "confirmed"),
+                  "%s", err);
+    free(err);
+    reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1 && count(reqs, "\"sequence:4\"") == 0, "%s", reqs);
+    free(reqs);
+    char *stopped = responder_stop(&r);
+    assert_clean(stopped);
+    free(stopped);
+    /* no answer (standard input ends): the timeout reverts it, and the exit status says so */
+    responder_start(&r, "confirm-apply.json");
+    ck_assert_int_eq(cli_apply(&r, "--confirm 1 --wait", "< /dev/null", &err), 6);
+    ck_assert_msg(strstr(err, "not confirmed within 1 s: reverted"), "%s", err);
+    free(err);
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("restconf-rfc");
@@ -713,6 +775,7 @@ int main(void)
     tcase_add_test(tc, confirmed_commit_reverts_at_its_timeout);
     tcase_add_test(tc, confirmed_commit_cancelled_and_ended_with_the_session);
     tcase_add_test(tc, transaction_commit_with_revert_over_restconf);
+    tcase_add_test(tc, cli_apply_confirm_on_restconf_waits);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
