@@ -531,6 +531,18 @@ int devconf__rc_subtree_translate(devconf_session *s, const char *filter, char *
         prev = n->schema;
         int keys = 0;
         const struct fnode *rest = n->child;
+        for (const struct fnode *c = n->child; c && n->schema->nodetype != LYS_LIST; c = c->next) {
+            if (c->text) {
+                char instead[600];
+                snprintf(instead, sizeof instead, "a read of %s and the comparison of its %s with '%s' on your side",
+                         x.xpath.data ? x.xpath.data : "", c->name, c->text);
+                r = refuse("a content match on a leaf that is not a list key", instead);
+                break;
+            }
+        }
+        if (r < 0) {
+            break;
+        }
         if (n->schema->nodetype == LYS_LIST) {
             if ((r = entry_keys(n, &keys)) < 0) {
                 break;
