@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ enum {
     OPT_CONFIRM_TIMEOUT, OPT_PERSIST, OPT_PERSIST_ID, OPT_REVISION, OPT_SCHEMA_FORMAT,
     OPT_KNOWN_HOSTS, OPT_HOSTKEY, OPT_KEY, OPT_AGENT, OPT_USER, OPT_PASSWORD, OPT_PASSWORD_ENV,
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
-    OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_DRY_RUN, OPT_AS_EDIT,
+    OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_WAIT, OPT_DRY_RUN, OPT_AS_EDIT,
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
     OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD
 };
@@ -114,6 +115,7 @@ struct cmd_args {
     char *payload; /* owned: FILE|- or --subtree contents */
     int replace;          /* apply --replace */
     uint32_t confirm_s;   /* apply --confirm SECONDS */
+    int wait;             /* apply --confirm --wait (RESTCONF: the answer comes on standard input) */
     int dry_run;          /* apply --dry-run */
     int as_edit;          /* diff --edit */
     int all_or_nothing;   /* apply --all-or-nothing (--inventory) */
@@ -713,6 +715,7 @@ static const struct option opts_apply[] = {
     O_HELP,
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"wait", no_argument, NULL, OPT_WAIT},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     O_END};
 static const struct option opts_schema[] = {
@@ -820,12 +823,78 @@ static int run_diff(devconf_session *s, struct cmd_args *a)
     return rc;
 }
 
+static int64_t mono_ms(void);
+
+/* apply --confirm on RESTCONF: the device has no confirmed commit, the session keeps it and its
+ * revert timer lives in this process, so the process stays and waits for the answer here: a line
+ * 'confirm' (or 'yes') keeps the change, any other line reverts it now, the timeout reverts it.
+ * On a terminal it asks; with --wait it reads standard input without asking, and its end waits for
+ * the timeout. */
+static int confirm_restconf(devconf_session *s, struct cmd_args *a)
+{
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    co.confirm_timeout = a->confirm_s;
+    int rc = devconf_commit(s, &co), tty = isatty(STDIN_FILENO), eof = 0, got = 0;
+    char line[128];
+    size_t len = 0;
+    if (rc != 0)
+        return rc;
+    note("committed; RESTCONF has no confirmed commit on the device: THIS PROCESS reverts it in %u s unless "
+         "confirmed here (if it dies or loses the device first, nothing reverts it)", (unsigned)a->confirm_s);
+    if (tty)
+        fprintf(stderr, "Type 'confirm' within %u s to keep it (anything else reverts it now): ", (unsigned)a->confirm_s);
+    else
+        note("waiting: a line 'confirm' on standard input keeps it, any other line reverts it now");
+    int64_t end = mono_ms() + (int64_t)a->confirm_s * 1000;
+    while (!got && mono_ms() < end) {
+        int left = (int)(end - mono_ms() > 60000 ? 60000 : end - mono_ms());
+        struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+        ssize_t k;
+        if (eof || poll(&p, 1, left) <= 0) {
+            if (eof)
+                poll(NULL, 0, left);
+            continue;
+        }
+        k = read(STDIN_FILENO, line + len, sizeof line - 1 - len);
+        if (k <= 0) {
+            eof = 1;
+            got = tty || len > 0; /* Ctrl-D on a terminal is an answer: no */
+            continue;
+        }
+        len += (size_t)k;
+        line[len] = '\0';
+        got = strchr(line, '\n') || len == sizeof line - 1;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    if (got && (!strcmp(line, "confirm") || !strcmp(line, "yes") || !strcmp(line, "y"))) {
+        if ((rc = devconf_commit(s, NULL)) == 0)
+            note("confirmed");
+        return rc;
+    }
+    /* declined, or the time is up (the session's timer may have reverted it already) */
+    if ((rc = devconf_cancel_commit(s, NULL, NULL)) != 0)
+        return rc;
+    note(got ? "reverted" : "not confirmed within %u s: reverted", (unsigned)a->confirm_s);
+    return got ? DEVCONF_ECANCELED : DEVCONF_ETIMEOUT;
+}
+
 /* A whole transaction: lock, load, diff (printed), commit, unlock. */
 static int run_apply(devconf_session *s, struct cmd_args *a)
 {
     devconf_txn *t = NULL;
     char *d = NULL;
-    int rc = devconf_txn_begin(&t, s);
+    int restconf = devconf_session_protocol(s) == DEVCONF_PROTO_RESTCONF, rc;
+    if (a->confirm_s && restconf && !a->dry_run &&
+        (tl_capture || (!a->wait && !isatty(STDIN_FILENO)) || (a->n_pos && !strcmp(a->pos[0], "-")))) {
+        /* before anything changes */
+        fprintf(stderr, "devconf: apply --confirm on RESTCONF: the revert timer lives in this process, which waits "
+                        "for the confirmation on standard input: %s\n",
+                tl_capture ? "not across an inventory" : a->wait || isatty(STDIN_FILENO) ? "give FILE, not -"
+                                                                            : "run it on a terminal, or add --wait");
+        return DEVCONF_EINVAL;
+    }
+    rc = devconf_txn_begin(&t, s);
     if (rc != 0)
         return rc;
     if (*devconf_txn_missing(t))
@@ -854,7 +923,9 @@ static int run_apply(devconf_session *s, struct cmd_args *a)
     }
     emit(d); /* frees d */
     d = NULL;
-    if (a->confirm_s) {
+    if (a->confirm_s && restconf) {
+        rc = confirm_restconf(s, a);
+    } else if (a->confirm_s) {
         /* persisted, so that it outlives this command: `devconf URI confirm` keeps it */
         devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
         co.confirmed = 1;
@@ -1087,14 +1158,19 @@ static const struct command commands[] = {
      "  --edit                   print the edit-config that expresses exactly the change instead\n"
      "                           (XML, or JSON with --format json)\n"},
     {"apply", opts_apply, 1, 1, check_payload, run_apply,
-     "apply [--replace] [--confirm SECONDS] [--dry-run] FILE|-",
+     "apply [--replace] [--confirm SECONDS [--wait]] [--dry-run] FILE|-",
      "a whole transaction: lock, load, diff, commit",
      "Locks the configuration (where the device has locks), loads FILE into the candidate, prints\n"
      "the diff against running, commits and unlocks. What the device cannot guarantee (locks,\n"
      "atomic commit, automatic revert) is said on stderr. " HELP_PAYLOAD "\n"
      "  --replace          each top-level subtree in FILE replaces the device's (default: merge)\n"
      "  --confirm SECONDS  confirmed commit: the device reverts it after SECONDS unless\n"
-     "                     'devconf URI confirm' follows (needs :confirmed-commit 1.1)\n"
+     "                     'devconf URI confirm' follows (needs :confirmed-commit 1.1). RESTCONF\n"
+     "                     has none on the device: this process keeps it and waits, asking on a\n"
+     "                     terminal ('confirm' keeps it, anything else or the timeout reverts it);\n"
+     "                     if the process dies first, nothing reverts it\n"
+     "  --wait             with --confirm on RESTCONF: read the answer from standard input\n"
+     "                     without a terminal (its end: wait for the timeout, which reverts)\n"
      "  --dry-run          validate the result locally against the device's running configuration\n"
      "                     and schemas, print the diff, change nothing\n"},
     {"confirm", opts_cancel, 0, 0, NULL, run_confirm, "confirm [--persist-id ID]",
@@ -1440,6 +1516,7 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
             ok = parse_uint(cmd->name, "confirm seconds", optarg, 1, UINT32_MAX, &n);
             a->confirm_s = (uint32_t)n;
             break;
+        case OPT_WAIT: a->wait = 1; break;
         case OPT_CONFIRMED: a->commit_opts.confirmed = 1; break;
         case OPT_CONFIRM_TIMEOUT:
             ok = parse_uint(cmd->name, "confirm timeout", optarg, 1, UINT32_MAX, &n);

@@ -15,6 +15,7 @@ struct devconf_txn {
     unsigned int guarantees;
     char missing[512];
     bool restconf, staged, locked, loaded, pending;
+    bool client_revert;         /* RESTCONF: a confirmed commit kept (and reverted) by the session */
     char *persist;              /* persist id of the pending confirmed commit, or NULL */
     devconf_datastore locked_ds;
 };
@@ -68,7 +69,12 @@ DEVCONF_API int devconf_txn_begin(devconf_txn **out, devconf_session *s)
     } else {
         t->guarantees |= DEVCONF_TXN_STAGED;
         add_missing(t, "RESTCONF has no locks: another client may change the configuration meanwhile");
-        add_missing(t, "RESTCONF has no confirmed commit: a commit does not revert by itself (use rollback)");
+        t->client_revert = devconf_session_has_capability(s, "urn:devconf:restconf:client-confirmed-commit");
+        add_missing(t, t->client_revert ? "RESTCONF has no confirmed commit on the device: a confirmed commit is "
+                                          "reverted by this session's timer, only while this process and the "
+                                          "session live"
+                                        : "RESTCONF has no confirmed commit: a commit does not revert by itself "
+                                          "(use rollback)");
         if (devconf_session_has_capability(s, "urn:devconf:restconf:atomic-commit") ||
             devconf_session_has_capability(s, "yang-patch")) {
             t->guarantees |= DEVCONF_TXN_ATOMIC;
@@ -174,7 +180,7 @@ DEVCONF_API int devconf_txn_commit(devconf_txn *t, const devconf_txn_commit_opti
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "devconf_txn_commit: a persist id needs revert_seconds (a confirmed commit)");
     }
-    if (revert_seconds && !(t->guarantees & DEVCONF_TXN_AUTO_REVERT)) {
+    if (revert_seconds && !(t->guarantees & DEVCONF_TXN_AUTO_REVERT) && !t->client_revert) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
                                   "commit with automatic revert: %s has no confirmed commit; commit plainly and "
                                   "roll back if needed", devconf_session_host(t->s));

@@ -235,6 +235,13 @@ DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds);
 
 /**
  * @brief Retrieve configuration and state data (`<get>`).
+ *
+ * RESTCONF has no filters: an XPath filter must be a data path (module-qualified first node, list
+ * entries by all their keys), which becomes the resource path; a subtree filter is translated into
+ * a resource path plus a `fields` expression where those say the same (list keys are always
+ * selected), and what they cannot say (a content match on a non-key leaf, several entries of one
+ * list, attributes) fails with ::DEVCONF_EUNSUPPORTED, whose message says what to write instead;
+ * nothing is sent then.
  * @param[out] out    Data as XML or JSON ("" or "{}" when empty); free with devconf_free().
  * @param[in]  s      Session.
  * @param[in]  filter Subtree filter (XML) or XPath; NULL for everything.
@@ -247,6 +254,10 @@ DEVCONF_API int devconf_get(char **out, devconf_session *s, const char *filter, 
 
 /**
  * @brief Retrieve configuration from a datastore (`<get-config>`).
+ *
+ * Filters over RESTCONF: as for devconf_get(). A read with a `depth` keeps the containers it cut
+ * (depth 1 prints the target itself, empty); list entries cut before their keys come back as the
+ * device sent them, in the device's encoding only (asked for in the other, ::DEVCONF_EUNSUPPORTED).
  * @param[out] out    Configuration as XML or JSON; free with devconf_free().
  * @param[in]  s      Session.
  * @param[in]  source ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE or ::DEVCONF_DS_STARTUP.
@@ -283,16 +294,32 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
 
 /**
  * @brief Commit the candidate to running (`<commit>`), plain or confirmed.
+ *
+ * RESTCONF has no confirmed commit. On a server without a staging area (the session's own
+ * candidate; capability `urn:devconf:restconf:client-confirmed-commit`) the session keeps one: it
+ * reads running first (the snapshot), sends the staged edits, and a timer on a thread of the
+ * session turns running back into the snapshot unless a commit confirms it in time;
+ * devconf_cancel_commit() and devconf_session_free() revert at once. **The guarantee is weaker
+ * than NETCONF's: the revert needs this process and this session to live until the timeout; a
+ * client that dies, or loses the device, reverts nothing.** There is no persist id
+ * (::DEVCONF_EUNSUPPORTED): only this session can confirm it. The first commit after the timer
+ * reverted fails with ::DEVCONF_ETIMEOUT instead of confirming nothing in silence. Every call on
+ * the session waits while the timer reverts, and the context's log callback is then called from
+ * the timer's thread.
  * @param[in] s    Session.
  * @param[in] opts Options or NULL for a plain commit.
  * @retval 0 Success. @retval DEVCONF_ERPC The device refused.
  * @retval DEVCONF_EUNSUPPORTED No candidate, or confirmed/persist without confirmed-commit.
+ * @retval DEVCONF_ETIMEOUT RESTCONF: a confirmation that came after the session's timer reverted the commit.
  * @since 0.1
  */
 DEVCONF_API int devconf_commit(devconf_session *s, const devconf_commit_options *opts);
 
 /**
  * @brief Cancel an ongoing confirmed commit (`<cancel-commit>`), reverting it.
+ *
+ * RESTCONF: reverts the session's own confirmed commit now (see devconf_commit()); 0 also when its
+ * timer reverted it already; ::DEVCONF_EINVAL when none is pending; no persist id.
  * @param[in] s          Session.
  * @param[in] persist_id The commit's persist id, or NULL for one started by this session.
  * @param[in] opts       Timeout and cancel callback, or NULL.

@@ -90,7 +90,9 @@ DEVCONF_API int devconf_txn_diff(char **out, devconf_txn *t, devconf_diff_format
 typedef struct devconf_txn_commit_options {
     unsigned int version;            /**< ::DEVCONF_TXN_COMMIT_OPTIONS_VERSION. */
     uint32_t revert_seconds;         /**< 0: a plain commit; else a confirmed commit that the device reverts by
-                                          itself after this many seconds unless devconf_txn_confirm() follows. */
+                                          itself after this many seconds unless devconf_txn_confirm() follows.
+                                          RESTCONF: the session reverts it (see devconf_commit()), which needs
+                                          this process and the session to live until then. */
     const char *persist;             /**< NETCONF confirmed-commit 1.1 persist id: the pending commit survives
                                           the session (and can be confirmed or cancelled from another); NULL: none. */
     int timeout_ms;                  /**< End-to-end bound of the commit; 0: the session's RPC timeout. */

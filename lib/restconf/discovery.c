@@ -132,6 +132,12 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
         return r;
     }
     st->profile = devconf__rc_profile_for_root(rr.content_type);
+    if (rr.content_type && !devconf__rc_is_json(rr.content_type) && strstr(rr.content_type, "xml")) {
+        /* asked for JSON first, answered in XML: a server without JSON (RFC 8040 allows either) */
+        st->xml_bodies = true;
+        devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "%s answers in XML although JSON was preferred: "
+                     "request bodies go in XML", s->host);
+    }
     bool is_restconf = strstr(rr.body.data ? rr.body.data : "", "restconf") != NULL;
     /* which YANG library the server has (RFC 8040 3.3.3) */
     devconf__json *root = NULL;
@@ -163,6 +169,11 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
     devconf__buf_append(caps_out, "", 1);
     devconf__buf_printf(caps_out, "urn:devconf:restconf:profile:%s", st->profile->name);
     devconf__buf_append(caps_out, "", 1);
+    if (!st->profile->commit_rpc) {
+        /* a confirmed commit kept by this client (confirm.c), not by the device */
+        devconf__buf_puts(caps_out, "urn:devconf:restconf:client-confirmed-commit");
+        devconf__buf_append(caps_out, "", 1);
+    }
     if (st->profile->atomic_commit) {
         /* a commit applies all staged edits or none (read by txn.c) */
         devconf__buf_puts(caps_out, "urn:devconf:restconf:atomic-commit");
@@ -179,7 +190,35 @@ int devconf__rc_discover(devconf_session *s, const devconf__uri *uri, devconf__b
     }
     r = devconf__rc_request(s, "GET", cpath, NULL, NULL, &rr, "reading ietf-restconf-monitoring", NULL);
     free(cpath);
-    if (r == 0) {
+    if (r == 0 && rr.body.data && !devconf__rc_is_json(rr.content_type) && *devconf__skip_ws(rr.body.data) == '<') {
+        /* <capabilities xmlns="..."><capability>URI</capability>...</capabilities> */
+        for (const char *p = rr.body.data; (p = strstr(p, "<capability>")); ) {
+            p += strlen("<capability>");
+            const char *e = strstr(p, "</capability>");
+            if (!e) {
+                break;
+            }
+            const char *v = devconf__skip_ws(p);
+            const char *ve = e;
+            while (ve > v && strchr(" \t\r\n", ve[-1])) {
+                ve--;
+            }
+            char *cap = strndup(v, (size_t)(ve - v));
+            if (!cap) {
+                devconf__rc_resp_dispose(&rr);
+                return devconf__error_oom();
+            }
+            /* the only entity a capability URI holds */
+            for (char *amp; (amp = strstr(cap, "&amp;"));) {
+                memmove(amp + 1, amp + 5, strlen(amp + 5) + 1);
+            }
+            devconf__buf_puts(caps_out, cap);
+            devconf__buf_append(caps_out, "", 1);
+            free(cap);
+            p = e;
+        }
+        devconf__rc_resp_dispose(&rr);
+    } else if (r == 0) {
         devconf__json *j = NULL;
         if (devconf__json_parse(rr.body.data ? rr.body.data : "", &j, NULL, 0) == 0) {
             const devconf__json *list = devconf__json_get(devconf__json_get(j, "capabilities"), "capability");

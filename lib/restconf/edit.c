@@ -7,20 +7,37 @@
 
 #include <libyang/libyang.h>
 
-/* Compact JSON of a data node, as a value in a request body. */
-char *devconf__rc_node_json(const struct lyd_node *node)
+/* Whether a subtree has anything to write: a merge of non-presence containers holding nothing
+ * changes nothing (what is left of a payload whose deletions were taken out). */
+static bool has_data(const struct lyd_node *n)
 {
-    char *text = NULL;
-    if (lyd_print_mem(&text, node, LYD_JSON, LYD_PRINT_SHRINK | LYD_PRINT_WD_EXPLICIT) != LY_SUCCESS) {
-        free(text);
-        devconf__error_oom();
-        return NULL;
+    if (!n->schema || n->schema->nodetype != LYS_CONTAINER || (n->schema->flags & LYS_PRESENCE)) {
+        return true;
     }
-    return text;
+    for (const struct lyd_node *c = lyd_child(n); c; c = c->next) {
+        if (has_data(c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sends node (a resource of its own) with method to path. */
+static int send_node(devconf_session *s, const char *method, const char *path, struct lyd_node *node,
+                     const char *what, const char *if_match)
+{
+    struct lyd_node *one[1] = { node };
+    devconf__rc_data d = { one, 1, false };
+    devconf__rc_resp resp;
+    int r = devconf__rc_request_body(s, method, path, devconf__rc_data_body, &d, &resp, what, if_match);
+    if (r == 0) {
+        devconf__rc_resp_dispose(&resp);
+    }
+    return r;
 }
 
 /* Creates a missing top-level node: POST on the datastore resource (RFC 8040 4.4.1). */
-static int create_top(devconf_session *s, const char *root, const char *body, const char *what)
+static int create_top(devconf_session *s, const char *root, struct lyd_node *node, const char *what)
 {
     if (!devconf__rc_st(s)->profile->datastore_post) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
@@ -28,12 +45,7 @@ static int create_top(devconf_session *s, const char *root, const char *body, co
                                   "datastore resource breaks the connection; nothing was sent", what, s->host,
                                   devconf__rc_st(s)->profile->name);
     }
-    devconf__rc_resp resp;
-    int r = devconf__rc_request(s, "POST", root, body, NULL, &resp, what, NULL);
-    if (r == 0) {
-        devconf__rc_resp_dispose(&resp);
-    }
-    return r;
+    return send_node(s, "POST", root, node, what, NULL);
 }
 
 /* Merge of one top-level subtree on a server without PATCH: read it, merge locally, write it
@@ -59,13 +71,7 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
     if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404) {
         devconf__error_clear();
         free(path);
-        char *body = devconf__rc_node_json(edit);
-        if (!body) {
-            return DEVCONF_ENOMEM;
-        }
-        r = create_top(s, root, body, what);
-        free(body);
-        return r;
+        return create_top(s, root, edit, what);
     }
     if (r < 0) {
         free(path);
@@ -84,18 +90,9 @@ static int merge_top(devconf_session *s, const char *root, struct lyd_node *edit
         free(path);
         return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot merge the edit into the device's data");
     }
-    char *body = devconf__rc_node_json(cur);
+    r = send_node(s, "PUT", path, cur, what, st->if_match);
     lyd_free_all(cur);
-    if (!body) {
-        free(path);
-        return DEVCONF_ENOMEM;
-    }
-    r = devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match);
-    free(body);
     free(path);
-    if (r == 0) {
-        devconf__rc_resp_dispose(&resp);
-    }
     return r;
 }
 
@@ -125,15 +122,39 @@ static int plan_add(devconf__rc_plan *p, devconf__rc_act_op op, char *target, st
     return 0;
 }
 
-static int make_plan(devconf_session *s, const struct devconf__edit_req *req, devconf__rc_plan **out)
+/* The per-node operation of elem, its metadata taken off (copied into buf, "" for none): the
+ * nc:operation of an edit, or the yang:operation of a libyang diff (create, replace and none
+ * become merge there: the diff holds the values to write; every yang: annotation goes). */
+static const char *take_op(struct lyd_node *elem, bool diff, char *buf, size_t len)
 {
-    devconf__rc_state *st = devconf__rc_st(s);
-    *out = NULL;
-    devconf__rc_plan *p = calloc(1, sizeof *p);
-    if (!p) {
-        return devconf__error_oom();
+    buf[0] = '\0';
+    if (!diff) {
+        struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
+        if (m) {
+            snprintf(buf, len, "%s", lyd_get_meta_value(m));
+            if (!strcmp(buf, "merge")) {
+                lyd_free_meta_single(m);
+            }
+        }
+        return buf;
     }
-    int r = devconf__config_parse(st->ly, req->config, req->format, &p->tree);
+    struct lyd_meta *m = elem->meta, *next;
+    for (; m; m = next) {
+        next = m->next;
+        if (!strcmp(m->annotation->module->name, "yang")) {
+            if (!strcmp(m->name, "operation")) {
+                snprintf(buf, len, "%s", !strcmp(lyd_get_meta_value(m), "delete") ? "delete" : "");
+            }
+            lyd_free_meta_single(m);
+        }
+    }
+    return buf;
+}
+
+/* The plan of p->tree: an edit (nc:operation, default operation dflt), or a libyang diff (diff). */
+static int plan_tree(devconf_session *s, devconf__rc_plan *p, devconf_edit_operation dflt, bool diff)
+{
+    int r = 0;
     struct lyd_node *elem;
     /* collect deletions first (they are written last); as many as the payload has */
     struct deletion {
@@ -142,11 +163,11 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         char *target;
     } *del = NULL;
     size_t nd = 0;
-    for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
+    for (struct lyd_node *top = p->tree; top && r == 0; top = top->next) {
         LYD_TREE_DFS_BEGIN(top, elem) {
-            struct lyd_meta *m = lyd_find_meta(elem->meta, NULL, "ietf-netconf:operation");
-            const char *op = m ? lyd_get_meta_value(m) : NULL;
-            if (op && (!strcmp(op, "delete") || !strcmp(op, "remove"))) {
+            char opbuf[32];
+            const char *op = take_op(elem, diff, opbuf, sizeof opbuf);
+            if (!strcmp(op, "delete") || !strcmp(op, "remove")) {
                 struct deletion *more = realloc(del, (nd + 1) * sizeof *del);
                 if (!more) {
                     r = devconf__error_oom();
@@ -156,13 +177,11 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
                 del[nd++] = (struct deletion){ elem, !strcmp(op, "delete") ? DEVCONF_RC_DELETE : DEVCONF_RC_REMOVE,
                                                NULL };
                 LYD_TREE_DFS_continue = 1;
-            } else if (op && strcmp(op, "merge")) {
+            } else if (*op && strcmp(op, "merge")) {
                 r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                        "edit-config: the per-node operation '%s' is not supported over RESTCONF yet "
                                        "(merge, delete and remove are)", op);
                 break;
-            } else if (m) {
-                lyd_free_meta_single(m);
             }
             LYD_TREE_DFS_END(top, elem);
         }
@@ -178,13 +197,15 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         lyd_free_tree(del[i - 1].node);
     }
     for (struct lyd_node *top = r == 0 ? p->tree : NULL; top && r == 0; top = top->next) {
-        if (req->default_operation == DEVCONF_EDIT_NONE) {
+        if (dflt == DEVCONF_EDIT_NONE) {
             break;
+        }
+        devconf__rc_act_op op = dflt == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
+        if (op == DEVCONF_RC_MERGE && !has_data(top)) {
+            continue; /* only the parents of deletions: nothing to merge */
         }
         char *res = NULL;
         if ((r = devconf__rc_node_resource(s, top, &res)) == 0) {
-            devconf__rc_act_op op =
-                req->default_operation == DEVCONF_EDIT_REPLACE ? DEVCONF_RC_REPLACE : DEVCONF_RC_MERGE;
             r = plan_add(p, op, res, top);
         }
     }
@@ -196,6 +217,20 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
         }
     }
     free(del);
+    return r;
+}
+
+static int make_plan(devconf_session *s, const struct devconf__edit_req *req, devconf__rc_plan **out)
+{
+    *out = NULL;
+    devconf__rc_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
+    }
+    int r = devconf__config_parse(devconf__rc_st(s)->ly, req->config, req->format, &p->tree);
+    if (r == 0) {
+        r = plan_tree(s, p, req->default_operation, false);
+    }
     if (r < 0) {
         devconf__rc_plan_free(p);
         return r;
@@ -204,53 +239,103 @@ static int make_plan(devconf_session *s, const struct devconf__edit_req *req, de
     return 0;
 }
 
-/* Sends a plan's actions one request each (no YANG Patch): not atomic. */
+int devconf__rc_plan_diff(devconf_session *s, const struct lyd_node *from, const struct lyd_node *to,
+                          devconf__rc_plan **out)
+{
+    *out = NULL;
+    devconf__rc_plan *p = calloc(1, sizeof *p);
+    if (!p) {
+        return devconf__error_oom();
+    }
+    int r = 0;
+    if (lyd_diff_siblings(from, to, 0, &p->tree) != LY_SUCCESS) {
+        r = devconf__yang_error(devconf__rc_st(s)->ly, DEVCONF_ERROR, "cannot compute the difference");
+    }
+    if (r == 0) {
+        r = plan_tree(s, p, DEVCONF_EDIT_MERGE, true);
+    }
+    if (r < 0) {
+        devconf__rc_plan_free(p);
+        return r;
+    }
+    *out = p;
+    return 0;
+}
+
+/* How many merges from acts[i] on go into one plain PATCH of the datastore resource (0 when
+ * acts[i] is not such a merge). */
+static size_t patch_run(const devconf_session *s, const devconf__rc_plan *p, size_t i)
+{
+    size_t n = 0;
+    while (devconf__rc_st(s)->profile->has_patch && i + n < p->n && p->acts[i + n].op == DEVCONF_RC_MERGE) {
+        n++;
+    }
+    return n;
+}
+
+/* The requests send_actions() makes for a plan. */
+static size_t plan_requests(const devconf_session *s, const devconf__rc_plan *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; n++) {
+        size_t run = patch_run(s, p, i);
+        i += run ? run : 1;
+    }
+    return n;
+}
+
+/* Sends a plan's actions one request each (no YANG Patch): not atomic. Merges go together, as
+ * one plain PATCH of the datastore resource (atomic on its own). */
 static int send_actions(devconf_session *s, const char *root, const devconf__rc_plan *p, const char *what)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     int r = 0;
     for (size_t i = 0; r == 0 && i < p->n; i++) {
         const devconf__rc_action *a = &p->acts[i];
+        devconf__rc_resp resp;
+        size_t run = patch_run(s, p, i);
+        if (run) {
+            struct lyd_node **nodes = calloc(run, sizeof *nodes);
+            if (!nodes) {
+                return devconf__error_oom();
+            }
+            for (size_t k = 0; k < run; k++) {
+                nodes[k] = p->acts[i + k].node;
+            }
+            devconf__rc_data d = { nodes, run, true };
+            r = devconf__rc_request_body(s, "PATCH", root, devconf__rc_data_body, &d, &resp, what, st->if_match);
+            free(nodes);
+            if (r == 0) {
+                devconf__rc_resp_dispose(&resp);
+            }
+            i += run - 1;
+            continue;
+        }
         char *path = NULL;
         if (asprintf(&path, "%s%s", root, a->target) < 0) {
             return devconf__error_oom();
         }
-        devconf__rc_resp resp;
-        if (a->op == DEVCONF_RC_MERGE && st->profile->has_patch) {
-            char *body = devconf__rc_node_json(a->node);
-            r = body ? devconf__rc_request(s, "PATCH", root, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
-            free(body);
-        } else if (a->op == DEVCONF_RC_MERGE) {
+        if (a->op == DEVCONF_RC_MERGE) {
             r = merge_top(s, root, a->node, what);
-            free(path);
-            continue;
         } else if (a->op == DEVCONF_RC_REPLACE) {
-            char *body = devconf__rc_node_json(a->node);
-            r = body ? devconf__rc_request(s, "PUT", path, body, NULL, &resp, what, st->if_match) : DEVCONF_ENOMEM;
+            r = send_node(s, "PUT", path, a->node, what, st->if_match);
             if (r == DEVCONF_ERPC && devconf_error_http_status(devconf_error_last()) == 404 &&
                 !st->profile->put_creates) {
                 /* PUT cannot create here: create with POST */
                 devconf__error_clear();
-                r = create_top(s, root, body, what);
-                free(body);
-                free(path);
-                continue;
+                r = create_top(s, root, a->node, what);
             }
-            free(body);
         } else {
             r = devconf__rc_request(s, "DELETE", path, NULL, NULL, &resp, what, st->if_match);
-            if (r == DEVCONF_ERPC && a->op == DEVCONF_RC_REMOVE &&
-                devconf_error_http_status(devconf_error_last()) == 404) {
+            if (r == 0) {
+                devconf__rc_resp_dispose(&resp);
+            } else if (r == DEVCONF_ERPC && a->op == DEVCONF_RC_REMOVE &&
+                       devconf_error_http_status(devconf_error_last()) == 404) {
                 devconf__error_clear();
                 r = 0;
-                free(path);
-                continue;
             }
         }
         free(path);
-        if (r == 0) {
-            devconf__rc_resp_dispose(&resp);
-        }
     }
     return r;
 }
@@ -266,14 +351,14 @@ int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__
 {
     size_t total = 0;
     for (const devconf__rc_plan *p = plans; p; p = p->next) {
-        total += p->n;
+        total += plan_requests(s, p);
     }
     if (total > 1 && has_yang_patch(s)) {
         return devconf__rc_send_yang_patch(s, root, plans, what);
     }
     if (total > 1) {
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
-                     "%s: %s has no YANG Patch: %zu changes are sent one by one, NOT atomically", what, s->host,
+                     "%s: %s has no YANG Patch: %zu requests are sent one by one, NOT atomically", what, s->host,
                      total);
     }
     for (const devconf__rc_plan *p = plans; p; p = p->next) {

@@ -536,12 +536,14 @@ int devconf__rc_request(devconf_session *s, const char *method, const char *path
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(body ? strlen(body) : 0));
     }
-    if (devconf__cancelled(&s->cancel)) {
+    /* the revert timer's requests (confirm.c) are not the caller's call: its cancel callback is not theirs */
+    bool cancellable = !st->in_timer;
+    if (cancellable && devconf__cancelled(&s->cancel)) {
         curl_slist_free_all(hdr);
         curl_url_cleanup(u);
         return devconf__error_canceled(what); /* nothing sent */
     }
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, s->cancel.cb ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, cancellable && s->cancel.cb ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
     st->errbuf[0] = '\0';

@@ -23,24 +23,22 @@ int devconf__rc_commit(devconf_session *s, const devconf_commit_options *o)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     devconf__rc_begin_call(s);
-    if (o->confirmed || o->persist || o->persist_id) {
+    if (o->persist || o->persist_id) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "confirmed commit: RESTCONF has no confirmed commit (%s); nothing was sent",
-                                  s->host);
+                                  "confirmed commit: RESTCONF has no confirmed commit on the device (%s), so no "
+                                  "persist id: only the session that made a confirmed commit can confirm it; nothing "
+                                  "was sent", s->host);
     }
     if (!st->profile->commit_rpc) {
-        /* client-side candidate: send what was staged, as one YANG Patch where possible */
-        char *root = NULL;
-        int r = devconf__rc_data_root(s, DEVCONF_DS_RUNNING, &root, "commit");
-        if (r == 0) {
-            r = devconf__rc_send_plans(s, root, st->staged, "commit");
-        }
-        free(root);
-        if (r == 0) {
-            devconf__rc_plan_free(st->staged);
-            st->staged = NULL;
-        }
-        return r;
+        /* client-side candidate: send what was staged, as one YANG Patch where possible; a
+         * confirmed commit is kept by the session (confirm.c) */
+        return devconf__rc_commit_staged(s, o);
+    }
+    if (o->confirmed) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "confirmed commit: %s (%s profile) commits its own staging area and has no confirmed "
+                                  "commit; devconf keeps one in the session only for servers without a staging area "
+                                  "so far; nothing was sent", s->host, st->profile->name);
     }
     devconf__rc_resp resp;
     int r = devconf__rc_post_operation(s, st->profile->commit_rpc, &resp, "commit");
@@ -140,6 +138,80 @@ int devconf__rc_get_schema(devconf_session *s, char **out, const char *id, const
     return *out ? 0 : DEVCONF_ENOMEM;
 }
 
+/* Appends text with its root element renamed from `from` to `to` (any prefix kept): <output
+ * xmlns=...> of an RPC reply as <NAME xmlns=...>, <NAME> of an RPC as <input>. Text that does
+ * not start with that element is appended as it is. */
+static void rename_element(devconf__buf *b, const char *text, const char *from, const char *to)
+{
+    const char *p = devconf__skip_ws(text);
+    size_t flen = strlen(from);
+    const char *name = p + 1;
+    const char *colon = name + strcspn(name, ":> \t\r\n/");
+    if (*p == '<' && *colon == ':') {
+        name = colon + 1;
+    }
+    const char *end = text + strlen(text);
+    while (end > p && strchr(" \t\r\n", end[-1])) {
+        end--;
+    }
+    size_t plen = (size_t)(name - p); /* "<" or "<prefix:" */
+    bool selfclosing = end - p > 1 && end[-2] == '/';
+    if (*p != '<' || strncmp(name, from, flen) || !strchr("> \t\r\n/", name[flen])) {
+        devconf__buf_puts(b, text);
+        return;
+    }
+    /* the closing tag </prefix:from> at the end */
+    size_t close_len = plen + 1 + flen + 1; /* "</" + prefix + from + ">" */
+    if (!selfclosing && ((size_t)(end - p) < close_len || strncmp(end - flen - 1, from, flen) || end[-1] != '>')) {
+        devconf__buf_puts(b, text);
+        return;
+    }
+    devconf__buf_append(b, p, plen);
+    devconf__buf_puts(b, to);
+    if (selfclosing) {
+        devconf__buf_append(b, name + flen, (size_t)(end - name - flen));
+        return;
+    }
+    const char *close = end - close_len;
+    devconf__buf_append(b, name + flen, (size_t)(close - name - flen));
+    devconf__buf_puts(b, "</");
+    devconf__buf_append(b, p + 1, plen - 1);
+    devconf__buf_puts(b, to);
+    devconf__buf_puts(b, ">");
+}
+
+/* The input of an RPC or action as a body (a devconf__rc_body_fn; arg is the operation node):
+ * {"module:input": {...}} or <input xmlns="namespace">...</input> (RFC 8040 3.6.1). */
+static int input_body(devconf_session *s, const void *arg, bool xml, char **body, const char **content_type)
+{
+    const struct lyd_node *op = arg;
+    *body = NULL;
+    *content_type = xml ? DEVCONF_RC_MT_XML : devconf__rc_st(s)->profile->media_json;
+    char *in = devconf__rc_node_text(op, xml);
+    if (!in) {
+        return DEVCONF_ENOMEM;
+    }
+    devconf__buf b = { 0 };
+    if (xml) {
+        rename_element(&b, in, op->schema->name, "input");
+    } else {
+        const char *mod = op->schema->module->name;
+        char key[2 * 256 + 8]; /* two YANG identifiers (at most 255 bytes each), quotes and colon */
+        snprintf(key, sizeof key, "\"%s:%s\"", mod, op->schema->name);
+        char *k = strstr(in, key);
+        if (k) {
+            devconf__buf_append(&b, in, (size_t)(k - in));
+            devconf__buf_printf(&b, "\"%s:input\"", mod);
+            devconf__buf_puts(&b, k + strlen(key));
+        } else {
+            devconf__buf_puts(&b, in);
+        }
+    }
+    free(in);
+    *body = devconf__buf_steal(&b);
+    return *body ? 0 : DEVCONF_ENOMEM;
+}
+
 int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
 {
     devconf__rc_state *st = devconf__rc_st(s);
@@ -157,24 +229,6 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
     const char *mod = op->schema->module->name;
     char what[160];
     snprintf(what, sizeof what, "%s %s", op->schema->nodetype == LYS_ACTION ? "action" : "rpc", op->schema->name);
-    /* input: {"module:input": {...}} (RFC 8040 3.6.1) */
-    char *in = NULL;
-    if (lyd_print_mem(&in, op, LYD_JSON, LYD_PRINT_SHRINK) != LY_SUCCESS || !in) {
-        lyd_free_all(tree);
-        return devconf__error_oom();
-    }
-    devconf__buf body = { 0 };
-    char key[2 * 256 + 8]; /* two YANG identifiers (at most 255 bytes each), quotes and colon */
-    snprintf(key, sizeof key, "\"%s:%s\"", mod, op->schema->name);
-    char *k = strstr(in, key);
-    if (k) {
-        devconf__buf_append(&body, in, (size_t)(k - in));
-        devconf__buf_printf(&body, "\"%s:input\"", mod);
-        devconf__buf_puts(&body, k + strlen(key));
-    } else {
-        devconf__buf_puts(&body, in);
-    }
-    free(in);
     char *path = NULL;
     if (op->schema->nodetype == LYS_RPC) {
         r = asprintf(&path, "%s/operations/%s:%s", st->root, mod, op->schema->name) < 0 ? devconf__error_oom() : 0;
@@ -187,14 +241,12 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
             free(res);
         }
     }
-    char *b = devconf__buf_steal(&body);
     devconf__rc_resp resp;
-    if (r == 0 && b) {
-        r = devconf__rc_request(s, "POST", path, lyd_child(op) ? b : NULL, NULL, &resp, what, NULL);
+    if (r == 0 && lyd_child(op)) {
+        r = devconf__rc_request_body(s, "POST", path, input_body, op, &resp, what, NULL);
     } else if (r == 0) {
-        r = DEVCONF_ENOMEM;
+        r = devconf__rc_request(s, "POST", path, NULL, NULL, &resp, what, NULL);
     }
-    free(b);
     free(path);
     if (r < 0) {
         lyd_free_all(tree);
@@ -221,17 +273,23 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
         lyd_free_all(tree);
         return r;
     }
-    /* {"module:output": {...}} -> {"module:name": {...}} parsed as the reply of the request */
+    /* {"module:output": {...}} -> {"module:name": {...}}, or <output xmlns=...> -> <name xmlns=...>,
+     * parsed as the reply of the request */
+    bool xml_reply = resp.content_type ? !devconf__rc_is_json(resp.content_type) : *reply == '<';
     devconf__buf rb = { 0 };
-    char okey[256 + 16]; /* a YANG identifier (at most 255 bytes), quotes and ":output" */
-    snprintf(okey, sizeof okey, "\"%s:output\"", mod);
-    k = strstr(reply, okey);
-    if (k) {
-        devconf__buf_append(&rb, reply, (size_t)(k - reply));
-        devconf__buf_printf(&rb, "\"%s:%s\"", mod, op->schema->name);
-        devconf__buf_puts(&rb, k + strlen(okey));
+    if (xml_reply) {
+        rename_element(&rb, reply, "output", op->schema->name);
     } else {
-        devconf__buf_puts(&rb, reply);
+        char okey[256 + 16]; /* a YANG identifier (at most 255 bytes), quotes and ":output" */
+        snprintf(okey, sizeof okey, "\"%s:output\"", mod);
+        char *k = strstr(reply, okey);
+        if (k) {
+            devconf__buf_append(&rb, reply, (size_t)(k - reply));
+            devconf__buf_printf(&rb, "\"%s:%s\"", mod, op->schema->name);
+            devconf__buf_puts(&rb, k + strlen(okey));
+        } else {
+            devconf__buf_puts(&rb, reply);
+        }
     }
     devconf__rc_resp_dispose(&resp);
     char *rtext = devconf__buf_steal(&rb);
@@ -244,7 +302,8 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
     r = 0;
     ly_in_new_memory(rtext, &lin);
     devconf__log_capture_begin();
-    if (lyd_parse_op(st->ly, NULL, lin, LYD_JSON, LYD_TYPE_REPLY_YANG, &rtree, NULL) != LY_SUCCESS) {
+    if (lyd_parse_op(st->ly, NULL, lin, xml_reply ? LYD_XML : LYD_JSON, LYD_TYPE_REPLY_YANG, &rtree, NULL) !=
+        LY_SUCCESS) {
         r = devconf__yang_error(st->ly, DEVCONF_EPROTO, "the RPC output does not match the device's schemas");
     }
     devconf__log_capture_end();

@@ -222,6 +222,74 @@ int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, co
     return 0;
 }
 
+/* A depth- or fields-limited reply parsed keeping what the schemas cannot place as opaque nodes:
+ * only list entries are allowed to be (a depth cut before their keys, RFC 8040 4.8.2: the keys
+ * are one level deeper than the entry); anything else opaque is data that does not match the
+ * schemas (a leaf with a value its type refuses, a node the schemas do not have), an error naming
+ * the node, its value, and where it is. */
+static int check_cut(devconf_session *s, const struct lyd_node *tree, bool *cut)
+{
+    *cut = false;
+    for (const struct lyd_node *top = tree; top; top = top->next) {
+        const struct lyd_node *elem;
+        LYD_TREE_DFS_BEGIN(top, elem) {
+            if (!elem->schema) {
+                const struct lyd_node_opaq *o = (const struct lyd_node_opaq *)elem;
+                const struct lyd_node *par = lyd_parent(elem);
+                const struct lysc_node *sn = NULL;
+                if (par && par->schema) {
+                    sn = lys_find_child(par->schema, par->schema->module, o->name.name, 0, LYS_LIST, 0);
+                    if (!sn) {
+                        /* an augment's list: any child of that name */
+                        for (const struct lysc_node *c = lysc_node_child(par->schema); c && !sn; c = c->next) {
+                            sn = c->nodetype == LYS_LIST && !strcmp(c->name, o->name.name) ? c : NULL;
+                        }
+                    }
+                }
+                if (!sn) {
+                    char *path = lyd_path(elem, LYD_PATH_STD, NULL, 0);
+                    devconf__buf v = { 0 };
+                    devconf__rc_buf_clean(&v, path ? path : o->name.name, 300);
+                    devconf__buf_puts(&v, "' (value '");
+                    devconf__rc_buf_clean(&v, o->value ? o->value : "", 200);
+                    free(path);
+                    int r = v.failed ? devconf__error_oom()
+                                     : devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                                                          "the data from %s does not match its schemas: '%s') is "
+                                                          "not a node its schemas have there with a value of its "
+                                                          "type", s->host, v.data);
+                    devconf__buf_dispose(&v);
+                    return r;
+                }
+                *cut = true;
+                LYD_TREE_DFS_continue = 1; /* what the cut entry holds is the device's */
+            }
+            LYD_TREE_DFS_END(top, elem);
+        }
+    }
+    return 0;
+}
+
+/* Prints a read's result; a depth-limited one keeps its empty containers (depth=1 is the target
+ * with nothing inside, and that is what the device said). */
+static int print_read(const struct lyd_node *tree, const struct devconf__read_req *req, char **out)
+{
+    if (!req->depth || !tree) {
+        return devconf__print_data(tree, req->format, req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, out);
+    }
+    uint32_t opts = LYD_PRINT_WITHSIBLINGS | LYD_PRINT_KEEPEMPTYCONT |
+                    (req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED ? LYD_PRINT_WD_ALL_TAG : LYD_PRINT_WD_ALL);
+    *out = NULL;
+    if (lyd_print_mem(out, tree, req->format == DEVCONF_FORMAT_JSON ? LYD_JSON : LYD_XML, opts) != LY_SUCCESS) {
+        return devconf__yang_error(LYD_CTX(tree), DEVCONF_ERROR, "cannot print the reply data");
+    }
+    if (!*out) {
+        *out = devconf__strdup(req->format == DEVCONF_FORMAT_JSON ? "{}" : "");
+        return *out ? 0 : DEVCONF_ENOMEM;
+    }
+    return 0;
+}
+
 /* A 404 on a read: the resource does not exist (or the root is wrong); never empty success. */
 static int not_found(devconf_session *s, const char *what, const char *path)
 {
@@ -245,18 +313,51 @@ static void keep(char **slot, const char *value)
     *slot = value ? strdup(value) : NULL;
 }
 
+static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                         const char *filter, const char *fields);
+
 int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
 {
-    devconf__rc_state *st = devconf__rc_st(s);
     const char *what = req->source ? "get-config" : "get";
+    int r;
     devconf__rc_begin_call(s);
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
+    const char *fields = req->fields;
+    char *sub_xpath = NULL, *sub_fields = NULL;
     if (filter && (req->filter_type == DEVCONF_FILTER_SUBTREE || *devconf__skip_ws(filter) == '<')) {
-        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
-                                  "%s: subtree filters are not supported over RESTCONF yet; give a data path such as "
-                                  "/ietf-interfaces:interfaces", what);
+        /* RESTCONF has no subtree filter: a resource path and fields where they say the same */
+        if (req->fields) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                      "%s: give either a subtree filter or fields, not both", what);
+        }
+        int t = devconf__rc_subtree_translate(s, filter, &sub_xpath, &sub_fields);
+        if (t < 0) {
+            return t;
+        }
+        if (t == 1) {
+            /* a filter without elements selects nothing (RFC 6241 6.4.2) */
+            *out = devconf__strdup(req->format == DEVCONF_FORMAT_JSON ? "{}" : "");
+            return *out ? 0 : DEVCONF_ENOMEM;
+        }
+        devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "restconf", "%s: the subtree filter reads %s%s%s", what,
+                     sub_xpath ? sub_xpath : "the datastore", sub_fields ? " with fields=" : "",
+                     sub_fields ? sub_fields : "");
+        filter = sub_xpath;
+        fields = sub_fields;
     }
-    if (req->fields && !devconf_session_has_capability(s, "fields")) {
+    r = read_filtered(s, out, req, what, filter, fields);
+    free(sub_xpath);
+    free(sub_fields);
+    return r;
+}
+
+/* A read of the resource filter names (NULL: the datastore) with fields (or NULL). */
+static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                         const char *filter, const char *fields)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    int r;
+    if (fields && !devconf_session_has_capability(s, "fields")) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: %s does not announce the fields capability; nothing was sent", what, s->host);
     }
@@ -265,7 +366,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
                                   "%s: %s does not announce the depth capability; nothing was sent", what, s->host);
     }
     char *root = NULL;
-    int r = devconf__rc_data_root(s, req->source, &root, what);
+    r = devconf__rc_data_root(s, req->source, &root, what);
     if (r < 0) {
         return r;
     }
@@ -293,9 +394,9 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
         devconf__buf_printf(&url, "%cdepth=%u", sep, req->depth);
         sep = '&';
     }
-    if (req->fields) {
+    if (fields) {
         devconf__buf_printf(&url, "%cfields=", sep);
-        devconf__rc_pct_encode(&url, req->fields);
+        devconf__rc_pct_encode(&url, fields);
     }
     char *path = devconf__buf_steal(&url);
     if (!path) {
@@ -316,9 +417,33 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
     struct lyd_node *tree = NULL;
     const char *raw = NULL;
     size_t raw_len = 0;
-    r = devconf__rc_parse_resource(s, &resp, filter, req->depth != 0, &tree, &raw, &raw_len);
+    r = devconf__rc_parse_resource(s, &resp, filter, false, &tree, &raw, &raw_len);
     bool json = resp.content_type ? devconf__rc_is_json(resp.content_type)
                                   : *devconf__skip_ws(resp.body.data ? resp.body.data : "") == '{';
+    bool cut = false;
+    if (r == DEVCONF_EPROTO && (req->depth || fields)) {
+        /* a limited reply may hold list entries without their keys: again, keeping those opaque;
+         * anything else that does not parse is still the strict parse's error */
+        devconf_error *strict = NULL;
+        devconf_error_dup(&strict, devconf_error_last());
+        r = devconf__rc_parse_resource(s, &resp, filter, true, &tree, &raw, &raw_len);
+        if (r < 0 && strict) {
+            devconf__error_restore(strict); /* the problem as the strict parse saw it */
+            strict = NULL;
+            r = DEVCONF_EPROTO;
+        } else if (r == 0 && (r = check_cut(s, tree, &cut)) == 0 && cut && !json && req->format == DEVCONF_FORMAT_JSON) {
+            /* libyang prints XML entries it could not type as JSON objects, not arrays */
+            r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                   "%s: %s cut list entries before their keys (depth %u%s) and sent XML, which "
+                                   "cannot be turned into JSON without them; ask for XML, or a depth that reaches "
+                                   "the keys", what, s->host, req->depth, fields ? ", fields" : "");
+        }
+        devconf_error_free(strict);
+        if (r < 0) {
+            lyd_free_all(tree);
+            tree = NULL;
+        }
+    }
     if (r == DEVCONF_EYANG && raw && json == (req->format == DEVCONF_FORMAT_JSON)) {
         /* data the schemas do not know, asked for in the device's own encoding: as it was sent */
         devconf__log(s->ctx, DEVCONF_LOG_WARNING, "restconf",
@@ -337,7 +462,7 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
     if (r < 0) {
         return r;
     }
-    r = devconf__print_data(tree, req->format, req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, out);
+    r = print_read(tree, req, out);
     lyd_free_all(tree);
     return r;
 }

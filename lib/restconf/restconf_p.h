@@ -6,6 +6,8 @@
 
 #include "devconf_p.h"
 
+#include <pthread.h>
+
 #include <curl/curl.h>
 
 #define DEVCONF_RC_MT_JSON "application/yang-data+json"
@@ -62,11 +64,22 @@ typedef struct devconf__rc_state {
     char *yang_library_version; /* of the API root (RFC 8040 3.3.3), or NULL */
     char errbuf[CURL_ERROR_SIZE];
     bool http2;
+    bool xml_bodies;                 /* the server takes XML request bodies only (bodies.c) */
     const char *if_match;            /* If-Match for the writes of the current edit, or NULL */
     struct devconf__rc_plan *staged; /* client-side candidate: edits not sent yet */
     int64_t deadline_ms;             /* end of the current operation (monotonic clock) */
     int op_timeout_ms;               /* its timeout, and what that timeout is, for messages */
     const char *op_timeout_label;
+    /* the client-side confirmed commit (confirm.c) */
+    pthread_mutex_t lock;            /* held by every operation: the revert timer uses the session too */
+    pthread_cond_t wake;             /* wakes the timer (monotonic clock) */
+    pthread_t timer;
+    bool timer_started, timer_stop, in_timer;
+    bool pending;                    /* a confirmed commit waits for its confirmation */
+    struct lyd_node *snapshot;       /* running before it (NULL: an empty configuration) */
+    int64_t revert_at_ms;            /* when the timer reverts it (monotonic clock) */
+    uint32_t confirm_timeout_s;
+    bool timer_reverted;             /* the timer reverted it, and no commit or cancel-commit has said so yet */
 } devconf__rc_state;
 
 static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
@@ -98,6 +111,28 @@ const char *devconf__rc_path_problem(const char *p, bool query_ok);
  * scheme, host and port and no user information. Else DEVCONF_EPROTO naming what and ref. */
 int devconf__rc_same_origin(devconf_session *s, const char *ref, const char *what, bool query_ok, char **path_out);
 
+/* ---- bodies.c: request bodies in the encoding the server takes ---- */
+
+/* Builds a request body from arg, in XML or JSON; *content_type is static text. */
+typedef int (*devconf__rc_body_fn)(devconf_session *s, const void *arg, bool xml, char **body,
+                                   const char **content_type);
+/* Sends a request whose body fn builds, in the encoding the server takes: JSON, or XML once the
+ * server showed it takes only XML (its root answered in XML, or a 415 on a JSON body, after which
+ * the same request goes again in XML). Otherwise as devconf__rc_request(). */
+int devconf__rc_request_body(devconf_session *s, const char *method, const char *path, devconf__rc_body_fn fn,
+                             const void *arg, devconf__rc_resp *resp, const char *what, const char *if_match);
+/* Data as a body (a devconf__rc_body_fn): the node nodes[0] as its own resource, or (datastore)
+ * nodes[0..n) as the content of the datastore resource, wrapped in its "data" node (RFC 8040
+ * 4.6.1: {"ietf-restconf:data": {...}} or <data xmlns="...:ietf-restconf">). */
+typedef struct devconf__rc_data {
+    struct lyd_node *const *nodes;
+    size_t n;
+    bool datastore;
+} devconf__rc_data;
+int devconf__rc_data_body(devconf_session *s, const void *arg, bool xml, char **body, const char **content_type);
+/* Compact XML or JSON of a data node (a value in a request body); NULL with OOM set. */
+char *devconf__rc_node_text(const struct lyd_node *node, bool xml);
+
 /* ---- errors.c: ietf-restconf:errors and yang-patch-status bodies ---- */
 
 /* At most this many rpc-error entries are kept from one reply; the message counts the others. */
@@ -123,6 +158,15 @@ int devconf__rc_resource_path(struct ly_ctx *ly, const char *xpath, char **out);
 char *devconf__rc_parent_xpath(const char *xpath);
 /* Resource path of a data node. */
 int devconf__rc_node_resource(devconf_session *s, const struct lyd_node *node, char **out);
+
+/* ---- subtree.c: subtree filters as a resource path and fields ---- */
+
+/* Translates a subtree filter (RFC 6241 6, XML text) into what RESTCONF can say: *xpath, the data
+ * path of the target resource (NULL: the datastore), and *fields, the fields expression below it
+ * (NULL: everything). 1 when the filter has no elements (it selects nothing); DEVCONF_EYANG for
+ * an element the schemas do not have; DEVCONF_EUNSUPPORTED, with what to write instead, for what
+ * RESTCONF cannot express. */
+int devconf__rc_subtree_translate(devconf_session *s, const char *filter, char **xpath, char **fields);
 
 /* ---- discovery.c: the RESTCONF root and what the server announces ---- */
 
@@ -169,14 +213,26 @@ typedef struct devconf__rc_plan {
 } devconf__rc_plan;
 
 void devconf__rc_plan_free(devconf__rc_plan *p);
+/* The plan that turns configuration from into to (both configuration trees, either may be NULL):
+ * deletions of what to lacks, merges of what it adds or changes. */
+int devconf__rc_plan_diff(devconf_session *s, const struct lyd_node *from, const struct lyd_node *to,
+                          devconf__rc_plan **out);
 /* Sends plans to the server: one YANG Patch where the server has it, else in order. */
 int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__rc_plan *plans, const char *what);
 /* Sends plans as one YANG Patch (RFC 8072): atomic on the server. */
 int devconf__rc_send_yang_patch(devconf_session *s, const char *root, const devconf__rc_plan *plans,
                                 const char *what);
-/* Compact JSON of a data node (as a value of a request body); NULL with OOM set. */
-char *devconf__rc_node_json(const struct lyd_node *node);
 int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req);
+
+/* ---- confirm.c: confirmed commit kept by the client ---- */
+
+/* The confirmed-commit part of a commit on a server without a staging area: sends the staged
+ * edits (a snapshot of running taken first), then starts or confirms the revert timer. */
+int devconf__rc_commit_staged(devconf_session *s, const devconf_commit_options *o);
+int devconf__rc_cancel_commit(devconf_session *s, const char *persist_id);
+/* Set-up and tear-down of the lock, the condition and the timer (close reverts what is pending). */
+int devconf__rc_confirm_init(devconf__rc_state *st);
+void devconf__rc_confirm_close(devconf_session *s);
 
 /* ---- ops.c: commit, discard, rpc, get-schema ---- */
 

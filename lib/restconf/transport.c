@@ -15,6 +15,10 @@ static int rc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     if (!st) {
         return devconf__error_oom();
     }
+    if (devconf__rc_confirm_init(st) < 0) {
+        free(st);
+        return DEVCONF_ENOMEM;
+    }
     s->tp_data = st;
     st->profile = devconf__rc_profile_default();
     int r = devconf__rc_http_setup(s, st, uri, opts);
@@ -65,6 +69,7 @@ static void rc_close(devconf_session *s)
     if (!st) {
         return;
     }
+    devconf__rc_confirm_close(s); /* reverts a confirmed commit not confirmed; stops the timer */
     if (st->curl) {
         curl_easy_cleanup(st->curl);
     }
@@ -87,17 +92,63 @@ static struct ly_ctx *rc_yang_ctx(devconf_session *s)
     return devconf__rc_st(s)->ly;
 }
 
+/* Every operation holds the session's lock: the revert timer of a confirmed commit (confirm.c)
+ * uses the session from a thread of its own. */
+#define LOCKED(call)                                       \
+    do {                                                   \
+        pthread_mutex_lock(&devconf__rc_st(s)->lock);      \
+        int r_ = (call);                                   \
+        pthread_mutex_unlock(&devconf__rc_st(s)->lock);    \
+        return r_;                                         \
+    } while (0)
+
+static int rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
+{
+    LOCKED(devconf__rc_read(s, out, req));
+}
+
+static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
+{
+    LOCKED(devconf__rc_edit(s, req));
+}
+
+static int rc_commit(devconf_session *s, const devconf_commit_options *o)
+{
+    LOCKED(devconf__rc_commit(s, o));
+}
+
+static int rc_cancel_commit(devconf_session *s, const char *persist_id)
+{
+    LOCKED(devconf__rc_cancel_commit(s, persist_id));
+}
+
+static int rc_discard(devconf_session *s)
+{
+    LOCKED(devconf__rc_discard(s));
+}
+
+static int rc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format)
+{
+    LOCKED(devconf__rc_get_schema(s, out, id, version, format));
+}
+
+static int rc_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
+{
+    LOCKED(devconf__rc_rpc(s, out, text, format));
+}
+
 const devconf__transport devconf__restconf_transport = {
     .name = "restconf",
     .protocol = DEVCONF_PROTO_RESTCONF,
     .open = rc_open,
     .close = rc_close,
     .is_connected = rc_is_connected,
-    .read = devconf__rc_read,
-    .edit = devconf__rc_edit,
-    .commit = devconf__rc_commit,
-    .discard = devconf__rc_discard,
-    .get_schema = devconf__rc_get_schema,
-    .rpc = devconf__rc_rpc,
+    .read = rc_read,
+    .edit = rc_edit,
+    .commit = rc_commit,
+    .cancel_commit = rc_cancel_commit,
+    .discard = rc_discard,
+    .get_schema = rc_get_schema,
+    .rpc = rc_rpc,
     .yang_ctx = rc_yang_ctx,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <devconf/devconf.h>
@@ -68,6 +69,13 @@ static int count(const char *hay, const char *needle)
     return n;
 }
 
+/* Nothing the responder did not expect, and nothing a strict server refuses (strict mode). */
+static void assert_clean(const char *reqs)
+{
+    ck_assert_msg(count(reqs, "\"unexpected\"") == 0, "unexpected requests: %s", reqs);
+    ck_assert_msg(count(reqs, "\"rejected: ") == 0, "requests a strict server refuses: %s", reqs);
+}
+
 static void setup(void)
 {
     ck_assert_int_ge(devconf_init(), 1);
@@ -116,7 +124,7 @@ START_TEST(rfc_server_profile_and_capabilities)
     ck_assert(test_log_contains("plain HTTP"));
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     ck_assert_int_eq(count(reqs, "/.well-known/host-meta"), 1);
     free(reqs);
 }
@@ -131,7 +139,29 @@ START_TEST(merge_is_a_plain_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* An edit that only deletes is one DELETE: what is left of the payload around the deleted entry
+ * (an empty items container) is not sent as a PATCH with an empty body, and one request is not
+ * reported as a non-atomic series. */
+START_TEST(delete_only_edit_is_one_delete)
+{
+    struct responder r;
+    responder_start(&r, "delete-only.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, DELETE_BETA, NULL));
+    /* the same through the client-side candidate */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, DELETE_BETA, NULL));
+    ASSERT_OK(devconf_commit(s, NULL));
+    ck_assert_msg(!test_log_contains("NOT atomically"), "%s", test_log_text());
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 0, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -148,7 +178,7 @@ START_TEST(several_edits_become_one_yang_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
     free(reqs);
 }
@@ -197,6 +227,7 @@ START_TEST(if_match_carries_the_etag_and_412_is_reported)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -262,7 +293,7 @@ START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -285,7 +316,7 @@ START_TEST(client_side_candidate_commits_as_one_yang_patch)
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -303,6 +334,7 @@ START_TEST(rpc_over_an_rfc_server)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -323,6 +355,7 @@ START_TEST(bearer_token_is_sent_and_never_logged)
     ck_assert(!test_log_contains("Sekr1t"));
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -347,6 +380,373 @@ START_TEST(query_parameters_are_sent)
     devconf_session_free(s);
     char *reqs = responder_stop(&r);
     ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* depth (RFC 8040 4.8.2): depth=1 shows the target itself, empty; entries cut before their keys
+ * are kept as the device sent them in its own encoding, refused in the other (libyang cannot type
+ * them); a leaf whose value its type refuses is an error that names it and shows the value. */
+START_TEST(depth_limited_reads_show_what_the_device_sent)
+{
+    struct responder r;
+    responder_start(&r, "depth.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.depth = 1;
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_msg(strstr(out, "<settings xmlns=\"urn:devconf:example\"/>"), "depth=1 printed [%s]", out);
+    devconf_free(out);
+    ro.format = DEVCONF_FORMAT_JSON;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:settings", &ro));
+    ck_assert_msg(strstr(out, "\"devconf-example:settings\": {}"), "depth=1 printed [%s]", out);
+    devconf_free(out);
+    /* two entries cut before their keys, in XML */
+    ro.depth = 2;
+    ro.format = DEVCONF_FORMAT_XML;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro));
+    ck_assert_msg(count(out, "<item/>") == 2, "%s", out);
+    devconf_free(out);
+    ro.format = DEVCONF_FORMAT_JSON;
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro),
+                 DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_null(out);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "ask for XML"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    /* hostname "" (its type wants 1..64 characters), beside an entry cut before its key */
+    ro.depth = 3;
+    for (int f = 0; f < 2; f++) {
+        ro.format = f ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML;
+        ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, NULL, &ro), DEVCONF_EPROTO);
+        const char *m = devconf_error_message(devconf_error_last());
+        ck_assert_msg(strstr(m, "/devconf-example:settings/hostname") && strstr(m, "(value '')") &&
+                      !strstr(m, "(null)"), "%s", m);
+    }
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A server without JSON (RFC 8040 5.2 lets a server have either encoding): it answers its root in
+ * XML, so every body goes in XML from the start: the datastore PATCH wrapped in <data>, a PUT, a
+ * YANG Patch (application/yang-patch+xml) and an RPC's <input>, whose <output> comes back in XML. */
+START_TEST(a_server_without_json_gets_xml_bodies)
+{
+    struct responder r;
+    responder_start(&r, "xml-only.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 1); /* from the XML capabilities */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
+    eo.default_operation = DEVCONF_EDIT_REPLACE;
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "<items xmlns=\"urn:devconf:example\"><item><name>beta</name><value>2</value></item></items>",
+                                  &eo));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
+                                  "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA, NULL));
+    char *out = NULL;
+    ASSERT_OK(devconf_rpc(&out, s, "{\"devconf-example:echo\":{\"message\":\"hi\",\"repeat\":2}}",
+                          RPC_OPTS(DEVCONF_FORMAT_JSON)));
+    ck_assert_msg(strstr(out, "\"reply\": \"hi hi\"") && strstr(out, "\"length\": 5"), "%s", out);
+    devconf_free(out);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    for (int i = 0; i < 4; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
+        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+    }
+    ck_assert_msg(!strstr(reqs, "application/yang-data+json\"") && !strstr(reqs, "yang-patch+json"), "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A server that answers in JSON but takes XML bodies only: the first JSON body gets 415, the same
+ * request goes again in XML, and the session keeps to XML (one 415 in all). */
+START_TEST(a_415_on_json_switches_to_xml)
+{
+    struct responder r;
+    responder_start(&r, "xml-415.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1500}}", NULL));
+    ck_assert(test_log_contains("HTTP 415"));
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"rejected: this server takes XML bodies only") == 1, "%s", reqs);
+    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    free(reqs);
+}
+END_TEST
+
+#define EX "xmlns=\"urn:devconf:example\""
+
+/* Subtree filters (RFC 6241 6) become a resource path plus fields where those say the same, and
+ * are refused locally, saying what to write instead, where they do not. */
+START_TEST(subtree_filters_become_paths_and_fields)
+{
+    struct responder r;
+    responder_start(&r, "subtree.json");
+    devconf_session *s = open_rfc(&r);
+    char *out = NULL;
+    /* a selection node: the resource */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<settings " EX "/>", NULL));
+    ck_assert_msg(strstr(out, "<hostname>r1</hostname>"), "%s", out);
+    devconf_free(out);
+    /* a list entry by its key (a prefixed namespace, a value that must be encoded in the path) */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<x:items xmlns:x=\"urn:devconf:example\"><x:item><x:name>beta/1</x:name></x:item></x:items>",
+                                 NULL));
+    ck_assert_msg(strstr(out, "<items xmlns=\"urn:devconf:example\">") && strstr(out, "<name>beta/1</name>") &&
+                  strstr(out, "<description>b</description>"), "%s", out);
+    devconf_free(out);
+    /* the entry, and only its value (its key comes too) */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<items " EX "><item><name>beta/1</name><value/></item></items>", NULL));
+    ck_assert_msg(strstr(out, "<value>2</value>") && !strstr(out, "<description>"), "%s", out);
+    devconf_free(out);
+    /* every entry, two leaves of each */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING,
+                                 "<items " EX "><item><name/><description/></item></items>", NULL));
+    ck_assert_msg(strstr(out, "<name>alpha</name>") && strstr(out, "<description>b</description>"), "%s", out);
+    devconf_free(out);
+    /* two top-level nodes (get: no content parameter) */
+    ASSERT_OK(devconf_get(&out, s, "<settings " EX "><hostname/></settings><status " EX "/>", NULL));
+    ck_assert_msg(strstr(out, "<hostname>r1</hostname>") && strstr(out, "<item-count>2</item-count>"), "%s", out);
+    devconf_free(out);
+    /* what RESTCONF cannot say: refused, nothing sent, the message says what to write instead */
+    static const char *const refused[] = {
+        "<items " EX "><item><value>2</value></item></items>",                               /* non-key match */
+        "<items " EX "><item><name>a</name></item><item><name>b</name></item></items>",     /* two entries */
+        "<items " EX "><item><name>a</name><value/></item><item><name/></item></items>",    /* match in fields */
+        "<settings " EX " xmlns:a=\"urn:a\" a:x=\"1\"/>",                                   /* an attribute */
+        "<settings " EX "><hostname>r1</hostname></settings>",                              /* a leaf's value */
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, refused[i], NULL), DEVCONF_EUNSUPPORTED);
+        const char *m = devconf_error_message(devconf_error_last());
+        ck_assert_msg(strstr(m, "Write instead: ") && strstr(m, "Nothing was sent"), "%s", m);
+    }
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()),
+                         "a read of /devconf-example:settings and the comparison of its hostname with 'r1'"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><item><value>2</value></item></items>",
+                                    NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()),
+                         "a read of /devconf-example:items/item (all entries) and the selection of the entries whose "
+                         "value is '2' on your side"), "%s", devconf_error_message(devconf_error_last()));
+    /* a typo is a YANG error; malformed XML too */
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><iten/></items>", NULL), DEVCONF_EYANG);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "'iten'"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<items " EX "><item></items>", NULL), DEVCONF_EYANG);
+    /* a subtree filter and fields together */
+    devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
+    ro.fields = "hostname";
+    ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<settings " EX "/>", &ro), DEVCONF_EINVAL);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    for (int i = 0; i < 5; i++) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
+        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+    }
+    ck_assert_msg(count(reqs, "\"GET\"") == 5 + 5, "%s", reqs); /* discovery: 5 */
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* What the responder received so far (the caller frees it). */
+static char *responder_requests(const struct responder *r)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
+    char *reqs = test_read_file(path);
+    return reqs ? reqs : strdup("");
+}
+
+#define COMMIT_CONFIRMED(secs) \
+    (&(devconf_commit_options){ DEVCONF_COMMIT_OPTIONS_VERSION, 1, (secs), NULL, NULL, 0, NULL, NULL })
+
+/* Confirmed commit on RESTCONF, kept by the session: a snapshot of running first, then the staged
+ * edit; a plain commit confirms it and sends nothing; no revert when the session ends. */
+START_TEST(confirmed_commit_confirmed_in_time)
+{
+    struct responder r;
+    responder_start(&r, "confirm-ok.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:client-confirmed-commit"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "confirmed-commit"), 0); /* not the device's */
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    /* a persist id needs the device to keep the commit */
+    devconf_commit_options co = DEVCONF_COMMIT_OPTIONS_INIT;
+    co.confirmed = 1;
+    co.persist = "p1";
+    ASSERT_FAILS(devconf_commit(s, &co), DEVCONF_EUNSUPPORTED);
+    ck_assert(strstr(devconf_error_message(devconf_error_last()), "persist id"));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    ck_assert(test_log_contains("reverts it in 3600 s unless a commit confirms it"));
+    ck_assert(test_log_contains("needs this process and session alive"));
+    ASSERT_OK(devconf_commit(s, NULL)); /* the confirmation */
+    ck_assert(test_log_contains("is confirmed"));
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* nothing pending */
+    devconf_session_free(s);
+    ck_assert(!test_log_contains("reverted"));
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* Not confirmed in time: the session's timer reverts it on its own (running read again, the
+ * difference to the snapshot sent); a commit after that confirms nothing and says so. */
+START_TEST(confirmed_commit_reverts_at_its_timeout)
+{
+    struct responder r;
+    responder_start(&r, "confirm-timeout.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(1)));
+    /* the revert comes from the timer's thread while this one waits (no time limit here: Check's
+     * own timeout is the safety net) */
+    char *reqs = NULL;
+    for (;;) {
+        reqs = responder_requests(&r);
+        if (count(reqs, "\"sequence:3\"") == 1) {
+            break;
+        }
+        free(reqs);
+        usleep(50 * 1000);
+    }
+    free(reqs);
+    ASSERT_FAILS(devconf_commit(s, NULL), DEVCONF_ETIMEOUT);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "not confirmed within 1 s"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    ck_assert(test_log_contains("was not confirmed within 1 s: this session reverts it"));
+    ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* told once, by the commit */
+    devconf_session_free(s);
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"PATCH\"") == 2, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* cancel-commit reverts at once; the end of the session reverts what is pending (an entry the
+ * confirmed commit created is deleted again). */
+START_TEST(confirmed_commit_cancelled_and_ended_with_the_session)
+{
+    struct responder r;
+    responder_start(&r, "confirm-cancel.json");
+    devconf_session *s = open_rfc(&r);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    ASSERT_FAILS(devconf_cancel_commit(s, "p1", NULL), DEVCONF_EUNSUPPORTED);
+    ASSERT_OK(devconf_cancel_commit(s, NULL, NULL));
+    char *reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1, "%s", reqs);
+    free(reqs);
+    ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
+                                  "{\"devconf-example:items\":{\"item\":[{\"name\":\"gamma\",\"value\":3}]}}", NULL));
+    ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
+    devconf_session_free(s);
+    ck_assert(test_log_contains("closed with a confirmed commit not confirmed: reverted"));
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:7\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A transaction's confirmed commit on RESTCONF is the session's; its rollback reverts at once. */
+START_TEST(transaction_commit_with_revert_over_restconf)
+{
+    struct responder r;
+    responder_start(&r, "confirm-apply.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_txn *t = NULL;
+    ASSERT_OK(devconf_txn_begin(&t, s));
+    ck_assert_uint_eq(devconf_txn_guarantees(t) & DEVCONF_TXN_AUTO_REVERT, 0); /* not by the device */
+    ck_assert_msg(strstr(devconf_txn_missing(t), "reverted by this session's timer, only while this process and "
+                                                 "the session live"), "%s", devconf_txn_missing(t));
+    ASSERT_OK(devconf_txn_load(t, "{\"devconf-example:settings\":{\"mtu\":1400}}", DEVCONF_LOAD_MERGE));
+    ASSERT_OK(devconf_txn_commit(t, TXN_REVERT(3600)));
+    ASSERT_OK(devconf_txn_rollback(t));
+    devconf_txn_free(t);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* Runs the devconf CLI of this build against the responder: `devconf URI apply --confirm ...` with
+ * stdin_redirect ("< /dev/null", "<<< confirm"...); returns its exit status, its stderr in *err. */
+static int cli_apply(const struct responder *r, const char *args, const char *stdin_redirect, char **err)
+{
+    const char *build = getenv("DEVCONF_BUILD_DIR");
+    char cmd[2048], payload[400], errfile[400];
+    snprintf(payload, sizeof payload, "%s/change.json", r->dir);
+    snprintf(errfile, sizeof errfile, "%s/cli.err", r->dir);
+    FILE *f = fopen(payload, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"devconf-example:settings\":{\"mtu\":1400}}", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "bash -c \"'%s/cli/devconf' --cache-dir '%s/cache' --search-dir /usr/share/yuma/modules/ietf '%s' apply "
+             "%s '%s' %s\" >/dev/null 2>'%s'",
+             build ? build : ".", r->dir, r->uri, args, payload, stdin_redirect, errfile);
+    int st = system(cmd);
+    *err = test_read_file(errfile);
+    if (!*err) {
+        *err = strdup("");
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The CLI's apply --confirm on RESTCONF waits in the process that keeps the revert timer, says that
+ * the guarantee needs that process alive, and refuses up front when it could not wait for an answer. */
+START_TEST(cli_apply_confirm_on_restconf_waits)
+{
+    struct responder r;
+    responder_start(&r, "confirm-apply.json");
+    char *err = NULL;
+    /* no terminal and no --wait: refused before anything changes */
+    ck_assert_int_eq(cli_apply(&r, "--confirm 60", "< /dev/null", &err), 2);
+    ck_assert_msg(strstr(err, "run it on a terminal, or add --wait"), "%s", err);
+    free(err);
+    char *reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:0\"") == 0, "%s", reqs);
+    free(reqs);
+    /* confirmed on standard input */
+    ck_assert_int_eq(cli_apply(&r, "--confirm 60 --wait", "<<< confirm", &err), 0);
+    ck_assert_msg(strstr(err, "THIS PROCESS reverts it in 60 s unless confirmed here") && strstr(err, "confirmed"),
+                  "%s", err);
+    free(err);
+    reqs = responder_requests(&r);
+    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1 && count(reqs, "\"sequence:4\"") == 0, "%s", reqs);
+    free(reqs);
+    char *stopped = responder_stop(&r);
+    assert_clean(stopped);
+    free(stopped);
+    /* no answer (standard input ends): the timeout reverts it, and the exit status says so */
+    responder_start(&r, "confirm-apply.json");
+    ck_assert_int_eq(cli_apply(&r, "--confirm 1 --wait", "< /dev/null", &err), 6);
+    ck_assert_msg(strstr(err, "not confirmed within 1 s: reverted"), "%s", err);
+    free(err);
+    reqs = responder_stop(&r);
+    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    assert_clean(reqs);
     free(reqs);
 }
 END_TEST
@@ -358,6 +758,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, rfc_server_profile_and_capabilities);
     tcase_add_test(tc, merge_is_a_plain_patch);
+    tcase_add_test(tc, delete_only_edit_is_one_delete);
     tcase_add_test(tc, several_edits_become_one_yang_patch);
     tcase_add_test(tc, yang_patch_errors_are_reported);
     tcase_add_test(tc, if_match_carries_the_etag_and_412_is_reported);
@@ -368,6 +769,15 @@ int main(void)
     tcase_add_test(tc, rpc_over_an_rfc_server);
     tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
     tcase_add_test(tc, query_parameters_are_sent);
+    tcase_add_test(tc, depth_limited_reads_show_what_the_device_sent);
+    tcase_add_test(tc, a_server_without_json_gets_xml_bodies);
+    tcase_add_test(tc, a_415_on_json_switches_to_xml);
+    tcase_add_test(tc, subtree_filters_become_paths_and_fields);
+    tcase_add_test(tc, confirmed_commit_confirmed_in_time);
+    tcase_add_test(tc, confirmed_commit_reverts_at_its_timeout);
+    tcase_add_test(tc, confirmed_commit_cancelled_and_ended_with_the_session);
+    tcase_add_test(tc, transaction_commit_with_revert_over_restconf);
+    tcase_add_test(tc, cli_apply_confirm_on_restconf_waits);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
