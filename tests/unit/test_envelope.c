@@ -218,19 +218,19 @@ END_TEST
 /* A reply whose envelope declares n prefixes and whose data has tops top-level elements. */
 static char *many_decls(int n, int tops, size_t *len)
 {
-    size_t cap = 128 + (size_t)n * 40 + (size_t)tops * 20;
-    char *m = malloc(cap), *p = m;
-    p += sprintf(p, "<rpc-reply message-id=\"1\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"");
+    devconf__buf b = { 0 };
+    devconf__buf_puts(&b, "<rpc-reply message-id=\"1\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"");
     for (int i = 0; i < n; i++) {
-        p += sprintf(p, " xmlns:p%d=\"urn:p:%d\"", i, i);
+        devconf__buf_printf(&b, " xmlns:p%d=\"urn:p:%d\"", i, i);
     }
-    p += sprintf(p, "><data>");
+    devconf__buf_puts(&b, "><data>");
     for (int i = 0; i < tops; i++) {
-        p += sprintf(p, "<p%d:x>1</p%d:x>", i % n, i % n);
+        devconf__buf_printf(&b, "<p%d:x>1</p%d:x>", i % n, i % n);
     }
-    p += sprintf(p, "</data></rpc-reply>");
-    *len = (size_t)(p - m);
-    return m;
+    devconf__buf_puts(&b, "</data></rpc-reply>");
+    ck_assert(!b.failed);
+    *len = b.len;
+    return devconf__buf_steal(&b);
 }
 
 /* 100,000 declarations (a 2.5 MB reply): every one is declared on the data, in linear-ish time and
