@@ -22,9 +22,10 @@ typedef struct fuzz_stream {
     size_t reads;
 } fuzz_stream;
 
-static long fs_read(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline)
+static long fs_read(devconf__nc_stream *st, char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel)
 {
     (void)deadline;
+    (void)cancel;
     fuzz_stream *fs = (fuzz_stream *)st;
     FUZZ_CHECK(++fs->reads < 1000000); /* a caller that never stops reading */
     if (fs->off == fs->len) {
@@ -42,10 +43,11 @@ static long fs_read(devconf__nc_stream *st, char *buf, size_t n, int64_t deadlin
     return (long)piece;
 }
 
-static int fs_write(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline)
+static int fs_write(devconf__nc_stream *st, const char *buf, size_t n, int64_t deadline, const devconf__cancel *cancel)
 {
     (void)st;
     (void)deadline;
+    (void)cancel;
     FUZZ_CHECK(buf && n > 0);
     return 0;
 }
@@ -71,7 +73,7 @@ static void call(devconf__ncc *c, const char *body, bool data_expected)
     char *reply = NULL;
     size_t len = 0;
     devconf__nc_env env;
-    int r = devconf__ncc_call(c, body, "fuzz call", devconf__now_ms() + 60000, &reply, &len, &env);
+    int r = devconf__ncc_call(c, body, "fuzz call", devconf__now_ms() + 60000, NULL, &reply, &len, &env);
     if (r < 0) {
         FUZZ_CHECK(!reply);
         FUZZ_CHECK(devconf_error_code(devconf_error_last()) == r);
@@ -121,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fs.data = (const char *)in.p;
     fs.len = in.n;
     devconf__ncc *c = NULL;
-    int r = devconf__ncc_open(&c, NULL, &fs.base, "fuzz-device", bounds[cfg & 3], devconf__now_ms() + 60000);
+    int r = devconf__ncc_open(&c, NULL, &fs.base, "fuzz-device", bounds[cfg & 3], devconf__now_ms() + 60000, NULL);
     if (r < 0) {
         FUZZ_CHECK(!c && devconf_error_code(devconf_error_last()) == r);
         devconf__error_clear();
