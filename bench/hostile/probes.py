@@ -436,6 +436,12 @@ def p_rc_deep():
     return rc_plain("deep", ["--timeout", "10"], ["get-config"])
 
 
+@probe("rc-deep-items", "5. RESTCONF: 100,000-deep JSON",
+       "RESTCONF: a list entry's leaf nests 100,000 JSON objects; `get-config --filter /devconf-example:items`")
+def p_rc_deep_items():
+    return rc_plain("deep", ["--timeout", "10"], ["get-config", "--filter", "/devconf-example:items"])
+
+
 @probe("rc-data-404", "5. RESTCONF: 404 on a read",
        "RESTCONF: 404 with an ietf-restconf:errors body for /devconf-example:items; "
        "`get-config --filter /devconf-example:items`")
@@ -605,6 +611,11 @@ def main():
     version = subprocess.run([ARGS.cli, "--version"], capture_output=True, text=True).stdout.strip()
     results = {"label": ARGS.label, "cli": ARGS.cli, "cli_version": version, "max_payload_flag":
                has_flag("--max-payload"), "probes": []}
+    if only and ARGS.json and os.path.exists(ARGS.json):
+        # --only into an existing file: the probes run now replace theirs, the others are kept
+        prev = json.load(open(ARGS.json))
+        if prev.get("cli") == ARGS.cli:
+            results["probes"] = [p for p in prev["probes"] if p["name"] not in only]
     try:
         for name, finding, desc, fn in PROBES:
             if only and name not in only:
@@ -619,6 +630,8 @@ def main():
                 del r[k]
             sys.stderr.write("%s\n" % summary(r))
             results["probes"].append({"name": name, "finding": finding, "desc": desc, "result": r})
+            order = [n for n, _, _, _ in PROBES]
+            results["probes"].sort(key=lambda p: order.index(p["name"]) if p["name"] in order else len(order))
             if ARGS.json:
                 with open(ARGS.json, "w") as f:
                     json.dump(results, f, indent=1)
