@@ -18,6 +18,7 @@ struct devconf__ncc {
     char *in;               /* bytes read and not yet framed */
     size_t in_len, in_off;
     uint64_t next_id;
+    uint64_t answered;      /* the highest message-id whose reply has been read */
     uint32_t session_id;
     char **caps;
     size_t ncaps;
@@ -291,7 +292,17 @@ void devconf__ncc_close(devconf__ncc *c, int64_t deadline)
     if (!c) {
         return;
     }
-    if (!c->broken && c->session_id && deadline > devconf__now_ms() && c->st->ops->alive(c->st)) {
+    /* A request still unanswered (its wait timed out or was cancelled) means the device is busy with
+     * it, or dripping its reply: the answer to <close-session> would queue behind it. Dropping the
+     * connection ends the session on the device as well (RFC 6241 7.8), without a wait past the
+     * caller's timeout. */
+    bool pending = c->next_id > 1 && c->answered < c->next_id - 1;
+    if (pending) {
+        devconf__log(c->ctx, DEVCONF_LOG_INFO, "netconf",
+                     "%s has not answered message-id %llu yet: the connection is closed without <close-session>",
+                     c->host, (unsigned long long)(c->answered + 1));
+    }
+    if (!pending && !c->broken && c->session_id && deadline > devconf__now_ms() && c->st->ops->alive(c->st)) {
         char *reply = NULL;
         size_t len = 0;
         devconf__nc_env env;
@@ -390,6 +401,9 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
         unsigned long long got = env->has_msgid && !env->msgid_invalid ? strtoull(env->msgid, NULL, 10) : 0;
         if (got && got < id) {
             /* the reply of a request that timed out earlier */
+            if (got > c->answered) {
+                c->answered = got;
+            }
             devconf__nc_env_dispose(env);
             free(msg);
             continue;
@@ -400,6 +414,7 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
             return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO,
                                       "%s: %s sent a reply with a missing or wrong message-id", what, c->host);
         }
+        c->answered = id;
         *reply = msg;
         *len = mlen;
         return 0;

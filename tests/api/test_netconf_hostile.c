@@ -604,6 +604,22 @@ START_TEST(reply_dripped_a_byte_a_second_ends_at_the_call_timeout)
 }
 END_TEST
 
+/* A session whose last request timed out is closed without <close-session>: the device is still
+ * busy with (or dripping) the earlier reply, so the answer would queue behind it and the close
+ * would wait past the caller's timeout (the CLI ended 2 s after --timeout). */
+START_TEST(close_after_a_timeout_does_not_wait_for_the_device)
+{
+    start("drip", BASES[_i], (const char *const[]){ "--drip-interval", "1", NULL });
+    devconf_session *s = open_session(0);
+    expect_failure(s, false, 1500, DEVCONF_ETIMEOUT, (const char *const[]){ "within 1500 ms", NULL }, "drip");
+    test_log_reset();
+    devconf_session_free(s);
+    ck_assert_msg(test_log_contains("without <close-session>"), "%s", test_log_text());
+    ck_assert_msg(!test_log_contains("close-session sent"), "%s", test_log_text());
+    finish();
+}
+END_TEST
+
 START_TEST(stalled_reply_ends_at_the_call_timeout)
 {
     run_probe("stall", BASES[_i], NULL, 0, probe_times_out);
@@ -880,6 +896,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, chunk_header_without_data_ends_at_the_call_timeout);
     tcase_add_loop_test(tc, reply_dripped_a_byte_a_second_ends_at_the_call_timeout, 0, 2);
+    tcase_add_loop_test(tc, close_after_a_timeout_does_not_wait_for_the_device, 0, 2);
     tcase_add_loop_test(tc, stalled_reply_ends_at_the_call_timeout, 0, 2);
     suite_add_tcase(su, tc);
 
