@@ -59,7 +59,7 @@ enum {
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
     OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_WAIT, OPT_DRY_RUN, OPT_AS_EDIT,
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
-    OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD
+    OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD, OPT_MAX_REPLY
 };
 
 /* Largest payload file read (--max-payload), checked before reading: a device file or a FIFO given
@@ -76,6 +76,7 @@ struct global_opts {
     const char *password_env;
     devconf_format format;
     int timeout_ms; /* 0: the library's defaults */
+    unsigned long long max_reply; /* --max-reply; 0: the library's default (256 MiB) */
     int verbose;
     const char **search_dirs; /* borrowed from argv */
     size_t n_search_dirs;
@@ -435,9 +436,9 @@ static int parse_uint(const char *cmd, const char *what, const char *arg, unsign
     return 1;
 }
 
-/* A size in bytes for --max-payload: digits, optionally followed by K, M or G (times 1024, 1024^2,
- * 1024^3); at least 1 byte, at most 1 TiB. */
-static int parse_size(const char *arg, unsigned long long *out)
+/* A size in bytes for --max-payload or --max-reply (option): digits, optionally followed by K, M
+ * or G (times 1024, 1024^2, 1024^3); at least 1 byte, at most 1 TiB. */
+static int parse_size(const char *option, const char *arg, unsigned long long *out)
 {
     char *end;
     unsigned long long v, mult = 1;
@@ -453,8 +454,8 @@ static int parse_size(const char *arg, unsigned long long *out)
     if (mult > 1)
         end++;
     if (arg[0] < '0' || arg[0] > '9' || *end || errno || v == 0 || v > (1ull << 40) / mult) {
-        usage_error(NULL, "invalid size '%s' for --max-payload (expected bytes, optionally with K, M or G, "
-                          "from 1 to 1024G)", arg);
+        usage_error(NULL, "invalid size '%s' for %s (expected bytes, optionally with K, M or G, "
+                          "from 1 to 1024G)", arg, option);
         return 0;
     }
     *out = v * mult;
@@ -1295,6 +1296,8 @@ static void print_help(void)
           "  --tls-insecure       RESTCONF: do not verify the server certificate (insecure)\n"
           "  --max-payload SIZE   largest payload or --subtree file read, in bytes or with K, M or G\n"
           "                       (default 64M); FILE must be a regular file ('-' reads standard input)\n"
+          "  --max-reply SIZE     largest reply accepted from the device, in bytes or with K, M or G\n"
+          "                       (default 256M); a longer reply fails, nothing of it is printed\n"
           "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
           "\n"
           "Many devices (instead of a URI):\n"
@@ -1377,6 +1380,7 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         {"retries", required_argument, NULL, OPT_RETRIES},
         {"progress", required_argument, NULL, OPT_PROGRESS},
         {"max-payload", required_argument, NULL, OPT_MAX_PAYLOAD},
+        {"max-reply", required_argument, NULL, OPT_MAX_REPLY},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -1441,7 +1445,11 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
             g->progress = v;
             break;
         case OPT_MAX_PAYLOAD:
-            if (!parse_size(optarg, &max_payload))
+            if (!parse_size("--max-payload", optarg, &max_payload))
+                return EXIT_USAGE;
+            break;
+        case OPT_MAX_REPLY:
+            if (!parse_size("--max-reply", optarg, &g->max_reply))
                 return EXIT_USAGE;
             break;
         case 'v': g->verbose = 1; break;
@@ -1614,6 +1622,7 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
     so.hostkey_policy = g->hostkey;
     so.connect_timeout_ms = g->timeout_ms;
     so.rpc_timeout_ms = g->timeout_ms;
+    so.max_reply_bytes = g->max_reply;
     so.ca_file = g->ca_file;
     so.client_cert = g->cert;
     so.client_key = g->cert_key;
@@ -1825,6 +1834,14 @@ static int run_fleet(const struct global_opts *g, const struct command *cmd, str
         !strcmp(cmd->name, "unlock"))
         return usage_error(cmd->name, "%s makes no sense across an inventory (each device's session ends "
                                       "with its job)", cmd->name);
+    /* Session settings of the devices come from the inventory (timeout, connect_timeout,
+     * max_reply_bytes, ...): a flag that would be silently ignored is refused instead. */
+    if (g->timeout_ms)
+        return usage_error(NULL, "--timeout sets one session's limits; with --inventory set 'timeout' and "
+                                 "'connect_timeout' in the inventory, or bound each device with --device-timeout");
+    if (g->max_reply)
+        return usage_error(NULL, "--max-reply sets one session's limit; with --inventory set 'max_reply_bytes' "
+                                 "in the inventory");
     if (a->all_or_nothing && (a->dry_run || strcmp(cmd->name, "apply")))
         return usage_error(cmd->name, "--all-or-nothing is for apply without --dry-run");
     if (g->output_dir) {

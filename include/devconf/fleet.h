@@ -73,7 +73,8 @@ DEVCONF_API int devconf_fleet_add(devconf_fleet *f, const char *name, const char
  * `netconf+ssh`, `restconf`, `restconf+http`), `uri` (instead of hostname/port/platform), `groups`,
  * `private_key`, `use_agent`, `known_hosts`, `host_key_policy` (`strict`, `accept-new`,
  * `insecure-skip`), `ca_file`, `client_cert`, `client_key`, `connect_timeout` and `timeout`
- * (seconds), and `data` (free-form, ignored). Credentials only by reference: `password_env`,
+ * (seconds), `max_reply_bytes` (bytes, or with K, M or G; the session option of that name), and
+ * `data` (free-form, ignored). Credentials only by reference: `password_env`,
  * `passphrase_env` and `bearer_token_env` name environment variables read here; a literal `password`,
  * `passphrase` or `bearer_token` is refused.
  * @param[in] f    Fleet.

@@ -58,7 +58,7 @@ static yaml_node_t *map_get(struct inv *v, yaml_node_t *m, const char *key)
 
 static const char *const KNOWN[] = { "hostname", "port", "username", "platform", "uri", "groups", "private_key",
                                      "use_agent", "known_hosts", "host_key_policy", "ca_file", "client_cert",
-                                     "client_key", "connect_timeout", "timeout", "data", "password_env",
+                                     "client_key", "connect_timeout", "timeout", "max_reply_bytes", "data", "password_env",
                                      "passphrase_env", "bearer_token_env", "connection_options", NULL };
 
 /* A host, group or defaults mapping: every key known, no literal secret. */
@@ -280,6 +280,26 @@ static int add_host(struct inv *v, devconf_fleet *f, const char *name, yaml_node
             goto out;
         }
         *(i ? &o.rpc_timeout_ms : &o.connect_timeout_ms) = (int)(sec * 1000);
+    }
+    yaml_node_t *mr = lookup(v, host, "max_reply_bytes");
+    if (mr) {
+        /* bytes, or a number with K, M or G (powers of 1024), from 1 byte to 1 TiB */
+        const char *t = scalar(mr);
+        char *end = NULL;
+        unsigned long long n = t && *t >= '0' && *t <= '9' ? strtoull(t, &end, 10) : 0;
+        unsigned long long mult = 1;
+        if (end && *end && !end[1]) {
+            mult = *end == 'K' || *end == 'k' ? 1024ull
+                 : *end == 'M' || *end == 'm' ? 1024ull * 1024
+                 : *end == 'G' || *end == 'g' ? 1024ull * 1024 * 1024 : 0;
+            end = mult ? end + 1 : end;
+        }
+        if (!end || *end || n == 0 || mult == 0 || n > (1ull << 40) / mult) {
+            r = inv_error(v, mr, "host %s: max_reply_bytes is a size in bytes, optionally with K, M or G "
+                          "(1 to 1024G)", name);
+            goto out;
+        }
+        o.max_reply_bytes = n * mult;
     }
     devconf__buf groups = { 0 };
     if ((r = collect_groups(v, host, &groups, 0, name)) == 0) {

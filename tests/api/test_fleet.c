@@ -86,6 +86,7 @@ struct collect {
     char names[64][64];
     char data[64][2048];
     int codes[64];
+    char errors[64][512];
     int states[64];
     int cancel_after; /* the cancel callback says stop once this many results came */
 };
@@ -103,6 +104,7 @@ static void on_result(const devconf_fleet_result *r, void *payload)
     if (c->codes[i]) {
         ck_assert_ptr_nonnull(devconf_fleet_result_error(r));
         ck_assert_str_ne(devconf_error_message(devconf_fleet_result_error(r)), "");
+        snprintf(c->errors[i], sizeof c->errors[i], "%s", devconf_error_message(devconf_fleet_result_error(r)));
     } else {
         ck_assert_ptr_null(devconf_fleet_result_error(r));
         c->ok++;
@@ -191,6 +193,8 @@ START_TEST(bad_inventories_are_refused_with_line_numbers)
     refused("hosts:\n  a:\n    groups: [missing]\n", DEVCONF_EINVAL, "group 'missing' is not in the groups");
     refused("hosts: [a, b\n", DEVCONF_EINVAL, "line");
     refused("hosts:\n  a: {platform: telnet}\n", DEVCONF_EINVAL, "platform 'telnet'");
+    refused("hosts:\n  a: {max_reply_bytes: 12X}\n", DEVCONF_EINVAL, "max_reply_bytes is a size in bytes");
+    refused("hosts:\n  a: {max_reply_bytes: 0}\n", DEVCONF_EINVAL, "max_reply_bytes is a size in bytes");
     refused("groups:\n  g: {groups: [g]}\nhosts:\n  a: {groups: [g]}\n", DEVCONF_EINVAL, "nested more than 32");
     devconf_fleet *f = NULL;
     ASSERT_OK(devconf_fleet_new(&f, ctx));
@@ -221,6 +225,35 @@ START_TEST(a_run_reads_every_device_with_bounded_forks)
         ck_assert_msg(strstr(c.data[i], "\"ietf-interfaces:interfaces\""), "%s: %s", c.names[i], c.data[i]);
     }
     /* all of them share one schema context (one module set) */
+    devconf_fleet_free(f);
+}
+END_TEST
+
+/* max_reply_bytes of the inventory reaches every device's session: 200 bytes is less than any
+ * device's hello, so every device fails, naming the limit. */
+START_TEST(inventory_max_reply_bytes_bounds_every_session)
+{
+    devconf_fleet *f = NULL;
+    ASSERT_OK(devconf_fleet_new(&f, ctx));
+    ASSERT_OK(devconf_fleet_load_inventory(f, write_inventory("  max_reply_bytes: 200\n")));
+    struct collect c;
+    devconf_fleet_options o = run_opts(&c, 3);
+    devconf_fleet_op op = DEVCONF_FLEET_OP_INIT;
+    op.kind = DEVCONF_FLEET_GET_CONFIG;
+    devconf_fleet_summary sum;
+    devconf_fleet_run(f, &op, &o, &sum);
+    ck_assert_uint_eq(sum.failed, NDEV);
+    ck_assert_int_eq(c.results, NDEV);
+    for (int i = 0; i < NDEV; i++) {
+        ck_assert_msg(strstr(c.errors[i], "max_reply_bytes"), "%s: %s", c.names[i], c.errors[i]);
+    }
+    devconf_fleet_free(f);
+    /* and with 64K the same run succeeds */
+    ASSERT_OK(devconf_fleet_new(&f, ctx));
+    ASSERT_OK(devconf_fleet_load_inventory(f, write_inventory("  max_reply_bytes: 64K\n")));
+    o = run_opts(&c, 3);
+    ASSERT_OK(devconf_fleet_run(f, &op, &o, &sum));
+    ck_assert_uint_eq(sum.ok, NDEV);
     devconf_fleet_free(f);
 }
 END_TEST
@@ -435,6 +468,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, inventory_resolves_settings_and_selects);
+    tcase_add_test(tc, inventory_max_reply_bytes_bounds_every_session);
     tcase_add_test(tc, bad_inventories_are_refused_with_line_numbers);
     tcase_add_test(tc, a_run_reads_every_device_with_bounded_forks);
     tcase_add_test(tc, apply_changes_every_device_and_a_job_checks);

@@ -120,6 +120,10 @@ check "payload over --max-payload refused" 2 "" "2048 bytes, more than the paylo
 check "standard input over --max-payload refused" 2 "" "standard input holds more than the payload limit" -- \
     timeout 20 bash -c '"$0" --max-payload 1K "$1" edit-config - </dev/zero' "$cli" "$off"
 check "bad --max-payload" 2 "" "invalid size" -- "$cli" --max-payload 12X "$off" get
+check "bad --max-reply" 2 "" "invalid size '12X' for --max-reply" -- "$cli" --max-reply 12X "$off" get
+check "a reply over --max-reply fails, nothing printed" 10 "^$" "max_reply_bytes" -- \
+    "${nc[@]}" --max-reply 2K "$uri" get
+check "a reply within --max-reply" 0 "eth0" "" -- "${nc[@]}" --max-reply 16M "$uri" get-config
 
 # --password-env given the password by mistake: refused, the value never printed
 # not_in_stderr NAME TEXT: the last check's stderr does not hold TEXT

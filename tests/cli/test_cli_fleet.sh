@@ -76,6 +76,10 @@ check "a device down: some failed" 12 '"device":"down1","uri":"[^"]*","ok":false
 check "every device down: all failed" 13 '"ok":false' "0 of 1 devices ok" -- "${fl[@]}" --limit down1 get
 check "--limit that matches nothing" 2 "" "'nope' matches no device" -- "${fl[@]}" --limit nope get
 check "a bad inventory names its line" 2 "" "line 2" -- "$cli" --inventory "$(payload $'hosts:\n  a: {password: x}\n')" get
+check "--timeout with --inventory points to the inventory" 2 "" "'timeout' and 'connect_timeout' in the inventory" -- \
+    "${fl[@]}" --timeout 5 get
+check "--max-reply with --inventory points to the inventory" 2 "" "max_reply_bytes' in the inventory" -- \
+    "${fl[@]}" --max-reply 1M get
 check "lock makes no sense across devices" 2 "" "makes no sense" -- "${fl[@]}" lock
 check "URI and --inventory together" 2 "" "either a URI or --inventory" -- \
     "${fl[@]}" netconf://x get

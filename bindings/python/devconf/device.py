@@ -136,6 +136,15 @@ def _ms(seconds: Optional[float], what: str) -> int:
     return min(ms, 2**31 - 1)
 
 
+def _max_bytes(value: Optional[int], what: str) -> int:
+    """A size limit in bytes (None: the library's default)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value > 2**40:
+        raise InvalidArgument("%s must be a number of bytes from 1 to 2**40, not %r" % (what, value))
+    return value
+
+
 def _payload_text(payload: Payload, what: str, config: bool = False) -> "tuple[str, int]":
     """Text of a payload and the format hint it implies.
 
@@ -250,6 +259,7 @@ class Device:
         client_key: Optional[str] = None,
         bearer_token: Optional[str] = None,
         tls_insecure_skip_verify: bool = False,
+        max_reply_bytes: Optional[int] = None,
     ) -> None:
         self._lock = threading.RLock()
         self._session: Optional[_lib.SessionP] = None
@@ -274,6 +284,7 @@ class Device:
         lib.devconf_session_options_init(byref(opts), _lib.SESSION_OPTIONS_VERSION)
         opts.connect_timeout_ms = _ms(connect_timeout, "connect_timeout")
         opts.rpc_timeout_ms = _ms(timeout, "timeout")
+        opts.max_reply_bytes = _max_bytes(max_reply_bytes, "max_reply_bytes")
         opts.hostkey_policy = policy
         opts.use_agent = 1 if allow_agent else 0
         user_b = _lib.str2c(username, "username")
@@ -1300,6 +1311,7 @@ def connect(
     client_key: Optional[str] = None,
     bearer_token: Optional[str] = None,
     tls_insecure_skip_verify: bool = False,
+    max_reply_bytes: Optional[int] = None,
 ) -> Device:
     """Open a session to a device.
 
@@ -1330,6 +1342,8 @@ def connect(
         client_cert, client_key: PEM client certificate and its key for TLS client authentication.
         bearer_token: RESTCONF ``Authorization: Bearer`` token (never logged, wiped after use).
         tls_insecure_skip_verify: accept any TLS certificate and host name. Insecure.
+        max_reply_bytes: largest reply accepted from the device, in bytes (default 256 MiB); a
+            longer reply raises :class:`~devconf.ProtocolError` and its memory is returned.
 
     Raises:
         ConnectError, AuthError, HostKeyError, TimeoutError, InvalidArgument, NotFound.
@@ -1353,4 +1367,5 @@ def connect(
         client_key=client_key,
         bearer_token=bearer_token,
         tls_insecure_skip_verify=tls_insecure_skip_verify,
+        max_reply_bytes=max_reply_bytes,
     )

@@ -39,6 +39,7 @@ from .device import (
     Device,
     Payload,
     _choice,
+    _max_bytes,
     _ms,
     _payload_text,
 )
@@ -94,6 +95,7 @@ class Host:
     hostkey_policy: str = "strict"
     connect_timeout: Optional[float] = None
     timeout: Optional[float] = None
+    max_reply_bytes: Optional[int] = None
     groups: Sequence[str] = ()
     ca_file: Optional[str] = None
     client_cert: Optional[str] = None
@@ -575,6 +577,7 @@ class Fleet:
         opts.hostkey_policy = _choice(_HOSTKEY, host.hostkey_policy, "hostkey_policy")
         opts.connect_timeout_ms = _ms(host.connect_timeout, "connect_timeout")
         opts.rpc_timeout_ms = _ms(host.timeout, "timeout")
+        opts.max_reply_bytes = _max_bytes(host.max_reply_bytes, "max_reply_bytes")
         opts.ca_file = _lib.str2c(host.ca_file, "ca_file")
         opts.client_cert = _lib.str2c(host.client_cert, "client_cert")
         opts.client_key = _lib.str2c(host.client_key, "client_key")

@@ -28,8 +28,9 @@ fails the task.
 Connection options (``connection_options: devconf: extras:`` in Nornir's own inventories, or the
 settings of devconf's inventory file read by :class:`DevconfInventory`): ``uri``, ``private_key``
 (or ``key_filename``), ``passphrase_env``, ``use_agent``, ``known_hosts``, ``host_key_policy``
-(``strict``, ``accept-new``, ``insecure-skip``), ``timeout``, ``connect_timeout``, ``ca_file``,
-``client_cert``, ``client_key``, ``bearer_token_env``, ``cache_dir``, ``search_dirs``. The platform
+(``strict``, ``accept-new``, ``insecure-skip``), ``timeout``, ``connect_timeout``,
+``max_reply_bytes``, ``ca_file``, ``client_cert``, ``client_key``, ``bearer_token_env``, ``cache_dir``,
+``search_dirs``. The platform
 picks the protocol: ``restconf`` or ``restconf+http``, anything else NETCONF over SSH.
 """
 
@@ -119,6 +120,7 @@ class Devconf:
             hostkey_policy=x.pop("host_key_policy", None) or x.pop("hostkey_policy", None) or "strict",
             connect_timeout=x.pop("connect_timeout", None),
             timeout=x.pop("timeout", None),
+            max_reply_bytes=x.pop("max_reply_bytes", None),
             cache_dir=x.pop("cache_dir", None),
             search_dirs=x.pop("search_dirs", None),
             ca_file=x.pop("ca_file", None),
@@ -208,7 +210,7 @@ def devconf_apply(
 
 #: Settings of devconf's inventory that go into the ``devconf`` connection's extras.
 _EXTRAS = ("uri", "private_key", "passphrase_env", "use_agent", "known_hosts", "host_key_policy", "ca_file",
-           "client_cert", "client_key", "connect_timeout", "timeout", "bearer_token_env")
+           "client_cert", "client_key", "connect_timeout", "timeout", "max_reply_bytes", "bearer_token_env")
 _BASE = ("hostname", "port", "username", "platform")
 
 

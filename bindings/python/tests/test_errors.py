@@ -314,3 +314,15 @@ def test_error_is_per_thread(server, dev):
     assert "source and target" in ei.value.message
     assert devconf.library_path
     assert _lib.lib.devconf_error_code(_lib.lib.devconf_error_last()) == -2
+
+
+def test_max_reply_bytes(server):
+    with server.connect(max_reply_bytes=16 * 1024 * 1024) as d:
+        assert "interfaces" in d.get_config("running")
+    # every device's hello is longer than 200 bytes
+    with pytest.raises(devconf.ProtocolError) as ei:
+        server.connect(max_reply_bytes=200)
+    assert "max_reply_bytes" in ei.value.message
+    for bad in (0, -1, "1M", True, 2**41):
+        with pytest.raises(devconf.InvalidArgument, match="max_reply_bytes"):
+            server.connect(max_reply_bytes=bad)
