@@ -177,13 +177,6 @@ int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__g
         return r;
     }
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
-    const char *server, *ignored = ignored_input(req, filter);
-    if (ignored && quirk(s, DEVCONF__QUIRK_NMDA_GET_DATA_IGNORES_INPUT, &server)) {
-        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EUNSUPPORTED,
-                                  "get-data of %s: %s (%s) ignores %s of a get-data and answers with its whole "
-                                  "operational datastore (a server bug); nothing was sent. Use get-config or get "
-                                  "for this read", devconf_datastore_name(req->ds), s->host, server, ignored);
-    }
     if (filter && (r = devconf__nc_check_filter(s, filter, req->filter_type, what)) < 0) {
         return r;
     }
@@ -198,6 +191,14 @@ int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__g
                 return r;
             }
         }
+    }
+    const char *server, *ignored = ignored_input(req, filter);
+    if (ignored && quirk(s, DEVCONF__QUIRK_NMDA_GET_DATA_IGNORES_INPUT, &server)) {
+        free(origins);
+        return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EUNSUPPORTED,
+                                  "get-data of %s: %s (%s) ignores %s of a get-data and answers with its whole "
+                                  "operational datastore (a server bug); nothing was sent. Use get-config or get "
+                                  "for this read", devconf_datastore_name(req->ds), s->host, server, ignored);
     }
     devconf__buf body = { 0 };
     devconf__buf_puts(&body, "<get-data xmlns=\"" NMDA_NS "\" xmlns:ds=\"" DS_NS "\">");
