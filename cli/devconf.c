@@ -59,7 +59,8 @@ enum {
     OPT_FORMAT, OPT_TIMEOUT, OPT_SEARCH_DIR, OPT_CACHE_DIR, OPT_VERSION, OPT_CA_FILE, OPT_CERT, OPT_CERT_KEY,
     OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_WAIT, OPT_DRY_RUN, OPT_AS_EDIT,
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
-    OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD, OPT_MAX_REPLY
+    OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD, OPT_MAX_REPLY, OPT_DATASTORE, OPT_CONFIG_ONLY, OPT_NONCONFIG_ONLY,
+    OPT_ORIGIN, OPT_NEGATE_ORIGIN, OPT_WITH_ORIGIN, OPT_MAX_DEPTH
 };
 
 /* Largest payload file read (--max-payload), checked before reading: a device file or a FIFO given
@@ -95,6 +96,9 @@ struct global_opts {
     int progress; /* 1: a progress line on stderr (default when it is a terminal), 0: none */
 };
 
+/* --origin may be given this many times (a usage error names the limit past it). */
+#define MAX_ORIGINS 32
+
 struct cmd_args {
     devconf_format format; /* global --format */
     const char *filter;    /* --filter / --xpath text, or the --subtree file's contents */
@@ -121,6 +125,14 @@ struct cmd_args {
     int as_edit;          /* diff --edit */
     int all_or_nothing;   /* apply --all-or-nothing (--inventory) */
     int weak;             /* apply --all-or-nothing --weak */
+    /* get-data, edit-data (NMDA) */
+    devconf_datastore datastore; /* --datastore; 0: not given */
+    devconf_config_filter config_filter;
+    const char *origins[MAX_ORIGINS];
+    size_t n_origins;
+    int negate_origin;
+    int with_origin;
+    unsigned max_depth;
 };
 
 struct command {
@@ -141,6 +153,9 @@ struct keyword {
 
 static const struct keyword datastores[] = {
     {"running", DEVCONF_DS_RUNNING}, {"candidate", DEVCONF_DS_CANDIDATE}, {"startup", DEVCONF_DS_STARTUP}, {NULL, 0}};
+static const struct keyword nmda_datastores[] = {
+    {"running", DEVCONF_DS_RUNNING}, {"candidate", DEVCONF_DS_CANDIDATE}, {"startup", DEVCONF_DS_STARTUP},
+    {"intended", DEVCONF_DS_INTENDED}, {"operational", DEVCONF_DS_OPERATIONAL}, {NULL, 0}};
 static const struct keyword wd_modes[] = {
     {"report-all", DEVCONF_WD_REPORT_ALL}, {"report-all-tagged", DEVCONF_WD_REPORT_ALL_TAGGED},
     {"trim", DEVCONF_WD_TRIM}, {"explicit", DEVCONF_WD_EXPLICIT}, {NULL, 0}};
@@ -689,6 +704,25 @@ static const struct option opts_get[] = {O_HELP, O_FILTERS, O_END};
 static const struct option opts_get_config[] = {O_HELP, O_SOURCE, O_FILTERS, O_END};
 static const struct option opts_source[] = {O_HELP, O_SOURCE, O_END};
 static const struct option opts_target[] = {O_HELP, O_TARGET, O_END};
+static const struct option opts_get_data[] = {
+    O_HELP,
+    {"datastore", required_argument, NULL, OPT_DATASTORE},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"xpath", required_argument, NULL, OPT_XPATH},
+    {"subtree", required_argument, NULL, OPT_SUBTREE},
+    {"config-only", no_argument, NULL, OPT_CONFIG_ONLY},
+    {"nonconfig-only", no_argument, NULL, OPT_NONCONFIG_ONLY},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"negate-origin", no_argument, NULL, OPT_NEGATE_ORIGIN},
+    {"with-origin", no_argument, NULL, OPT_WITH_ORIGIN},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"with-defaults", required_argument, NULL, OPT_WITH_DEFAULTS},
+    O_END};
+static const struct option opts_edit_data[] = {
+    O_HELP,
+    {"datastore", required_argument, NULL, OPT_DATASTORE},
+    {"default-operation", required_argument, NULL, OPT_DEFAULT_OPERATION},
+    O_END};
 static const struct option opts_copy[] = {O_HELP, O_SOURCE, O_TARGET, O_END};
 static const struct option opts_edit[] = {
     O_HELP, O_TARGET,
@@ -775,6 +809,51 @@ static int run_get_config(devconf_session *s, struct cmd_args *a)
     if (rc == 0)
         emit(out);
     return rc;
+}
+
+static int check_payload(const struct command *cmd, struct cmd_args *a);
+
+static int check_get_data(const struct command *cmd, struct cmd_args *a)
+{
+    if (a->config_filter == (devconf_config_filter)(DEVCONF_CONFIG_FILTER_CONFIG | DEVCONF_CONFIG_FILTER_NONCONFIG))
+        return usage_error(cmd->name, "use only one of --config-only and --nonconfig-only");
+    if (a->negate_origin && !a->n_origins)
+        return usage_error(cmd->name, "--negate-origin needs at least one --origin");
+    return check_read(cmd, a);
+}
+
+static int run_get_data(devconf_session *s, struct cmd_args *a)
+{
+    devconf_get_data_options o = DEVCONF_GET_DATA_OPTIONS_INIT;
+    char *out = NULL;
+    int rc;
+
+    o.filter_type = a->filter_type;
+    o.config_filter = a->config_filter;
+    o.origins = a->n_origins ? a->origins : NULL;
+    o.origin_count = a->n_origins;
+    o.negate_origins = a->negate_origin;
+    o.with_origin = a->with_origin;
+    o.max_depth = a->max_depth;
+    o.with_defaults = a->with_defaults;
+    o.format = a->format;
+    rc = devconf_get_data(&out, s, a->datastore ? a->datastore : DEVCONF_DS_OPERATIONAL, a->filter, &o);
+    if (rc == 0)
+        emit(out);
+    return rc;
+}
+
+static int check_edit_data(const struct command *cmd, struct cmd_args *a)
+{
+    if (a->datastore == DEVCONF_DS_INTENDED || a->datastore == DEVCONF_DS_OPERATIONAL)
+        return usage_error(cmd->name, "--datastore must be running, candidate or startup (%s is read-only)",
+                           devconf_datastore_name(a->datastore));
+    return check_payload(cmd, a);
+}
+
+static int run_edit_data(devconf_session *s, struct cmd_args *a)
+{
+    return devconf_edit_data(s, a->datastore ? a->datastore : default_config_ds(s), a->payload, &a->edit);
 }
 
 /* Commands whose single positional argument FILE|- is the payload. */
@@ -1136,6 +1215,31 @@ static const struct command commands[] = {
      "retrieve configuration from a datastore (<get-config>)",
      "Prints the configuration of a datastore, all of it or what the filter selects.\n\n"
      "  --source DS           running (default), candidate or startup\n" HELP_FILTERS},
+    {"get-data", opts_get_data, 0, 0, check_get_data, run_get_data,
+     "get-data [--datastore DS] [--filter F | --xpath X | --subtree FILE] [--config-only | --nonconfig-only] "
+     "[--origin ID ...] [--negate-origin] [--with-origin] [--max-depth N] [--with-defaults MODE]",
+     "read an NMDA datastore (<get-data>, RFC 8526)",
+     "Prints the data of a datastore of the Network Management Datastore Architecture (RFC 8342),\n"
+     "all of it or what the filter selects. Needs a device with NMDA (the module ietf-netconf-nmda).\n\n"
+     "  --datastore DS        operational (default), intended, running, candidate or startup\n"
+     "  --filter F            subtree filter when F starts with '<', else an XPath expression\n"
+     "  --xpath X             XPath filter (needs the :xpath capability)\n"
+     "  --subtree FILE        subtree filter read from FILE ('-': standard input)\n"
+     "  --config-only         only configuration (config-filter true)\n"
+     "  --nonconfig-only      only state data (config-filter false)\n"
+     "  --origin ID           only data of this origin (intended, dynamic, system, learned, default,\n"
+     "                        unknown, or MODULE:IDENTITY); repeatable; operational only\n"
+     "  --negate-origin       leave the --origin origins out instead\n"
+     "  --with-origin         print each node's origin (or:origin / ietf-origin:origin); operational only\n"
+     "  --max-depth N         at most N levels of the data (1 to 65535)\n"
+     "  --with-defaults MODE  report-all, report-all-tagged, trim or explicit (RFC 6243)\n"},
+    {"edit-data", opts_edit_data, 1, 1, check_edit_data, run_edit_data,
+     "edit-data [--datastore DS] [--default-operation OP] FILE|-",
+     "change an NMDA datastore (<edit-data>, RFC 8526)",
+     "Sends FILE as the content of <config> of an <edit-data>. " HELP_PAYLOAD "\n"
+     "  --datastore DS           candidate, running or startup; default: candidate when the device\n"
+     "                           has the :candidate capability, else running\n"
+     "  --default-operation OP   merge (default), replace or none\n"},
     {"edit-config", opts_edit, 1, 1, check_edit_config, run_edit_config,
      "edit-config [--target DS] [--default-operation OP] [--test-option T] [--error-option E] [--commit] FILE|-",
      "change configuration (<edit-config>)",
@@ -1501,6 +1605,23 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
         case OPT_TARGET:
             ok = keyword(cmd->name, "--target", optarg, datastores, &v);
             a->target = (devconf_datastore)v;
+            break;
+        case OPT_DATASTORE:
+            ok = keyword(cmd->name, "--datastore", optarg, nmda_datastores, &v);
+            a->datastore = (devconf_datastore)v;
+            break;
+        case OPT_CONFIG_ONLY: a->config_filter |= DEVCONF_CONFIG_FILTER_CONFIG; break;
+        case OPT_NONCONFIG_ONLY: a->config_filter |= DEVCONF_CONFIG_FILTER_NONCONFIG; break;
+        case OPT_ORIGIN:
+            if (a->n_origins == MAX_ORIGINS)
+                return usage_error(cmd->name, "at most %d --origin options", MAX_ORIGINS);
+            a->origins[a->n_origins++] = optarg;
+            break;
+        case OPT_NEGATE_ORIGIN: a->negate_origin = 1; break;
+        case OPT_WITH_ORIGIN: a->with_origin = 1; break;
+        case OPT_MAX_DEPTH:
+            ok = parse_uint(cmd->name, "max depth", optarg, 1, 65535, &n);
+            a->max_depth = (unsigned)n;
             break;
         case OPT_DEFAULT_OPERATION:
             ok = keyword(cmd->name, "--default-operation", optarg, edit_ops, &v);

@@ -225,6 +225,21 @@ struct devconf__edit_req {
     bool if_match;
 };
 
+/* An NMDA <get-data> (RFC 8526), its options checked by ops.c. */
+struct devconf__get_data_req {
+    devconf_datastore ds;
+    const char *filter;
+    devconf_filter_type filter_type;
+    devconf_config_filter config_filter;
+    const char *const *origins;
+    size_t origin_count;
+    bool negate_origins;
+    unsigned int max_depth;   /* 0: unbounded */
+    bool with_origin;
+    devconf_with_defaults with_defaults;
+    devconf_format format;    /* XML or JSON */
+};
+
 /* The transport table: every public operation goes through it. A NULL entry means the
  * transport cannot do it; ops.c then fails with DEVCONF_EUNSUPPORTED. */
 typedef struct devconf__transport {
@@ -246,6 +261,9 @@ typedef struct devconf__transport {
     int (*kill)(devconf_session *s, uint32_t id);
     int (*rpc)(devconf_session *s, char **out, const char *rpc, devconf_format format);
     struct ly_ctx *(*yang_ctx)(devconf_session *s); /* the session's schema context */
+    /* NMDA (RFC 8526): NULL where the transport has none (ops.c: unsupported) */
+    int (*get_data)(devconf_session *s, char **out, const struct devconf__get_data_req *req);
+    int (*edit_data)(devconf_session *s, const struct devconf__edit_req *req);
     bool (*quirk)(const devconf_session *s, int quirk); /* a known server quirk (devconf__quirk) */
 } devconf__transport;
 
@@ -253,7 +271,13 @@ typedef struct devconf__transport {
  * tables say which servers have them). */
 typedef enum devconf__quirk {
     /* after <validate> of the candidate, the next <commit> answers <ok/> but applies nothing */
-    DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT = 1
+    DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT = 1,
+    /* <get-data> answers with the whole operational datastore whatever it is asked: the datastore,
+     * subtree-filter, xpath-filter, config-filter, origin filters and max-depth are ignored, and origin
+     * metadata is always sent */
+    DEVCONF__QUIRK_NMDA_GET_DATA_IGNORES_INPUT = 2,
+    /* <edit-data> changes nothing: <config> is refused (missing-choice), other input answers <ok/> */
+    DEVCONF__QUIRK_NMDA_NO_EDIT_DATA = 3
 } devconf__quirk;
 bool devconf__session_quirk(const devconf_session *s, devconf__quirk q);
 
@@ -353,6 +377,10 @@ const char *devconf__child_value(const struct lyd_node *parent, const char *name
  * returned as the device sent it; with JSON it is an error naming what is unknown. */
 int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
                               bool wd_tagged, const char *what, char **out);
+/* The same, and unless keep_origin, every ietf-origin `origin` metadata is removed from the data first
+ * (NMDA get-data without with-origin). */
+int devconf__data_from_device_origin(devconf_session *s, char *text, size_t len, devconf_format format,
+                                     bool wd_tagged, bool keep_origin, const char *what, char **out);
 /* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
 int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
 

@@ -11,6 +11,8 @@ DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds)
     case DEVCONF_DS_CANDIDATE: return "candidate";
     case DEVCONF_DS_STARTUP: return "startup";
     case DEVCONF_DS_CONFIG: return "config";
+    case DEVCONF_DS_INTENDED: return "intended";
+    case DEVCONF_DS_OPERATIONAL: return "operational";
     }
     return "unknown";
 }
@@ -92,6 +94,7 @@ static const size_t edit_sizes[] = {
 };
 static const size_t commit_sizes[] = { offsetof(devconf_commit_options, timeout_ms), sizeof(devconf_commit_options) };
 static const size_t call_sizes[] = { sizeof(devconf_call_options) };
+static const size_t get_data_sizes[] = { sizeof(devconf_get_data_options) };
 static const size_t rpc_sizes[] = { sizeof(devconf_rpc_options) };
 
 #define OPTS_COPY(dst, src, sizes, name) \
@@ -126,6 +129,12 @@ DEVCONF_API int devconf_rpc_options_init(devconf_rpc_options *opts, unsigned int
 {
     devconf_rpc_options d = DEVCONF_RPC_OPTIONS_INIT;
     return devconf__opts_init(opts, &d, version, rpc_sizes, 1, "RPC options");
+}
+
+DEVCONF_API int devconf_get_data_options_init(devconf_get_data_options *opts, unsigned int version)
+{
+    devconf_get_data_options d = DEVCONF_GET_DATA_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, get_data_sizes, 1, "get-data options");
 }
 
 int devconf__edit_options_copy(devconf_edit_options *dst, const devconf_edit_options *src, const char *fn)
@@ -391,4 +400,93 @@ DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, con
     }
     struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
     CALL(s, &call, "rpc", rpc, "rpc", out, rpc, o.format);
+}
+
+/* ---- NMDA (RFC 8526) ---- */
+
+/* The RFC 8526 limit of max-depth (uint16, 1..65535). */
+#define MAX_DEPTH_LIMIT 65535u
+
+DEVCONF_API int devconf_get_data(char **out, devconf_session *s, devconf_datastore ds, const char *filter,
+                                 const devconf_get_data_options *opts)
+{
+    if (out) {
+        *out = NULL;
+    }
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-data: NULL out");
+    }
+    if (ds != DEVCONF_DS_RUNNING && ds != DEVCONF_DS_CANDIDATE && ds != DEVCONF_DS_STARTUP &&
+        ds != DEVCONF_DS_INTENDED && ds != DEVCONF_DS_OPERATIONAL) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-data: the datastore must be running, candidate, startup, intended or "
+                                  "operational, not %d", (int)ds);
+    }
+    devconf_get_data_options o = DEVCONF_GET_DATA_OPTIONS_INIT;
+    int r = OPTS_COPY(&o, opts, get_data_sizes, "get-data options");
+    if (r < 0) {
+        return r;
+    }
+    if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH || (unsigned)o.with_defaults > DEVCONF_WD_EXPLICIT ||
+        (unsigned)o.config_filter > DEVCONF_CONFIG_FILTER_NONCONFIG || check_format(o.format, "get-data") < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-data: invalid get-data options");
+    }
+    if (o.max_depth > MAX_DEPTH_LIMIT) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-data: max-depth %u is past RFC 8526's limit of %u (0: unbounded)", o.max_depth,
+                                  MAX_DEPTH_LIMIT);
+    }
+    if (o.origin_count && !o.origins) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-data: origin_count %zu with NULL origins",
+                                  o.origin_count);
+    }
+    for (size_t i = 0; i < o.origin_count; i++) {
+        if (!o.origins[i] || !*o.origins[i]) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "get-data: origin %zu is NULL or empty", i);
+        }
+    }
+    if (o.negate_origins && !o.origin_count) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-data: negate_origins without any origin to leave out");
+    }
+    if (ds != DEVCONF_DS_OPERATIONAL && (o.with_origin || o.origin_count)) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "get-data: %s is only for the operational datastore (RFC 8526 3.1.1), not %s",
+                                  o.with_origin ? "with-origin" : "an origin filter", devconf_datastore_name(ds));
+    }
+    struct devconf__get_data_req req = { ds, filter, o.filter_type, o.config_filter, o.origins, o.origin_count,
+                                         o.negate_origins != 0, o.max_depth, o.with_origin != 0, o.with_defaults,
+                                         o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML };
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, "get-data", get_data, "NMDA get-data (RFC 8527 datastore resources: not implemented for RESTCONF yet; nothing sent)", out, &req);
+}
+
+DEVCONF_API int devconf_edit_data(devconf_session *s, devconf_datastore ds, const char *config,
+                                  const devconf_edit_options *opts)
+{
+    devconf_edit_options o = DEVCONF_EDIT_OPTIONS_INIT;
+    int r = OPTS_COPY(&o, opts, edit_sizes, "edit options");
+    if (r < 0) {
+        return r;
+    }
+    if (ds != DEVCONF_DS_RUNNING && ds != DEVCONF_DS_CANDIDATE && ds != DEVCONF_DS_STARTUP) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "edit-data: the datastore must be running, candidate or startup (%s is read-only)",
+                                  devconf_datastore_name(ds));
+    }
+    if (!config) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-data: NULL configuration");
+    }
+    if ((unsigned)o.default_operation > DEVCONF_EDIT_NONE || check_format(o.format, "edit-data") < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "edit-data: invalid edit options");
+    }
+    if (o.test_option != DEVCONF_TEST_DEVICE || o.error_option != DEVCONF_ERROR_OPTION_DEVICE) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "edit-data has no %s (RFC 8526 3.1.2): leave it unset",
+                                  o.test_option != DEVCONF_TEST_DEVICE ? "test-option" : "error-option");
+    }
+    struct devconf__edit_req req = { ds, config, o.default_operation, o.test_option, o.error_option, o.format,
+                                     o.if_match != 0 };
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    CALL(s, &call, "edit-data", edit_data, "NMDA edit-data (RFC 8527 datastore resources: not implemented for RESTCONF yet; nothing sent)", &req);
 }

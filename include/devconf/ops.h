@@ -26,7 +26,9 @@ typedef enum devconf_datastore {
     DEVCONF_DS_RUNNING = 1,   /**< `running`. */
     DEVCONF_DS_CANDIDATE = 2, /**< `candidate` (needs the candidate capability). */
     DEVCONF_DS_STARTUP = 3,   /**< `startup` (needs the startup capability). */
-    DEVCONF_DS_CONFIG = 4     /**< Inline configuration text given with the call (copy-config, validate). */
+    DEVCONF_DS_CONFIG = 4,    /**< Inline configuration text given with the call (copy-config, validate). */
+    DEVCONF_DS_INTENDED = 5,  /**< NMDA `intended` (RFC 8342), read-only: devconf_get_data() only. @since 0.2 */
+    DEVCONF_DS_OPERATIONAL = 6 /**< NMDA `operational` (RFC 8342), read-only: devconf_get_data() only. @since 0.2 */
 } devconf_datastore;
 
 /** @brief Encoding of a payload or result. */
@@ -230,6 +232,52 @@ typedef struct devconf_rpc_options {
  */
 DEVCONF_API int devconf_rpc_options_init(devconf_rpc_options *opts, unsigned int version);
 
+/** @brief NMDA config-filter of devconf_get_data() (RFC 8526 3.1.1). */
+typedef enum devconf_config_filter {
+    DEVCONF_CONFIG_FILTER_ANY = 0,      /**< Not sent: configuration and state data. */
+    DEVCONF_CONFIG_FILTER_CONFIG = 1,   /**< `config-filter true`: only `config true` nodes. */
+    DEVCONF_CONFIG_FILTER_NONCONFIG = 2 /**< `config-filter false`: only `config false` nodes (and their ancestors). */
+} devconf_config_filter;
+
+/**
+ * @brief Options of devconf_get_data() (NMDA, RFC 8526). Initialise with ::DEVCONF_GET_DATA_OPTIONS_INIT or
+ *        devconf_get_data_options_init(); NULL means all defaults.
+ */
+typedef struct devconf_get_data_options {
+    unsigned int version;                /**< ::DEVCONF_GET_DATA_OPTIONS_VERSION. */
+    devconf_filter_type filter_type;     /**< How to read the filter argument (subtree-filter or xpath-filter). */
+    devconf_config_filter config_filter; /**< config-filter. */
+    const char *const *origins;          /**< origin-filter: @ref origin_count origin identities, "intended",
+                                              "ietf-origin:system", or "module:identity" for an identity derived
+                                              from ietf-origin's `origin`; each is checked against the device's
+                                              schemas. Borrowed for the call. Operational only; NULL: none. */
+    size_t origin_count;                 /**< Number of entries of @ref origins. */
+    int negate_origins;                  /**< Non-zero: negated-origin-filter (leave those origins out). */
+    unsigned int max_depth;              /**< max-depth, 1 to 65535; 0: unbounded (not sent). */
+    int with_origin;                     /**< Non-zero: ask for `or:origin` metadata (operational only). Zero: any
+                                              origin metadata the device sends anyway is removed. */
+    devconf_with_defaults with_defaults; /**< with-defaults (needs the with-defaults feature of ietf-netconf-nmda). */
+    devconf_format format;               /**< Result encoding; AUTO means XML. */
+    int timeout_ms;                      /**< End-to-end bound of this call; 0: the session's RPC timeout. */
+    devconf_cancel_cb cancel_cb;         /**< Cancel callback, or NULL. */
+    void *cancel_payload;                /**< Passed to @ref cancel_cb. */
+    /* New fields are appended here only, with a version bump. */
+} devconf_get_data_options;
+/** Current version of ::devconf_get_data_options. */
+#define DEVCONF_GET_DATA_OPTIONS_VERSION 1
+/** Static initialiser for ::devconf_get_data_options. */
+#define DEVCONF_GET_DATA_OPTIONS_INIT { DEVCONF_GET_DATA_OPTIONS_VERSION, DEVCONF_FILTER_AUTO, DEVCONF_CONFIG_FILTER_ANY, \
+                                        NULL, 0, 0, 0, 0, DEVCONF_WD_DEVICE, DEVCONF_FORMAT_AUTO, 0, NULL, NULL }
+
+/**
+ * @brief Initialise get-data options with defaults.
+ * @param[out] opts    Struct to fill.
+ * @param[in]  version ::DEVCONF_GET_DATA_OPTIONS_VERSION.
+ * @retval 0 Success. @retval DEVCONF_EINVAL NULL @p opts or a version this library does not know.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_get_data_options_init(devconf_get_data_options *opts, unsigned int version);
+
 /** @brief Name of a datastore ("running", ...). @return Static string; never NULL. @since 0.1 */
 DEVCONF_API const char *devconf_datastore_name(devconf_datastore ds);
 
@@ -291,6 +339,59 @@ DEVCONF_API int devconf_get_config(char **out, devconf_session *s, devconf_datas
  */
 DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target, const char *config,
                                     const devconf_edit_options *opts);
+
+/**
+ * @brief Read a datastore of the Network Management Datastore Architecture (`<get-data>`, RFC 8526).
+ *
+ * Needs a device with NMDA: devconf_session_has_capability(s, "nmda") is 1 when its YANG library (or its
+ * hello) lists the module ietf-netconf-nmda. Without it the call fails with ::DEVCONF_EUNSUPPORTED naming
+ * the module, and nothing is sent. The filter is checked against the device's schemas as for devconf_get();
+ * origin identities are checked too. with-origin and an origin filter are for ::DEVCONF_DS_OPERATIONAL only
+ * (RFC 8526's `when`): with another datastore they fail with ::DEVCONF_EINVAL, nothing sent. The result
+ * carries the `origin` metadata (XML `or:origin="or:intended"`, JSON `"@": {"ietf-origin:origin": ...}`)
+ * when asked for with @ref devconf_get_data_options.with_origin, and never otherwise.
+ *
+ * Devices whose get-data is known to ignore what it is asked (yuma123 netconfd 2.13 answers every
+ * get-data with its whole operational datastore, and its edit-data changes nothing) fail with
+ * ::DEVCONF_EUNSUPPORTED for what they would answer wrongly, naming the server's bug; nothing is sent.
+ * RESTCONF (RFC 8527 datastore resources) is not implemented yet: ::DEVCONF_EUNSUPPORTED.
+ * @param[out] out    Data as XML or JSON ("" or "{}" when empty); free with devconf_free().
+ * @param[in]  s      Session.
+ * @param[in]  ds     ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE, ::DEVCONF_DS_STARTUP, ::DEVCONF_DS_INTENDED
+ *                    or ::DEVCONF_DS_OPERATIONAL.
+ * @param[in]  filter Subtree filter (XML) or XPath; NULL for everything. Borrowed.
+ * @param[in]  opts   Options or NULL; copied as of its version.
+ * @retval 0 Success. @retval DEVCONF_EINVAL Bad datastore, options, or with-origin/origin filter with a
+ *         datastore other than operational. @retval DEVCONF_EYANG The filter or an origin identity is not
+ *         known to the device's schemas; nothing sent. @retval DEVCONF_EUNSUPPORTED No NMDA, no such datastore
+ *         (candidate, startup), no `origin` or `with-defaults` feature, or a known server bug.
+ * @retval DEVCONF_ERPC The device refused.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_get_data(char **out, devconf_session *s, devconf_datastore ds, const char *filter,
+                                 const devconf_get_data_options *opts);
+
+/**
+ * @brief Change a datastore (`<edit-data>`, RFC 8526).
+ *
+ * The payload is as for devconf_edit_config() (per-node operations with `nc:operation` or the
+ * ietf-netconf operation metadata) and is validated against the device's schemas first. Of the edit
+ * options only default_operation (merge, replace, none), format, timeout_ms and the cancel callback
+ * apply: edit-data has no test-option or error-option (::DEVCONF_EINVAL when set).
+ * Needs NMDA, as devconf_get_data(); candidate and startup need those capabilities, running needs
+ * writable-running.
+ * @param[in] s      Session.
+ * @param[in] ds     ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE or ::DEVCONF_DS_STARTUP (intended and
+ *                   operational are read-only: ::DEVCONF_EINVAL).
+ * @param[in] config Payload; borrowed.
+ * @param[in] opts   Options or NULL.
+ * @retval 0 Success. @retval DEVCONF_EYANG Payload refused locally; nothing sent.
+ * @retval DEVCONF_EINVAL Bad datastore or options. @retval DEVCONF_EUNSUPPORTED As for devconf_get_data().
+ * @retval DEVCONF_ERPC The device refused.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_edit_data(devconf_session *s, devconf_datastore ds, const char *config,
+                                  const devconf_edit_options *opts);
 
 /**
  * @brief Commit the candidate to running (`<commit>`), plain or confirmed.

@@ -240,5 +240,16 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
 /* Appends <filter type="xpath" select="..."/> for xpath (module names as prefixes) to b, with a
  * namespace declaration for every module it names (b->failed when out of memory). */
 void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath);
+/* The same expression as the text of <element xmlns:P="...">...</element> (RFC 8526 xpath-filter). */
+void devconf__nc_xpath_element(devconf__buf *b, struct ly_ctx *ly, const char *xpath, const char *element);
+/* Checks a read filter against the device's schemas before anything is sent (subtree: well-formed,
+ * top-level elements known; XPath: compiles and selects something; the xpath capability); the
+ * filter accepted last on the session is not checked again. */
+int devconf__nc_check_filter(devconf_session *s, const char *filter, devconf_filter_type type, const char *what);
+
+/* ---- nmda.c: RFC 8526 <get-data> and <edit-data> ---- */
+
+int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__get_data_req *req);
+int devconf__nc_edit_data(devconf_session *s, const struct devconf__edit_req *req);
 
 #endif /* DEVCONF_NETCONF_P_H */

@@ -11,12 +11,21 @@
  *    (/usr/share/yuma/modules/ietf), which a search directory (DEVCONF_YANG_PATH) provides;
  *  - after <validate> of the candidate the next <commit> answers <ok/> but applies nothing and
  *    resets the candidate (DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT: the fleet transaction does not
- *    validate there). */
+ *    validate there);
+ *  - with --with-nmda=true it announces ietf-netconf-nmda (features origin, with-defaults), but
+ *    <get-data> answers every request with its whole operational datastore, origin metadata
+ *    included: the datastore, subtree-filter, xpath-filter, config-filter, origin filters, max-depth
+ *    and with-defaults are ignored (its get_data_validate() reads the operational root whatever
+ *    the datastore, and the <filter> parameter of <get>, which get-data does not have)
+ *    (DEVCONF__QUIRK_NMDA_GET_DATA_IGNORES_INPUT);
+ *  - its <edit-data> changes nothing: a <config> is refused ("missing mandatory choice"), a <url>
+ *    answers <ok/> (no handler is registered) (DEVCONF__QUIRK_NMDA_NO_EDIT_DATA). */
 static const char *const yuma123_no_get_schema[] = { "ietf-netconf", NULL };
 
 static const devconf__nc_profile profiles[] = {
     { "yuma123 netconfd 2.13", "http://netconfcentral.org/ns/yuma-ncx?module=yuma-ncx", yuma123_no_get_schema,
-      1u << DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT },
+      (1u << DEVCONF__QUIRK_VALIDATE_BREAKS_COMMIT) | (1u << DEVCONF__QUIRK_NMDA_GET_DATA_IGNORES_INPUT) |
+          (1u << DEVCONF__QUIRK_NMDA_NO_EDIT_DATA) },
 };
 
 static const devconf__nc_profile generic = { "generic", NULL, NULL, 0 };

@@ -89,7 +89,7 @@ static int check_filter(devconf_session *s, const char *filter, devconf_filter_t
 
 /* check_filter(), skipped for the filter it accepted last time on this session (a poller sends
  * the same filter again and again; a session's schemas never change). */
-static int check_filter_once(devconf_session *s, const char *filter, devconf_filter_type type, const char *what)
+int devconf__nc_check_filter(devconf_session *s, const char *filter, devconf_filter_type type, const char *what)
 {
     struct devconf__nc_state *st = s->tp_data;
     if (st->checked_filter && st->checked_type == type && !strcmp(st->checked_filter, filter)) {
@@ -110,6 +110,11 @@ static int check_filter_once(devconf_session *s, const char *filter, devconf_fil
  * netconfd among them, resolve a prefix through the module that defines it). When two modules used
  * share a prefix, their names are kept as prefixes (declared too). */
 void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath)
+{
+    devconf__nc_xpath_element(b, ly, xpath, NULL);
+}
+
+void devconf__nc_xpath_element(devconf__buf *b, struct ly_ctx *ly, const char *xpath, const char *element)
 {
     const struct lys_module **used = NULL; /* every module the expression names, once */
     size_t nused = 0, cap = 0;
@@ -173,16 +178,26 @@ void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xp
             continue;
         }
         devconf__buf_puts(&sel, copied);
-        devconf__buf_puts(b, "<filter type=\"xpath\" select=\"");
-        devconf__buf_xml_escape(b, sel.data ? sel.data : "");
-        devconf__buf_puts(b, "\"");
-        devconf__buf_dispose(&sel);
+        if (element) {
+            devconf__buf_printf(b, "<%s", element);
+        } else {
+            devconf__buf_puts(b, "<filter type=\"xpath\" select=\"");
+            devconf__buf_xml_escape(b, sel.data ? sel.data : "");
+            devconf__buf_puts(b, "\"");
+        }
         for (size_t i = 0; i < nused; i++) {
             devconf__buf_printf(b, " xmlns:%s=\"", clash ? used[i]->name : used[i]->prefix);
             devconf__buf_xml_escape(b, used[i]->ns);
             devconf__buf_puts(b, "\"");
         }
-        devconf__buf_puts(b, "/>");
+        if (element) {
+            devconf__buf_puts(b, ">");
+            devconf__buf_xml_escape(b, sel.data ? sel.data : "");
+            devconf__buf_printf(b, "</%s>", element);
+        } else {
+            devconf__buf_puts(b, "/>");
+        }
+        devconf__buf_dispose(&sel);
     }
     free(used);
 }
@@ -206,7 +221,7 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
         return r;
     }
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? devconf__skip_ws(req->filter) : NULL;
-    if (filter && (r = check_filter_once(s, filter, req->filter_type, what)) < 0) {
+    if (filter && (r = devconf__nc_check_filter(s, filter, req->filter_type, what)) < 0) {
         return r;
     }
     devconf__buf body = { 0 };

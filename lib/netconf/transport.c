@@ -534,4 +534,6 @@ const devconf__transport devconf__netconf_ssh_transport = {
     .rpc = nc_generic_rpc,
     .yang_ctx = nc_yang_ctx,
     .quirk = nc_quirk,
+    .get_data = devconf__nc_get_data,
+    .edit_data = devconf__nc_edit_data,
 };

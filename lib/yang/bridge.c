@@ -341,10 +341,29 @@ int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd
     return 0;
 }
 
-int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
-                              bool wd_tagged, const char *what, char **out)
+/* Removes every ietf-origin `origin` annotation from a data tree (siblings and descendants). */
+static void strip_origin(struct lyd_node *tree)
 {
-    (void)config_only;
+    for (struct lyd_node *top = tree; top; top = top->next) {
+        struct lyd_node *n;
+        LYD_TREE_DFS_BEGIN(top, n) {
+            struct lyd_meta *m = n->meta;
+            while (m) {
+                struct lyd_meta *next = m->next;
+                if (m->annotation && m->annotation->module && !strcmp(m->annotation->module->name, "ietf-origin") &&
+                    !strcmp(m->name, "origin")) {
+                    lyd_free_meta_single(m);
+                }
+                m = next;
+            }
+            LYD_TREE_DFS_END(top, n);
+        }
+    }
+}
+
+static int from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool wd_tagged,
+                       bool no_origin, const char *what, char **out)
+{
     *out = NULL;
     if (!*devconf__skip_ws(text)) {
         free(text);
@@ -380,9 +399,25 @@ int devconf__data_from_device(devconf_session *s, char *text, size_t len, devcon
     }
     devconf__log_capture_end();
     free(text);
+    if (no_origin) {
+        strip_origin(tree);
+    }
     int r = devconf__print_data(tree, format, wd_tagged, out);
     lyd_free_all(tree);
     return r;
+}
+
+int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
+                              bool wd_tagged, const char *what, char **out)
+{
+    (void)config_only;
+    return from_device(s, text, len, format, wd_tagged, false, what, out);
+}
+
+int devconf__data_from_device_origin(devconf_session *s, char *text, size_t len, devconf_format format,
+                                     bool wd_tagged, bool keep_origin, const char *what, char **out)
+{
+    return from_device(s, text, len, format, wd_tagged, !keep_origin, what, out);
 }
 
 const char *devconf__node_name(const struct lyd_node *n)

@@ -15,6 +15,11 @@ static const char *source_dir(void)
 
 void test_server_start(test_server *t)
 {
+    test_server_start_args(t, "");
+}
+
+void test_server_start_args(test_server *t, const char *extra)
+{
     memset(t, 0, sizeof *t);
     const char *tmp = getenv("TMPDIR");
     snprintf(t->dir, sizeof t->dir, "%s/devconf-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -25,8 +30,8 @@ void test_server_start(test_server *t)
     char cmd[1024];
     /* the device also implements the project's example module (leafref, defaults, list, RPC) */
     snprintf(cmd, sizeof cmd,
-             "bash '%s/tests/fixtures/netconf/netconfd-up.sh' '%s' --module='%s/yang-models/devconf-example.yang' "
-             ">'%s/up.out' 2>&1", source_dir(), t->dir, source_dir(), t->dir);
+             "bash '%s/tests/fixtures/netconf/netconfd-up.sh' '%s' --module='%s/yang-models/devconf-example.yang' %s "
+             ">'%s/up.out' 2>&1", source_dir(), t->dir, source_dir(), extra, t->dir);
     if (system(cmd) != 0) {
         snprintf(cmd, sizeof cmd, "cat '%s/up.out' >&2", t->dir);
         (void)system(cmd);

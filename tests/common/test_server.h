@@ -20,6 +20,8 @@ typedef struct test_server {
 
 /* Starts a device; aborts the test program when it cannot (a setup failure, never a skip). */
 void test_server_start(test_server *t);
+/* The same with extra netconfd arguments (a trusted shell word list, e.g. "--with-nmda=true"). */
+void test_server_start_args(test_server *t, const char *extra);
 /* Stops it and removes its directory. */
 void test_server_stop(test_server *t);
 /* Sends a signal to the device's netconfd (SIGSTOP/SIGCONT/SIGKILL) or, with sshd set, to sshd. */

@@ -96,7 +96,8 @@ PROTO_NETCONF, PROTO_RESTCONF = 1, 2
 
 HOSTKEY_STRICT, HOSTKEY_ACCEPT_NEW, HOSTKEY_INSECURE_SKIP = 0, 1, 2
 
-DS_RUNNING, DS_CANDIDATE, DS_STARTUP, DS_CONFIG = 1, 2, 3, 4
+DS_RUNNING, DS_CANDIDATE, DS_STARTUP, DS_CONFIG, DS_INTENDED, DS_OPERATIONAL = 1, 2, 3, 4, 5, 6
+CONFIG_FILTER_ANY, CONFIG_FILTER_CONFIG, CONFIG_FILTER_NONCONFIG = 0, 1, 2
 
 FORMAT_AUTO, FORMAT_XML, FORMAT_JSON = 0, 1, 2
 
@@ -183,6 +184,27 @@ class ReadOptions(Structure):
         # version 3
         ("device_text", c_int),
         # version 4
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
+class GetDataOptions(Structure):
+    """``devconf_get_data_options`` (version 1 layout; NMDA, RFC 8526)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("filter_type", c_int),
+        ("config_filter", c_int),
+        ("origins", POINTER(c_char_p)),
+        ("origin_count", c_size_t),
+        ("negate_origins", c_int),
+        ("max_depth", c_uint),
+        ("with_origin", c_int),
+        ("with_defaults", c_int),
+        ("format", c_int),
         ("timeout_ms", c_int),
         ("cancel_cb", CANCEL_CB),
         ("cancel_payload", c_void_p),
@@ -499,6 +521,9 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_get", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(ReadOptions)), True),
     ("devconf_get_config", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(ReadOptions)), True),
     ("devconf_edit_config", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
+    ("devconf_get_data_options_init", c_int, (POINTER(GetDataOptions), c_uint), True),
+    ("devconf_get_data", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(GetDataOptions)), True),
+    ("devconf_edit_data", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
     ("devconf_commit", c_int, (SessionP, POINTER(CommitOptions)), True),
     ("devconf_cancel_commit", c_int, (SessionP, c_char_p, POINTER(CallOptions)), True),
     ("devconf_discard_changes", c_int, (SessionP, POINTER(CallOptions)), True),
@@ -558,6 +583,9 @@ DECLARED = frozenset(name for name, _, _, _ in _FUNCTIONS)
 #: works without them and reports the features they bring as unavailable.
 OPTIONAL = frozenset(
     {
+        "devconf_get_data_options_init",  # NMDA: a libdevconf without it raises UnsupportedError on use
+        "devconf_get_data",
+        "devconf_edit_data",
         "devconf_session_etag",
         "devconf_session_last_modified",
         "devconf_diff",
@@ -703,6 +731,7 @@ __all__ = [
     "KBDINT_CB",
     "SessionOptions",
     "ReadOptions",
+    "GetDataOptions",
     "EditOptions",
     "CommitOptions",
     "CallOptions",

@@ -163,7 +163,7 @@ class AsyncDevice:
         return AsyncTransaction(await _run(self._dev.transaction))
 
     for _name in (
-        "get", "get_config", "edit_config", "edit_diff", "dry_run", "convert", "commit", "confirm",
+        "get", "get_config", "get_data", "edit_config", "edit_data", "edit_diff", "dry_run", "convert", "commit", "confirm",
         "cancel_commit", "discard_changes", "lock", "unlock", "validate", "copy_config", "delete_config",
         "get_schema", "kill_session", "rpc", "load_merge_candidate", "load_replace_candidate",
         "compare_config", "diff", "commit_config", "confirm_commit", "discard_config", "rollback",

@@ -24,7 +24,7 @@ import time
 import weakref
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
-from ctypes import byref, c_void_p
+from ctypes import byref, c_char_p, c_void_p
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _lib
@@ -42,6 +42,7 @@ Payload = Union[str, bytes, Dict[str, Any], Any]
 KbdintHandler = Callable[[str, str, str, bool], Optional[str]]
 
 _DATASTORES = {"running": _lib.DS_RUNNING, "candidate": _lib.DS_CANDIDATE, "startup": _lib.DS_STARTUP}
+_NMDA_DATASTORES = dict(_DATASTORES, intended=_lib.DS_INTENDED, operational=_lib.DS_OPERATIONAL)
 _HOSTKEY = {
     "strict": _lib.HOSTKEY_STRICT,
     "accept-new": _lib.HOSTKEY_ACCEPT_NEW,
@@ -688,6 +689,82 @@ class Device:
         o = self._read_opts(filter_type, with_defaults, format, depth, fields, device_text)
         text = self._out(_lib.lib.devconf_get_config, ds, _filter_arg(filter), byref(o))
         return _parse_output(self._unwrap_data(text, format), format)
+
+    def get_data(
+        self,
+        datastore: str = "operational",
+        filter: Optional[str] = None,
+        *,
+        filter_type: Optional[str] = None,
+        config: Optional[bool] = None,
+        origins: Optional[Sequence[str]] = None,
+        negate_origins: bool = False,
+        max_depth: Optional[int] = None,
+        with_origin: bool = False,
+        with_defaults: Optional[str] = None,
+        format: str = "xml",
+    ) -> Any:
+        """Read an NMDA datastore (``<get-data>``, RFC 8526); the device needs ``has_capability("nmda")``.
+
+        Args:
+            datastore: ``"operational"`` (default), ``"intended"``, ``"running"``, ``"candidate"`` or ``"startup"``.
+            filter: subtree filter (XML) or XPath, as for :meth:`get`.
+            config: ``True``: configuration only (config-filter true); ``False``: state only; ``None``: both.
+            origins: origin identities (``"intended"``, ``"system"``, ``"module:identity"``): only data of these
+                origins, or without them when ``negate_origins``. Operational only.
+            max_depth: at most this many levels (1 to 65535).
+            with_origin: print each node's origin (``or:origin`` / ``ietf-origin:origin``); operational only.
+            with_defaults, format: as for :meth:`get`.
+
+        A device without NMDA raises :class:`~devconf.UnsupportedError` naming ietf-netconf-nmda; nothing is sent.
+        """
+        fn = getattr(_lib.lib, "devconf_get_data", None)
+        if fn is None or not hasattr(fn, "errcheck"):
+            raise UnsupportedError("get_data needs a libdevconf with NMDA (devconf_get_data)", code=_lib.EUNSUPPORTED)
+        ds = _choice(_NMDA_DATASTORES, datastore, "datastore")
+        o = _lib.GetDataOptions()
+        o.version = _lib.GetDataOptions.VERSION
+        o.filter_type = _lib.FILTER_AUTO if filter_type is None else _choice(_FILTER_TYPES, filter_type, "filter_type")
+        o.config_filter = (_lib.CONFIG_FILTER_ANY if config is None
+                           else _lib.CONFIG_FILTER_CONFIG if config else _lib.CONFIG_FILTER_NONCONFIG)
+        keep = None
+        if origins:
+            names = [origins] if isinstance(origins, str) else list(origins)
+            keep = (c_char_p * len(names))(*[_lib.str2c(n, "origin") for n in names])
+            o.origins = keep
+            o.origin_count = len(names)
+        o.negate_origins = 1 if negate_origins else 0
+        if max_depth is not None:
+            if not 1 <= int(max_depth) <= 65535:
+                raise InvalidArgument("max_depth must be 1 to 65535, not %r" % (max_depth,))
+            o.max_depth = int(max_depth)
+        o.with_origin = 1 if with_origin else 0
+        o.with_defaults = (
+            _lib.WD_DEVICE if with_defaults is None else _choice(_WITH_DEFAULTS, with_defaults, "with_defaults")
+        )
+        o.format = _choice(_OUT_FORMATS, format, "format")
+        text = self._out(fn, ds, _filter_arg(filter), byref(self._fill(o)))
+        del keep
+        return _parse_output(text, format)
+
+    def edit_data(
+        self,
+        config: Payload,
+        datastore: str = "candidate",
+        *,
+        default_operation: Optional[str] = None,
+        format: Optional[str] = None,
+    ) -> None:
+        """Change an NMDA datastore (``<edit-data>``, RFC 8526): ``"candidate"`` (default), ``"running"`` or
+        ``"startup"``. ``config`` as for :meth:`edit_config`; ``default_operation`` ``"merge"``, ``"replace"``
+        or ``"none"``. A device without NMDA raises :class:`~devconf.UnsupportedError`; nothing is sent.
+        """
+        fn = getattr(_lib.lib, "devconf_edit_data", None)
+        if fn is None or not hasattr(fn, "errcheck"):
+            raise UnsupportedError("edit_data needs a libdevconf with NMDA (devconf_edit_data)", code=_lib.EUNSUPPORTED)
+        text, o = self._edit_opts(config, default_operation, None, None, format, False)
+        ds = _choice(_NMDA_DATASTORES, datastore, "datastore")
+        self._call(fn, ds, _lib.str2c(text, "config"), byref(self._fill(o)))
 
     def _unwrap_data(self, text: str, fmt: str) -> str:
         """The same shape on both protocols: top-level nodes, without a datastore wrapper.

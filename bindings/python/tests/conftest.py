@@ -177,6 +177,26 @@ def server() -> Iterator[NetconfServer]:
         shutil.rmtree(d, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def nmda_server() -> Iterator[NetconfServer]:
+    """A second netconfd, started with --with-nmda=true (RFC 8526 get-data, ietf-origin)."""
+    d = Path(tempfile.mkdtemp(prefix="dcpy-nmda.", dir="/tmp"))
+    proc = subprocess.run(
+        ["bash", str(FIXTURES / "netconfd-up.sh"), str(d), "--with-nmda=true"], capture_output=True, text=True,
+        timeout=120,
+    )
+    try:
+        if proc.returncode != 0:
+            raise RuntimeError(
+                "cannot start the NMDA test device (netconfd-up.sh exit %d):\n%s%s"
+                % (proc.returncode, proc.stdout, proc.stderr)
+            )
+        yield NetconfServer(dir=d, port=int((d / "port").read_text().strip()))
+    finally:
+        subprocess.run(["bash", str(FIXTURES / "netconfd-down.sh"), str(d)], capture_output=True, timeout=60)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 @pytest.fixture
 def dev(server: NetconfServer) -> Iterator[devconf.Device]:
     """A fresh session; the candidate is discarded and the session closed afterwards."""
