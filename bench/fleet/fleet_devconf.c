@@ -7,8 +7,10 @@
  *                 [--cache-dir DIR] [--trust device|shared] [--op job|connect] [--limit EXPR]
  *
  * Prints per failing device one line on stderr and at the end one line
- *   RESULT {"ok": N, "failed": N, "get_schema": N, "elapsed_ms": N}
- * where get_schema is the number of <get-schema> requests the sessions made (0 with a warm cache).
+ *   RESULT {"ok": N, "failed": N, "get_schema": N, "elapsed_ms": N, "device_ms_median": N, "device_ms_p95": N}
+ * where get_schema is the number of <get-schema> requests the sessions made (0 with a warm cache;
+ * not counted by --op connect) and device_ms_* are over each device's own time (connect, the job,
+ * close: what devconf_fleet_result_elapsed_ms() reports).
  * Exit status 0 when every device succeeded. */
 #include <devconf/devconf.h>
 
@@ -73,9 +75,24 @@ static int job(devconf_session *s, const char *device, char **data, void *payloa
     return r;
 }
 
+/* Each device's elapsed time; the fleet calls on_result one at a time. */
+struct times {
+    long long *ms;
+    size_t n, cap;
+};
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
 static void on_result(const devconf_fleet_result *res, void *payload)
 {
-    (void)payload;
+    struct times *t = payload;
+    if (t->n < t->cap) {
+        t->ms[t->n++] = (long long)devconf_fleet_result_elapsed_ms(res);
+    }
     if (devconf_fleet_result_code(res) != 0) {
         const devconf_error *e = devconf_fleet_result_error(res);
         /* the message names the device */
@@ -168,13 +185,26 @@ int main(int argc, char **argv)
     devconf_fleet_options o = DEVCONF_FLEET_OPTIONS_INIT;
     o.forks = forks;
     o.result_cb = on_result;
+    struct times t = { calloc(devconf_fleet_count(f), sizeof(long long)), 0, devconf_fleet_count(f) };
+    if (!t.ms) {
+        t.cap = 0;
+    }
+    o.result_payload = &t;
     devconf_fleet_summary sum;
     r = devconf_fleet_run(f, &op, &o, &sum);
     if (r != 0) {
         fprintf(stderr, "fleet_devconf: run: %s\n", devconf_error_message(devconf_error_last()));
     }
-    printf("RESULT {\"ok\": %zu, \"failed\": %zu, \"get_schema\": %lu, \"elapsed_ms\": %lld}\n", sum.ok, sum.failed,
-           (unsigned long)atomic_load(&j.schema_requests), (long long)sum.elapsed_ms);
+    long long median = 0, p95 = 0;
+    if (t.n) {
+        qsort(t.ms, t.n, sizeof *t.ms, cmp_ll);
+        median = t.ms[t.n / 2];
+        p95 = t.ms[(t.n * 95) / 100 < t.n ? (t.n * 95) / 100 : t.n - 1];
+    }
+    printf("RESULT {\"ok\": %zu, \"failed\": %zu, \"get_schema\": %lu, \"elapsed_ms\": %lld, \"device_ms_median\": %lld, "
+           "\"device_ms_p95\": %lld}\n",
+           sum.ok, sum.failed, (unsigned long)atomic_load(&j.schema_requests), (long long)sum.elapsed_ms, median, p95);
+    free(t.ms);
     devconf_fleet_free(f);
     devconf_ctx_free(ctx);
     devconf_deinit();
