@@ -358,6 +358,9 @@ int devconf__rpc_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt,
                        devconf_format *detected);
 /* Prints a data tree (siblings) in the requested format; empty tree gives "" or "{}". */
 int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, char **out);
+/* The same; keep_empty prints empty non-presence containers too (a depth-limited read's cut nodes). */
+int devconf__print_data_ex(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, bool keep_empty,
+                           char **out);
 /* The first RPC or action node in tree (depth first), or NULL. */
 struct lyd_node *devconf__find_op(struct lyd_node *tree);
 /* Prints the output of an RPC/action reply node: XML children, or RFC 8040 {"module:output": {...}};
@@ -378,9 +381,10 @@ const char *devconf__child_value(const struct lyd_node *parent, const char *name
 int devconf__data_from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool config_only,
                               bool wd_tagged, const char *what, char **out);
 /* The same, and unless keep_origin, every ietf-origin `origin` metadata is removed from the data first
- * (NMDA get-data without with-origin). */
+ * (NMDA get-data without with-origin); with depth_cut (a max-depth read) the empty containers the device
+ * cut are kept, as a depth-limited RESTCONF read keeps them. */
 int devconf__data_from_device_origin(devconf_session *s, char *text, size_t len, devconf_format format,
-                                     bool wd_tagged, bool keep_origin, const char *what, char **out);
+                                     bool wd_tagged, bool keep_origin, bool depth_cut, const char *what, char **out);
 /* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
 int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
 

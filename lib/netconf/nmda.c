@@ -265,8 +265,8 @@ int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__g
     devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s of %s: %zu bytes of data from %s", what,
                  devconf_datastore_name(req->ds), tlen, s->host);
     return devconf__data_from_device_origin(s, text, tlen, req->format,
-                                            req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, req->with_origin, what,
-                                            out);
+                                            req->with_defaults == DEVCONF_WD_REPORT_ALL_TAGGED, req->with_origin,
+                                            req->max_depth != 0, what, out);
 }
 
 int devconf__nc_edit_data(devconf_session *s, const struct devconf__edit_req *req)

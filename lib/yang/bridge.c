@@ -325,12 +325,19 @@ int devconf__rpc_parse(struct ly_ctx *ctx, const char *text, devconf_format fmt,
 
 int devconf__print_data(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, char **out)
 {
+    return devconf__print_data_ex(tree, fmt, wd_tagged, false, out);
+}
+
+int devconf__print_data_ex(const struct lyd_node *tree, devconf_format fmt, bool wd_tagged, bool keep_empty,
+                           char **out)
+{
     *out = NULL;
     if (!tree) {
         *out = devconf__strdup(fmt == DEVCONF_FORMAT_JSON ? "{}" : "");
         return *out ? 0 : DEVCONF_ENOMEM;
     }
-    uint32_t opts = LYD_PRINT_WITHSIBLINGS | (wd_tagged ? LYD_PRINT_WD_ALL_TAG : LYD_PRINT_WD_ALL);
+    uint32_t opts = LYD_PRINT_WITHSIBLINGS | (wd_tagged ? LYD_PRINT_WD_ALL_TAG : LYD_PRINT_WD_ALL) |
+                    (keep_empty ? LYD_PRINT_KEEPEMPTYCONT : 0);
     if (lyd_print_mem(out, tree, fmt == DEVCONF_FORMAT_JSON ? LYD_JSON : LYD_XML, opts) != LY_SUCCESS) {
         return devconf__yang_error(LYD_CTX(tree), DEVCONF_ERROR, "cannot print the reply data");
     }
@@ -362,7 +369,7 @@ static void strip_origin(struct lyd_node *tree)
 }
 
 static int from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool wd_tagged,
-                       bool no_origin, const char *what, char **out)
+                       bool no_origin, bool keep_empty, const char *what, char **out)
 {
     *out = NULL;
     if (!*devconf__skip_ws(text)) {
@@ -402,7 +409,7 @@ static int from_device(devconf_session *s, char *text, size_t len, devconf_forma
     if (no_origin) {
         strip_origin(tree);
     }
-    int r = devconf__print_data(tree, format, wd_tagged, out);
+    int r = devconf__print_data_ex(tree, format, wd_tagged, keep_empty, out);
     lyd_free_all(tree);
     return r;
 }
@@ -411,13 +418,13 @@ int devconf__data_from_device(devconf_session *s, char *text, size_t len, devcon
                               bool wd_tagged, const char *what, char **out)
 {
     (void)config_only;
-    return from_device(s, text, len, format, wd_tagged, false, what, out);
+    return from_device(s, text, len, format, wd_tagged, false, false, what, out);
 }
 
 int devconf__data_from_device_origin(devconf_session *s, char *text, size_t len, devconf_format format,
-                                     bool wd_tagged, bool keep_origin, const char *what, char **out)
+                                     bool wd_tagged, bool keep_origin, bool depth_cut, const char *what, char **out)
 {
-    return from_device(s, text, len, format, wd_tagged, !keep_origin, what, out);
+    return from_device(s, text, len, format, wd_tagged, !keep_origin, depth_cut, what, out);
 }
 
 const char *devconf__node_name(const struct lyd_node *n)

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# devconf get-data / edit-data (NMDA, RFC 8526) against netconfd --with-nmda=true and a netconfd
-# without NMDA, both started here.
+# devconf get-data / edit-data (NMDA, RFC 8526) against netconfd --with-nmda=true, a netconfd
+# without NMDA, and the scripted NETCONF server with --nmda (a peer that honours get-data's
+# parameters and edit-data), all started here.
 #   test_cli_nmda.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$1 build=$2
 cli=$build/cli/devconf
-dir=$(mktemp -d) pdir=$(mktemp -d)
+dir=$(mktemp -d) pdir=$(mktemp -d) sdir=$(mktemp -d)
 cleanup() {
+    bash "$src/tests/fixtures/netconf/scripted/ncserver-down.sh" "$sdir/srv" >/dev/null 2>&1
     bash "$src/tests/fixtures/netconf/netconfd-down.sh" "$dir" >/dev/null 2>&1
     bash "$src/tests/fixtures/netconf/netconfd-down.sh" "$pdir" >/dev/null 2>&1
-    rm -rf "$dir" "$pdir"
+    rm -rf "$dir" "$pdir" "$sdir"
 }
 trap cleanup EXIT
 bash "$src/tests/fixtures/netconf/netconfd-up.sh" "$dir" --with-nmda=true >/dev/null ||
     { echo "setup failed: netconfd --with-nmda=true"; exit 1; }
 bash "$src/tests/fixtures/netconf/netconfd-up.sh" "$pdir" >/dev/null ||
     { echo "setup failed: netconfd"; exit 1; }
+bash "$src/tests/fixtures/netconf/scripted/ncserver-up.sh" "$sdir/srv" --announce hello --nmda >/dev/null ||
+    { echo "setup failed: scripted server --nmda"; exit 1; }
 uri="netconf://devconf-test@127.0.0.1:$(cat "$dir/port")"
+suri="netconf://devconf-test@127.0.0.1:$(cat "$sdir/srv/port")"
+snc=("$cli" --known-hosts "$sdir/srv/known_hosts" --key "$sdir/srv/client_ed25519" --cache-dir "$sdir/cache")
 puri="netconf://devconf-test@127.0.0.1:$(cat "$pdir/port")"
 nc=("$cli" --known-hosts "$dir/known_hosts" --key "$dir/client_ed25519" --cache-dir "$dir/cache")
 pnc=("$cli" --known-hosts "$pdir/known_hosts" --key "$pdir/client_ed25519" --cache-dir "$dir/cache")
@@ -76,6 +82,32 @@ check "get-data on a device without NMDA names the module" 9 "" "ietf-netconf-nm
     "${pnc[@]}" "$puri" get-data
 check "edit-data on a device without NMDA names the module" 9 "" "ietf-netconf-nmda" -- \
     "${pnc[@]}" "$puri" edit-data "$(payload '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>')"
+
+# the scripted --nmda peer: what netconfd ignores is honoured, nothing is refused locally
+# succeeds_without NAME PATTERN -- COMMAND...: exit 0 and PATTERN not in stdout
+succeeds_without() {
+    local name=$1 pat=$2 out
+    shift 3
+    if out=$("$@" 2>/dev/null </dev/null) && [ -n "$out" ] && ! grep -q -- "$pat" <<<"$out"; then
+        echo "ok   $name"; passed=$((passed + 1))
+    else
+        echo "FAIL $name: ${out:0:400}"; failed=$((failed + 1))
+    fi
+}
+check "peer: --nonconfig-only prints state only" 0 "<oper-status>up</oper-status>" "" -- \
+    "${snc[@]}" "$suri" get-data --nonconfig-only
+succeeds_without "peer: --nonconfig-only prints no configuration" '<description>' -- "${snc[@]}" "$suri" get-data --nonconfig-only
+check "peer: --origin system --with-origin" 0 'or:origin="or:system"' "" -- \
+    "${snc[@]}" "$suri" get-data --config-only --origin system --with-origin
+succeeds_without "peer: --origin system leaves eth0 out" 'eth0' -- "${snc[@]}" "$suri" get-data --config-only --origin system
+check "peer: --xpath selects one interface" 0 "<name>eth1</name>" "" -- \
+    "${snc[@]}" "$suri" get-data --datastore running --xpath "/ietf-interfaces:interfaces/interface[name='eth1']"
+check "peer: edit-data of candidate" 0 "" "" -- "${snc[@]}" "$suri" edit-data --datastore candidate \
+    "$(payload '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface><name>eth0</name><description>cli edit-data</description></interface></interfaces>')"
+succeeds_without "peer: running unchanged before commit" 'cli edit-data' -- "${snc[@]}" "$suri" get-data --datastore running
+check "peer: commit" 0 "" "" -- "${snc[@]}" "$suri" commit
+check "peer: get-data of running after commit" 0 "<description>cli edit-data</description>" "" -- \
+    "${snc[@]}" "$suri" get-data --datastore running
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -448,6 +448,19 @@ def _stop_scripted(d: Path) -> None:
 
 
 @pytest.fixture(scope="session")
+def nmda_scripted() -> Iterator[ScriptedServer]:
+    """The scripted server as an NMDA peer that honours get-data's parameters and edit-data
+    (--nmda, with :writable-running)."""
+    password = secrets.token_urlsafe(24)
+    d = _start_scripted("dcnmda.", ["--announce", "hello", "--nmda", "--writable-running"], password)
+    try:
+        yield ScriptedServer(dir=d, port=int((d / "port").read_text().strip()), password=password,
+                             cache_dir=os.path.join(_TMP_ROOT, "nmda-scripted-cache"))
+    finally:
+        _stop_scripted(d)
+
+
+@pytest.fixture(scope="session")
 def scripted_fleet() -> Iterator[ScriptedFleet]:
     password = secrets.token_urlsafe(24)
     os.environ[FLEET_PASSWORD_ENV] = password  # the inventory names it; worker processes inherit it

@@ -1,5 +1,6 @@
-"""NMDA (RFC 8526) from Python: Device.get_data / edit_data against netconfd --with-nmda=true, and the
-refusal on the suite's netconfd without NMDA."""
+"""NMDA (RFC 8526) from Python: Device.get_data / edit_data against netconfd --with-nmda=true, the
+refusal on the suite's netconfd without NMDA, and the scripted server with --nmda (a peer that
+honours get-data's parameters and edit-data)."""
 
 import asyncio
 import json
@@ -53,3 +54,35 @@ def test_aio_get_data(nmda_server):
             return await dev.get_data(with_origin=True)
 
     assert 'or:origin="or:intended"' in asyncio.run(main())
+
+
+IF_NS = "urn:ietf:params:xml:ns:yang:ietf-interfaces"
+
+
+def test_get_data_filters_on_a_peer_that_honours_them(nmda_scripted):
+    with nmda_scripted.connect() as dev:
+        assert dev.has_capability("nmda")
+        state = dev.get_data(config=False)
+        assert "<oper-status>down</oper-status>" in state and "<description>" not in state
+        data = json.loads(dev.get_data(config=True, origins=["learned"], with_origin=True, format="json"))
+        entries = data["ietf-interfaces:interfaces"]["interface"]
+        assert [e["name"] for e in entries] == ["eth0"] and "description" not in entries[0]
+        address = entries[0]["ietf-ip:ipv4"]
+        assert address["@"]["ietf-origin:origin"] == "ietf-origin:learned"
+        assert address["address"][0]["ip"] == "192.0.2.10"
+        top = dev.get_data(max_depth=1)
+        assert '<interfaces xmlns="%s"/>' % IF_NS in top and "<name>" not in top
+        one = dev.get_data("running", "/ietf-interfaces:interfaces/interface[name='eth1']")
+        assert "<name>eth1</name>" in one and "eth0" not in one
+
+
+def test_edit_data_commit_and_running_on_the_peer(nmda_scripted):
+    with nmda_scripted.connect() as dev:
+        edit = ('<interfaces xmlns="%s"><interface><name>eth1</name><description>%s</description></interface>'
+                "</interfaces>")
+        dev.edit_data(edit % (IF_NS, "python candidate"), "candidate")
+        assert "python candidate" not in dev.get_data("running")
+        dev.commit()
+        assert "<description>python candidate</description>" in dev.get_data("running")
+        dev.edit_data(edit % (IF_NS, "python running"), "running")
+        assert "<description>python running</description>" in dev.get_data("intended")
