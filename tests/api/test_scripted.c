@@ -1,6 +1,6 @@
 /* The scripted NETCONF server (tests/fixtures/netconf/scripted) works with today's devconf: in its
- * classic-hello mode (--announce hello; libnetconf2 2.0.24 cannot open the RFC 8525-only mode, see
- * tests/fixtures/netconf/scripted/test_ncserver.py for that one) devconf opens, reads, edits the
+ * classic-hello mode (--announce hello; its RFC 8525-only and RFC 7895 modes are exercised by
+ * integration-schemas and integration-fleet-sim) devconf opens, reads, edits the
  * candidate, commits and discards, logs in with the per-run random password and keyboard-interactive,
  * and gets DEVCONF_EAUTH for a wrong password; the counters in stats.json follow; with --ports each
  * port is a device of its own. */
