@@ -385,6 +385,11 @@ int devconf__data_from_device(devconf_session *s, char *text, size_t len, devcon
  * cut are kept, as a depth-limited RESTCONF read keeps them. */
 int devconf__data_from_device_origin(devconf_session *s, char *text, size_t len, devconf_format format,
                                      bool wd_tagged, bool keep_origin, bool depth_cut, const char *what, char **out);
+/* A malloc'ed copy of XML text whose namespace declarations (xmlns:P, in tags only) of exactly
+ * `from` declare `to` instead, its length in *out_len; NULL when there is none to change, or out of
+ * memory (*oom). Used for with-defaults report-all-tagged: RFC 6243's attribute namespace
+ * read as, and printed back from, the ietf-netconf-with-defaults annotation libyang knows. */
+char *devconf__xml_map_ns(const char *text, size_t len, const char *from, const char *to, size_t *out_len, bool *oom);
 /* Captures libyang's error messages for ctx as a DEVCONF_EYANG error with a prefix. */
 int devconf__yang_error(const struct ly_ctx *ctx, int code, const char *what);
 

@@ -368,6 +368,103 @@ static void strip_origin(struct lyd_node *tree)
     }
 }
 
+/* RFC 6243's XML attribute namespace of with-defaults' `default` tag, and the namespace of the
+ * YANG module whose annotation libyang 2.1.30 reads and prints it as (it does not know the former:
+ * "Unknown (or not implemented) YANG module ... for metadata wd:default"). */
+#define WD_ATTR_NS "urn:ietf:params:xml:ns:netconf:default:1.0"
+#define WD_YANG_NS "urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"
+
+/* A copy of XML text in which every namespace declaration (xmlns:P="from", in a start tag) whose
+ * value is exactly `from` declares `to` instead; text content, attribute values other than those
+ * declarations, comments, CDATA and processing instructions are copied unchanged. NULL when
+ * nothing was declared so (the caller keeps its text) or out of memory (*oom set). */
+char *devconf__xml_map_ns(const char *text, size_t len, const char *from, const char *to, size_t *out_len, bool *oom)
+{
+    *oom = false;
+    size_t flen = strlen(from);
+    if (!memmem(text, len, from, flen)) {
+        return NULL;
+    }
+    devconf__buf b = { 0 };
+    size_t i = 0, copied = 0;
+    bool changed = false;
+    while (i < len) {
+        if (text[i] != '<') {
+            i++;
+            continue;
+        }
+        static const struct { const char *open, *close; } skip[] = {
+            { "<!--", "-->" }, { "<![CDATA[", "]]>" }, { "<?", "?>" }, { "<!", ">" },
+        };
+        bool skipped = false;
+        for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
+            size_t ol = strlen(skip[k].open);
+            if (len - i >= ol && !memcmp(text + i, skip[k].open, ol)) {
+                const char *end = memmem(text + i + ol, len - i - ol, skip[k].close, strlen(skip[k].close));
+                i = end ? (size_t)(end - text) + strlen(skip[k].close) : len;
+                skipped = true;
+                break;
+            }
+        }
+        if (skipped) {
+            continue;
+        }
+        /* a start or end tag: attributes up to '>', values quoted */
+        i++;
+        while (i < len && text[i] != '>') {
+            if (text[i] != '"' && text[i] != '\'') {
+                i++;
+                continue;
+            }
+            char q = text[i];
+            size_t vstart = i + 1;
+            const char *vend = memchr(text + vstart, q, len - vstart);
+            if (!vend) {
+                i = len;
+                break;
+            }
+            size_t vlen = (size_t)(vend - text) - vstart;
+            /* the attribute's name: back from '=' over spaces to the name's start */
+            size_t e = i;
+            while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\n' || text[e - 1] == '\r')) {
+                e--;
+            }
+            if (e > 0 && text[e - 1] == '=') {
+                e--;
+                while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\n' || text[e - 1] == '\r')) {
+                    e--;
+                }
+                size_t n = e;
+                while (n > 0 && !strchr(" \t\n\r<", text[n - 1])) {
+                    n--;
+                }
+                if (e - n > 6 && !memcmp(text + n, "xmlns:", 6) && vlen == flen && !memcmp(text + vstart, from, flen)) {
+                    devconf__buf_append(&b, text + copied, vstart - copied);
+                    devconf__buf_puts(&b, to);
+                    copied = vstart + vlen;
+                    changed = true;
+                }
+            }
+            i = vstart + vlen + 1;
+        }
+        i++;
+    }
+    if (!changed) {
+        devconf__buf_dispose(&b);
+        return NULL;
+    }
+    if (copied < len) {
+        devconf__buf_append(&b, text + copied, len - copied);
+    }
+    if (b.failed) {
+        devconf__buf_dispose(&b);
+        *oom = true;
+        return NULL;
+    }
+    *out_len = b.len;
+    return devconf__buf_steal(&b);
+}
+
 static int from_device(devconf_session *s, char *text, size_t len, devconf_format format, bool wd_tagged,
                        bool no_origin, bool keep_empty, const char *what, char **out)
 {
@@ -379,8 +476,17 @@ static int from_device(devconf_session *s, char *text, size_t len, devconf_forma
     }
     struct ly_ctx *ly = s->tp->yang_ctx(s);
     struct lyd_node *tree = NULL;
+    bool oom = false;
+    size_t mapped_len = 0;
+    /* report-all-tagged: RFC 6243's wd:default read as the annotation of ietf-netconf-with-defaults */
+    char *mapped = wd_tagged ? devconf__xml_map_ns(text, len, WD_ATTR_NS, WD_YANG_NS, &mapped_len, &oom) : NULL;
+    if (oom) {
+        free(text);
+        return devconf__error_oom();
+    }
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(ly, text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_STRICT, 0, &tree);
+    LY_ERR lr = lyd_parse_data_mem(ly, mapped ? mapped : text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_STRICT, 0, &tree);
+    free(mapped);
     if (lr != LY_SUCCESS) {
         const struct ly_err_item *e = ly_err_last(ly);
         const char *why = e && e->msg ? e->msg : devconf__log_capture_last();
@@ -411,6 +517,20 @@ static int from_device(devconf_session *s, char *text, size_t len, devconf_forma
     }
     int r = devconf__print_data_ex(tree, format, wd_tagged, keep_empty, out);
     lyd_free_all(tree);
+    if (r == 0 && wd_tagged && format != DEVCONF_FORMAT_JSON) {
+        /* and printed as RFC 6243 has it for NETCONF, whatever libyang calls it */
+        size_t n = 0;
+        char *back = devconf__xml_map_ns(*out, strlen(*out), WD_YANG_NS, WD_ATTR_NS, &n, &oom);
+        if (oom) {
+            free(*out);
+            *out = NULL;
+            return devconf__error_oom();
+        }
+        if (back) {
+            free(*out);
+            *out = back;
+        }
+    }
     return r;
 }
 

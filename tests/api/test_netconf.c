@@ -523,7 +523,18 @@ START_TEST(with_defaults_modes)
     ro.with_defaults = DEVCONF_WD_REPORT_ALL_TAGGED;
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
     ck_assert_msg(strstr(out, "default=\"true\""), "report-all-tagged lacks the tag: %s", out);
+    /* parsed and printed by devconf (libyang's prefix), in RFC 6243's namespace; not returned as sent
+     * (netconfd's prefix is wda) */
+    ck_assert_msg(strstr(out, "ncwd:default=\"true\"") &&
+                      strstr(out, "xmlns:ncwd=\"urn:ietf:params:xml:ns:netconf:default:1.0\""),
+                  "report-all-tagged was not parsed: %s", out);
     devconf_free(out);
+    ro.format = DEVCONF_FORMAT_JSON; /* RFC 7952 metadata of ietf-netconf-with-defaults */
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));
+    ck_assert_msg(strstr(out, "\"@enabled\"") && strstr(out, "\"ietf-netconf-with-defaults:default\""),
+                  "report-all-tagged in JSON: %s", out);
+    devconf_free(out);
+    ro.format = DEVCONF_FORMAT_AUTO;
 
     ro.with_defaults = DEVCONF_WD_TRIM;
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, filter, &ro));

@@ -265,7 +265,7 @@ START_TEST(with_origin_in_xml_and_json)
 }
 END_TEST
 
-START_TEST(with_defaults_report_all_and_trim)
+START_TEST(with_defaults_report_all_tagged_and_trim)
 {
     devconf_get_data_options o = gd_opts();
     o.config_filter = DEVCONF_CONFIG_FILTER_CONFIG;
@@ -277,6 +277,18 @@ START_TEST(with_defaults_report_all_and_trim)
     out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
     ck_assert_int_eq(count(out, "<enabled>true</enabled>"), 2); /* eth0 and lo */
     devconf_free(out);
+    /* report-all-tagged: RFC 6243's wd:default on both (a value equal to its default is tagged, set or
+     * not: RFC 6243 3.4), parsed (devconf's ncwd prefix) */
+    o.with_defaults = DEVCONF_WD_REPORT_ALL_TAGGED;
+    out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
+    ck_assert_int_eq(count(out, "ncwd:default=\"true\""), 2);
+    HAS(out, "xmlns:ncwd=\"urn:ietf:params:xml:ns:netconf:default:1.0\"");
+    devconf_free(out);
+    o.format = DEVCONF_FORMAT_JSON;
+    out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
+    ck_assert_int_eq(count(out, "\"ietf-netconf-with-defaults:default\""), 2);
+    devconf_free(out);
+    o.format = DEVCONF_FORMAT_AUTO;
     o.with_defaults = DEVCONF_WD_TRIM;
     out = gd(DEVCONF_DS_RUNNING, NULL, &o);
     LACKS(out, "<enabled>true</enabled>");
@@ -362,7 +374,7 @@ int main(void)
     tcase_add_test(tc, origin_filters_and_their_negation);
     tcase_add_test(tc, max_depth_one_returns_the_top_nodes_only);
     tcase_add_test(tc, with_origin_in_xml_and_json);
-    tcase_add_test(tc, with_defaults_report_all_and_trim);
+    tcase_add_test(tc, with_defaults_report_all_tagged_and_trim);
     tcase_add_test(tc, server_errors_come_back_as_rpc_errors);
     /* these change the device: last */
     tcase_add_test(tc, edit_data_candidate_commit_then_get_data_running);
