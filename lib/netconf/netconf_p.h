@@ -237,6 +237,13 @@ void devconf__kh_shutdown(void);
 /* Fails with DEVCONF_EUNSUPPORTED when the device lacks the datastore ds. */
 int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char *what);
 int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
+/* Sends <rpc>body</rpc> and expects <ok/>: 0, or the rpc-errors as DEVCONF_ERPC (and the other
+ * errors of devconf__ncc_call). */
+int devconf__nc_call_ok(devconf_session *s, const char *body, const char *what);
+/* Sends a request whose body is in body (disposed here, also on failure) and returns the content
+ * of the reply's <data> (malloc'ed, "" when there is none) and its length: rpc-errors, a reply
+ * over max_reply_bytes and malformed replies are errors naming what and the host. */
+int devconf__nc_data_call(devconf_session *s, devconf__buf *body, const char *what, char **text, size_t *tlen);
 /* Appends <filter type="xpath" select="..."/> for xpath (module names as prefixes) to b, with a
  * namespace declaration for every module it names (b->failed when out of memory). */
 void devconf__nc_xpath_filter(devconf__buf *b, struct ly_ctx *ly, const char *xpath);

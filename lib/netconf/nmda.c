@@ -233,34 +233,10 @@ int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__g
         devconf__buf_printf(&body, "<with-defaults>%s</with-defaults>", devconf__wd_name(req->with_defaults));
     }
     devconf__buf_puts(&body, "</get-data>");
-    if (body.failed) {
-        devconf__buf_dispose(&body);
-        return devconf__error_oom();
-    }
-    char *reply = NULL;
-    size_t len = 0;
-    devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), body.data, what, devconf__nc_deadline(s), &s->cancel, &reply, &len,
-                          &env);
-    devconf__buf_dispose(&body);
-    if (r < 0) {
-        return r;
-    }
-    if ((r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true)) < 0) {
-        devconf__nc_env_dispose(&env);
-        free(reply);
-        return r;
-    }
+    char *text = NULL;
     size_t tlen = 0;
-    char *text = env.has_data ? devconf__nc_env_data(reply, &env, s->max_reply_bytes, &tlen) : devconf__strdup("");
-    devconf__nc_env_dispose(&env);
-    free(reply);
-    if (!text) {
-        if (devconf_error_code(devconf_error_last()) == DEVCONF_EPROTO) {
-            devconf__error_set_message("%s: the reply from %s: %s", what, s->host,
-                                       devconf_error_message(devconf_error_last()));
-        }
-        return devconf_error_code(devconf_error_last());
+    if ((r = devconf__nc_data_call(s, &body, what, &text, &tlen)) < 0) {
+        return r;
     }
     devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s of %s: %zu bytes of data from %s", what,
                  devconf_datastore_name(req->ds), tlen, s->host);
@@ -309,16 +285,7 @@ int devconf__nc_edit_data(devconf_session *s, const struct devconf__edit_req *re
         devconf__buf_dispose(&b);
         return devconf__error_oom();
     }
-    char *reply = NULL;
-    size_t len = 0;
-    devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), b.data, what, devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
+    r = devconf__nc_call_ok(s, b.data, what);
     devconf__buf_dispose(&b);
-    if (r < 0) {
-        return r;
-    }
-    r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, false);
-    devconf__nc_env_dispose(&env);
-    free(reply);
     return r;
 }

@@ -202,6 +202,41 @@ void devconf__nc_xpath_element(devconf__buf *b, struct ly_ctx *ly, const char *x
     free(used);
 }
 
+int devconf__nc_data_call(devconf_session *s, devconf__buf *body, const char *what, char **text, size_t *tlen)
+{
+    *text = NULL;
+    *tlen = 0;
+    if (body->failed) {
+        devconf__buf_dispose(body);
+        return devconf__error_oom();
+    }
+    char *reply = NULL;
+    size_t len = 0;
+    devconf__nc_env env;
+    int r = devconf__ncc_call(devconf__nc_client(s), body->data, what, devconf__nc_deadline(s), &s->cancel, &reply,
+                              &len, &env);
+    devconf__buf_dispose(body);
+    if (r < 0) {
+        return r;
+    }
+    if ((r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true)) < 0) {
+        devconf__nc_env_dispose(&env);
+        free(reply);
+        return r;
+    }
+    *text = env.has_data ? devconf__nc_env_data(reply, &env, s->max_reply_bytes, tlen) : devconf__strdup("");
+    devconf__nc_env_dispose(&env);
+    free(reply);
+    if (!*text) {
+        if (devconf_error_code(devconf_error_last()) == DEVCONF_EPROTO) {
+            devconf__error_set_message("%s: the reply from %s: %s", what, s->host,
+                                       devconf_error_message(devconf_error_last()));
+        }
+        return devconf_error_code(devconf_error_last());
+    }
+    return 0;
+}
+
 int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
 {
     const char *what = req->source ? "get-config" : "get";
@@ -243,33 +278,10 @@ int devconf__nc_read(devconf_session *s, char **out, const struct devconf__read_
                                    "%s</with-defaults>", devconf__wd_name(req->with_defaults));
     }
     devconf__buf_printf(&body, "</%s>", what);
-    if (body.failed) {
-        devconf__buf_dispose(&body);
-        return devconf__error_oom();
-    }
-    char *reply = NULL;
-    size_t len = 0;
-    devconf__nc_env env;
-    r = devconf__ncc_call(devconf__nc_client(s), body.data, what, devconf__nc_deadline(s), &s->cancel, &reply, &len, &env);
-    devconf__buf_dispose(&body);
-    if (r < 0) {
-        return r;
-    }
-    if ((r = devconf__ncc_reply_status(s->ctx, s->host, what, reply, len, &env, true)) < 0) {
-        devconf__nc_env_dispose(&env);
-        free(reply);
-        return r;
-    }
+    char *text = NULL;
     size_t tlen = 0;
-    char *text = env.has_data ? devconf__nc_env_data(reply, &env, s->max_reply_bytes, &tlen) : devconf__strdup("");
-    devconf__nc_env_dispose(&env);
-    free(reply);
-    if (!text) {
-        if (devconf_error_code(devconf_error_last()) == DEVCONF_EPROTO) {
-            devconf__error_set_message("%s: the reply from %s: %s", what, s->host,
-                                       devconf_error_message(devconf_error_last()));
-        }
-        return devconf_error_code(devconf_error_last());
+    if ((r = devconf__nc_data_call(s, &body, what, &text, &tlen)) < 0) {
+        return r;
     }
     devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s: %zu bytes of data from %s", what, tlen, s->host);
     if (req->device_text) {

@@ -25,7 +25,7 @@ int devconf__nc_require_ds(devconf_session *s, devconf_datastore ds, const char 
 }
 
 /* Sends body and checks that the reply is <ok/>. */
-static int call_ok(devconf_session *s, const char *body, const char *what)
+int devconf__nc_call_ok(devconf_session *s, const char *body, const char *what)
 {
     char *reply = NULL;
     size_t len = 0;
@@ -207,7 +207,7 @@ static int nc_edit(devconf_session *s, const struct devconf__edit_req *req)
         devconf__buf_dispose(&b);
         return devconf__error_oom();
     }
-    r = call_ok(s, b.data, "edit-config");
+    r = devconf__nc_call_ok(s, b.data, "edit-config");
     devconf__buf_dispose(&b);
     return r;
 }
@@ -245,7 +245,7 @@ static int nc_commit(devconf_session *s, const devconf_commit_options *o)
         devconf__buf_puts(&b, "</persist-id>");
     }
     devconf__buf_puts(&b, "</commit>");
-    r = b.failed ? devconf__error_oom() : call_ok(s, b.data, o->confirmed ? "confirmed commit" : "commit");
+    r = b.failed ? devconf__error_oom() : devconf__nc_call_ok(s, b.data, o->confirmed ? "confirmed commit" : "commit");
     devconf__buf_dispose(&b);
     return r;
 }
@@ -264,7 +264,7 @@ static int nc_cancel_commit(devconf_session *s, const char *persist_id)
         devconf__buf_puts(&b, "</persist-id>");
     }
     devconf__buf_puts(&b, "</cancel-commit>");
-    r = b.failed ? devconf__error_oom() : call_ok(s, b.data, "cancel-commit");
+    r = b.failed ? devconf__error_oom() : devconf__nc_call_ok(s, b.data, "cancel-commit");
     devconf__buf_dispose(&b);
     return r;
 }
@@ -272,7 +272,7 @@ static int nc_cancel_commit(devconf_session *s, const char *persist_id)
 static int nc_discard(devconf_session *s)
 {
     int r = devconf__require_cap(s, "candidate", "discard-changes");
-    return r < 0 ? r : call_ok(s, "<discard-changes/>", "discard-changes");
+    return r < 0 ? r : devconf__nc_call_ok(s, "<discard-changes/>", "discard-changes");
 }
 
 static int nc_lock(devconf_session *s, devconf_datastore ds, bool lock)
@@ -284,7 +284,7 @@ static int nc_lock(devconf_session *s, devconf_datastore ds, bool lock)
     }
     char body[96];
     snprintf(body, sizeof body, "<%s><target><%s/></target></%s>", what, devconf_datastore_name(ds), what);
-    return call_ok(s, body, what);
+    return devconf__nc_call_ok(s, body, what);
 }
 
 /* <source><config>...</config></source> for a configuration given as text ("" gives <config/>). */
@@ -324,7 +324,7 @@ static int nc_validate(devconf_session *s, devconf_datastore source, const char 
         ds_elem(&b, "source", source);
     }
     devconf__buf_puts(&b, "</validate>");
-    r = b.failed ? devconf__error_oom() : call_ok(s, b.data, "validate");
+    r = b.failed ? devconf__error_oom() : devconf__nc_call_ok(s, b.data, "validate");
     devconf__buf_dispose(&b);
     return r;
 }
@@ -356,7 +356,7 @@ static int nc_copy(devconf_session *s, devconf_datastore target, devconf_datasto
         ds_elem(&b, "source", source);
     }
     devconf__buf_puts(&b, "</copy-config>");
-    r = b.failed ? devconf__error_oom() : call_ok(s, b.data, "copy-config");
+    r = b.failed ? devconf__error_oom() : devconf__nc_call_ok(s, b.data, "copy-config");
     devconf__buf_dispose(&b);
     return r;
 }
@@ -370,7 +370,7 @@ static int nc_delete(devconf_session *s, devconf_datastore target)
     char body[96];
     snprintf(body, sizeof body, "<delete-config><target><%s/></target></delete-config>",
              devconf_datastore_name(target));
-    return call_ok(s, body, "delete-config");
+    return devconf__nc_call_ok(s, body, "delete-config");
 }
 
 static int nc_get_schema(devconf_session *s, char **out, const char *id, const char *version, const char *format)
@@ -418,7 +418,7 @@ static int nc_kill(devconf_session *s, uint32_t id)
 {
     char body[96];
     snprintf(body, sizeof body, "<kill-session><session-id>%u</session-id></kill-session>", (unsigned)id);
-    return call_ok(s, body, "kill-session");
+    return devconf__nc_call_ok(s, body, "kill-session");
 }
 
 static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devconf_format format)
