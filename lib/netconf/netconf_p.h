@@ -136,6 +136,12 @@ int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
 
+/* Connects over TLS (RFC 7589: the server's certificate and name checked, the client's certificate
+ * presented; tls.c), all before deadline: a stream. A missing client_cert is DEVCONF_EINVAL before
+ * anything is sent. */
+int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const devconf_session_options *opts, int64_t deadline, const devconf__cancel *cancel);
+
 /* ---- client.c ---- */
 
 typedef struct devconf__ncc devconf__ncc;
