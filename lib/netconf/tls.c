@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,6 @@ typedef struct tls_stream {
     devconf__nc_stream base;
     SSL_CTX *sctx;
     SSL *ssl;
-    BIO_METHOD *meth;
     int fd;
     char *host;
     uint16_t port;
@@ -85,6 +85,30 @@ static int bio_create(BIO *b)
 {
     BIO_set_init(b, 1);
     return 1;
+}
+
+/* One method for every connection, made once and kept for the life of the process (a session freed
+ * after devconf_deinit() still finds it): a BIO type index is taken from a process-wide counter, so
+ * not one per connection. */
+static pthread_once_t meth_once = PTHREAD_ONCE_INIT;
+static BIO_METHOD *meth;
+
+static void make_method(void)
+{
+    int index = BIO_get_new_index();
+    BIO_METHOD *m = BIO_meth_new((index > 0 ? index : 0) | BIO_TYPE_SOURCE_SINK, "devconf socket");
+    if (m && BIO_meth_set_write(m, bio_write) && BIO_meth_set_read(m, bio_read) && BIO_meth_set_puts(m, bio_puts) &&
+        BIO_meth_set_ctrl(m, bio_ctrl) && BIO_meth_set_create(m, bio_create)) {
+        meth = m;
+    } else {
+        BIO_meth_free(m);
+    }
+}
+
+static BIO_METHOD *socket_method(void)
+{
+    pthread_once(&meth_once, make_method);
+    return meth;
 }
 
 /* ---- errors ---- */
@@ -267,7 +291,6 @@ static void stream_free(devconf__nc_stream *base)
         }
         SSL_free(st->ssl); /* frees the BIO too */
     }
-    BIO_meth_free(st->meth);
     SSL_CTX_free(st->sctx);
     if (st->fd >= 0) {
         close(st->fd);
@@ -406,11 +429,8 @@ int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const
         return r;
     }
     BIO *bio = NULL;
-    if (!(st->meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "devconf socket")) ||
-        !BIO_meth_set_write(st->meth, bio_write) || !BIO_meth_set_read(st->meth, bio_read) ||
-        !BIO_meth_set_puts(st->meth, bio_puts) || !BIO_meth_set_ctrl(st->meth, bio_ctrl) ||
-        !BIO_meth_set_create(st->meth, bio_create) || !(st->ssl = SSL_new(st->sctx)) ||
-        !(bio = BIO_new(st->meth))) {
+    BIO_METHOD *m = socket_method();
+    if (!m || !(st->ssl = SSL_new(st->sctx)) || !(bio = BIO_new(m))) {
         ERR_clear_error();
         stream_free(&st->base);
         return devconf__error_oom();
