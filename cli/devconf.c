@@ -1371,6 +1371,8 @@ static void print_help(void)
           "\n"
           "URI: netconf://[USER@]HOST[:PORT]  NETCONF over SSH, port 830 by default; IPv6 addresses\n"
           "     go in brackets: netconf://admin@[2001:db8::1]:830\n"
+          "     netconf+tls://HOST[:PORT]  NETCONF over TLS (RFC 7589), port 6513 by default; needs\n"
+          "     --cert (the device takes the user name from it)\n"
           "     restconf://[USER@]HOST[:PORT][/ROOT]  RESTCONF over HTTPS (root discovered when absent)\n"
           "     restconf+http://HOST[:PORT][/ROOT]    RESTCONF over plain HTTP (unencrypted)\n"
           "\n"
@@ -1394,10 +1396,12 @@ static void print_help(void)
           "  --search-dir DIR     also look for YANG modules in DIR (repeatable)\n"
           "  --cache-dir DIR      where schemas downloaded from the device are kept\n"
           "                       (default: $XDG_CACHE_HOME/devconf or ~/.cache/devconf)\n"
-          "  --ca-file FILE       RESTCONF: PEM CA bundle the server certificate must chain to\n"
-          "  --cert FILE          RESTCONF: PEM client certificate\n"
-          "  --cert-key FILE      RESTCONF: PEM key of --cert (default: in the --cert file)\n"
-          "  --tls-insecure       RESTCONF: do not verify the server certificate (insecure)\n"
+          "  --ca-file FILE       TLS (restconf://, netconf+tls://): PEM CA bundle the server\n"
+          "                       certificate must chain to (default: the system's CA store)\n"
+          "  --cert FILE          TLS: PEM client certificate (required by netconf+tls://)\n"
+          "  --cert-key FILE      TLS: PEM key of --cert (default: in the --cert file); its\n"
+          "                       passphrase, if any, is read from $DEVCONF_PASSPHRASE\n"
+          "  --tls-insecure       TLS: do not verify the server certificate or its name (insecure)\n"
           "  --max-payload SIZE   largest payload or --subtree file read, in bytes or with K, M or G\n"
           "                       (default 64M); FILE must be a regular file ('-' reads standard input)\n"
           "  --max-reply SIZE     largest reply accepted from the device, in bytes or with K, M or G\n"
@@ -1736,7 +1740,8 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
         return ex;
     so.username = g->user;
     so.private_key = g->key;
-    so.passphrase = g->key && passphrase && *passphrase ? passphrase : NULL;
+    /* the passphrase of the SSH key, or of the TLS client key */
+    so.passphrase = (g->key || g->cert) && passphrase && *passphrase ? passphrase : NULL;
     so.use_agent = g->agent;
     so.kbdint_cb = !so.password && isatty(STDIN_FILENO) ? kbdint_from_tty : NULL;
     so.known_hosts = g->known_hosts;

@@ -282,6 +282,7 @@ typedef enum devconf__quirk {
 bool devconf__session_quirk(const devconf_session *s, devconf__quirk q);
 
 extern const devconf__transport devconf__netconf_ssh_transport;
+extern const devconf__transport devconf__netconf_tls_transport;
 extern const devconf__transport devconf__restconf_transport;
 
 struct devconf_session {

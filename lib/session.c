@@ -37,6 +37,8 @@ static const devconf__transport *transport_for(devconf__scheme scheme)
     switch (scheme) {
     case DEVCONF_SCHEME_NETCONF_SSH:
         return &devconf__netconf_ssh_transport;
+    case DEVCONF_SCHEME_NETCONF_TLS:
+        return &devconf__netconf_tls_transport;
     case DEVCONF_SCHEME_RESTCONF_HTTPS:
     case DEVCONF_SCHEME_RESTCONF_HTTP:
         return &devconf__restconf_transport;
@@ -96,7 +98,7 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
         devconf__uri_dispose(&u);
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
                                   "the URI scheme '%.*s' is not supported by this build yet (supported: "
-                                  "netconf://, netconf+ssh://, restconf://, restconf+http://)", (int)strcspn(uri, ":"), uri);
+                                  "netconf://, netconf+ssh://, netconf+tls://, restconf://, restconf+http://)", (int)strcspn(uri, ":"), uri);
     }
     devconf_session *s = calloc(1, sizeof *s);
     if (!s || !(s->host = devconf__strdup(u.host))) {

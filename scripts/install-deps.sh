@@ -3,7 +3,8 @@
 # Debian 12 machine, and prepare the local account the test servers log in as.
 #
 # What it changes on the machine (see also README.md):
-#   - Debian packages (PACKAGES below, plus those of the two scripts it calls);
+#   - Debian packages (PACKAGES below, plus those of the two scripts it calls;
+#     stunnel4 is the NETCONF-over-TLS front of the tests, tests/fixtures/netconf/tls-up.sh);
 #   - a local user "devconf-test" WITHOUT a usable password: key logins only,
 #     and only the tests' private loopback sshd (tests/fixtures/netconf/
 #     netconfd-up.sh, with its own authorized_keys) lets it in. No password
@@ -31,6 +32,7 @@ PACKAGES=(
     build-essential pkg-config meson ninja-build check
     libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev libssl-dev
     netconfd libyuma-base openssh-server openssh-client
+    stunnel4 openssl
     valgrind python3 python3-pip python3-venv procps
 )
 

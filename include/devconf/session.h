@@ -7,6 +7,12 @@
  * between threads. URIs:
  * - `netconf://[user@]host[:port]`: NETCONF over SSH, port 830 by default.
  * - `netconf+ssh://...`: the same, spelled out.
+ * - `netconf+tls://host[:port]`: NETCONF over TLS (RFC 7589), port 6513 by default. Both ends are
+ *   authenticated by certificate: the device's must chain to @ref devconf_session_options.ca_file
+ *   (else the system's store) and name the host (DNS name or IP address in its subjectAltName);
+ *   devconf presents @ref devconf_session_options.client_cert, which the device maps to the NETCONF
+ *   user name (a user in the URI or @ref devconf_session_options.username is not used). TLS 1.2 or
+ *   later. (@since 0.2)
  * - `restconf://host[:port][/root]`: RESTCONF over HTTPS, port 443 by default; without a root the
  *   RESTCONF root is discovered from `/.well-known/host-meta` (RFC 8040 section 3.1).
  * - `restconf+http://host[:port][/root]`: RESTCONF over plain HTTP, only when asked for.
@@ -68,7 +74,7 @@ typedef struct devconf_session_options {
     const char *username;           /**< Login name; overrides the URI's user; default: the URI's user, else $USER. */
     const char *password;           /**< Password (SSH password or keyboard-interactive). Never logged. */
     const char *private_key;        /**< Path of a private key file for public-key authentication. */
-    const char *passphrase;         /**< Passphrase of @ref private_key. Never logged. */
+    const char *passphrase;         /**< Passphrase of @ref private_key, or of an encrypted @ref client_key (netconf+tls). Never logged. */
     int use_agent;                  /**< Non-zero: try the keys of the ssh-agent at $SSH_AUTH_SOCK. */
     devconf_kbdint_cb kbdint_cb;    /**< Keyboard-interactive answers; NULL: answer with @ref password. */
     void *kbdint_payload;           /**< Passed to @ref kbdint_cb. */
@@ -77,11 +83,11 @@ typedef struct devconf_session_options {
     int connect_timeout_ms;         /**< TCP connect, SSH handshake, authentication and hello; 0: 10 s. */
     int rpc_timeout_ms;             /**< Every later network wait; 0: 60 s. Negative values are invalid. */
     /* version 2 */
-    const char *ca_file;            /**< PEM CA bundle the server's TLS certificate must chain to; default: the system store. @since 0.1 (version 2) */
-    const char *client_cert;        /**< PEM client certificate for TLS client authentication. @since 0.1 (version 2) */
-    const char *client_key;         /**< PEM private key of @ref client_cert. Never logged. @since 0.1 (version 2) */
+    const char *ca_file;            /**< PEM CA bundle the server's TLS certificate must chain to (RESTCONF over HTTPS and netconf+tls); default: the system store. @since 0.1 (version 2) */
+    const char *client_cert;        /**< PEM client certificate (chain) for TLS client authentication; required by netconf+tls (RFC 7589), optional for RESTCONF. @since 0.1 (version 2) */
+    const char *client_key;         /**< PEM private key of @ref client_cert; default: read from the @ref client_cert file. Never logged. @since 0.1 (version 2) */
     const char *bearer_token;       /**< RESTCONF: sent as `Authorization: Bearer`. Never logged. @since 0.1 (version 2) */
-    int tls_insecure_skip_verify;   /**< Non-zero: accept any TLS certificate and host name. Insecure. @since 0.1 (version 2) */
+    int tls_insecure_skip_verify;   /**< Non-zero: accept any TLS certificate and host name (RESTCONF and netconf+tls; a warning is logged). Insecure. @since 0.1 (version 2) */
     /* version 3 */
     /** Largest reply accepted from the device, in bytes (a NETCONF message, a RESTCONF response
      *  body); 0: ::DEVCONF_DEFAULT_MAX_REPLY_BYTES. A longer reply fails with ::DEVCONF_EPROTO
@@ -121,7 +127,8 @@ DEVCONF_API int devconf_session_options_init(devconf_session_options *opts, unsi
  * @param[in]  opts Options or NULL for defaults; copied as of its version, not retained.
  * @retval 0 Success.
  * @retval DEVCONF_EINVAL Bad URI or options. @retval DEVCONF_ECONNECT Unreachable or refused.
- * @retval DEVCONF_EAUTH Rejected credentials. @retval DEVCONF_EHOSTKEY Unknown or changed host key.
+ * @retval DEVCONF_EAUTH Rejected credentials (over TLS: a client certificate the device refused).
+ * @retval DEVCONF_EHOSTKEY Unknown or changed host key, or a TLS certificate that failed verification.
  * @retval DEVCONF_ETIMEOUT No answer in time.
  * @since 0.1
  */

@@ -5,8 +5,10 @@
  * settings per thread, changes a shared schema context while it connects (so connects to devices of
  * one model had to serialize), cannot use a device that lists its modules only in an RFC 8525 YANG
  * library, sends schema requests on every connect, and never hands out a reply's bytes. Here:
+ *  - net.c       name resolution and TCP connect, bounded by the deadline.
  *  - ssh.c       SSH with libssh: connect, host key, authentication, the netconf subsystem; every
  *                wait non-blocking and bounded by one deadline.
+ *  - tls.c       TLS with OpenSSL (RFC 7589): certificate checks both ways, non-blocking like ssh.c.
  *  - framing.c   RFC 6242 framing (end-of-message and chunked), a byte-fed state machine with a size
  *                bound; no I/O (fuzzed on its own).
  *  - envelope.c  the envelope of a message (rpc-reply, notification, hello): message-id, what the
@@ -95,7 +97,16 @@ void devconf__nc_env_dispose(devconf__nc_env *env);
  * the declarations are repeated on each top-level element). */
 char *devconf__nc_env_data(const char *msg, const devconf__nc_env *env, uint64_t max, size_t *len);
 
-/* ---- ssh.c: the byte stream under a NETCONF session ---- */
+/* ---- net.c: name resolution and TCP connect ---- */
+
+/* Resolves host (on a helper thread, waited for at most until deadline) and connects a non-blocking
+ * TCP socket (TCP_NODELAY, close-on-exec) to the first of its addresses that answers: the socket, or
+ * a negative code with the error set (DEVCONF_ETIMEOUT past the deadline, DEVCONF_ECONNECT, or
+ * DEVCONF_ECANCELED); connect errors carry origin. */
+int devconf__nc_tcp_connect(const char *host, uint16_t port, devconf_origin origin, int64_t deadline,
+                            const devconf__cancel *cancel);
+
+/* ---- the byte stream under a NETCONF session (ssh.c, tls.c) ---- */
 
 typedef struct devconf__nc_stream devconf__nc_stream;
 typedef struct devconf__nc_stream_ops {
@@ -124,6 +135,12 @@ void devconf__ssh_close(struct ssh_session_struct *s);
 int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
+
+/* Connects over TLS (RFC 7589: the server's certificate and name checked, the client's certificate
+ * presented; tls.c), all before deadline: a stream. A missing client_cert is DEVCONF_EINVAL before
+ * anything is sent. */
+int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+                         const devconf_session_options *opts, int64_t deadline, const devconf__cancel *cancel);
 
 /* ---- client.c ---- */
 

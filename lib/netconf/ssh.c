@@ -6,9 +6,10 @@
  * device that drips its bytes cannot stretch a timeout. The name resolution and the TCP connect are
  * done here, not by libssh, whose ssh_connect() resolves a host name with a blocking getaddrinfo()
  * even on a non-blocking session (a name server that does not answer held an open for the
- * resolver's own timeouts, whatever the connect timeout): the name is resolved on a helper thread
- * that the caller waits for at most until the deadline, the socket connects without blocking, and
- * libssh gets the connected socket (SSH_OPTIONS_FD; the host name stays the known_hosts key).
+ * resolver's own timeouts, whatever the connect timeout): net.c resolves the name on a helper
+ * thread that the caller waits for at most until the deadline and connects the socket without
+ * blocking, and libssh gets the connected socket (SSH_OPTIONS_FD; the host name stays the
+ * known_hosts key).
  *
  * Still blocking inside libssh, documented rather than fixed: talking to an ssh-agent
  * (use_agent: a hung agent holds the open) and reading key and known_hosts files (local files). */
@@ -64,188 +65,6 @@ static int wait_io(ssh_session s, const struct deadline *d, const char *host, ui
     /* at most 50 ms at a time: libssh may hold bytes it has read but not processed */
     poll(&pfd, 1, left < 50 ? left : 50);
     return 0;
-}
-
-/* ---- name resolution and TCP connect, bounded by the deadline ---- */
-
-/* A name resolution on a helper thread: shared by the thread and the caller, freed by whichever
- * lets go last (the caller lets go early when the deadline passes). */
-struct resolution {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    int refs;
-    bool done;
-    int rc, err;
-    struct addrinfo *res;
-    char *host;
-    char port[8];
-};
-
-static void resolution_release(struct resolution *q)
-{
-    pthread_mutex_lock(&q->lock);
-    int left = --q->refs;
-    pthread_mutex_unlock(&q->lock);
-    if (left) {
-        return;
-    }
-    if (q->res) {
-        freeaddrinfo(q->res);
-    }
-    pthread_cond_destroy(&q->done_cond);
-    pthread_mutex_destroy(&q->lock);
-    free(q->host);
-    free(q);
-}
-
-static void *resolve_thread(void *arg)
-{
-    struct resolution *q = arg;
-    struct addrinfo hints = { 0 }, *res = NULL;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV; /* no AI_ADDRCONFIG: without a non-loopback address it hides localhost */
-    int rc = getaddrinfo(q->host, q->port, &hints, &res);
-    int err = errno;
-    pthread_mutex_lock(&q->lock);
-    q->rc = rc;
-    q->err = err;
-    q->res = res;
-    q->done = true;
-    pthread_cond_broadcast(&q->done_cond);
-    pthread_mutex_unlock(&q->lock);
-    resolution_release(q);
-    return NULL;
-}
-
-/* The addresses of host (freeaddrinfo them), or an error: DEVCONF_ETIMEOUT when the name service
- * has not answered by the deadline (the helper thread is left to finish on its own). */
-static int resolve(struct addrinfo **out, const char *host, uint16_t port, const struct deadline *dl)
-{
-    *out = NULL;
-    char ports[8];
-    snprintf(ports, sizeof ports, "%u", (unsigned)port);
-    /* an address needs no name service and never blocks */
-    struct addrinfo hints = { 0 };
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-    if (getaddrinfo(host, ports, &hints, out) == 0) {
-        return 0;
-    }
-    *out = NULL;
-    struct resolution *q = calloc(1, sizeof *q);
-    if (!q || !(q->host = devconf__strdup(host))) {
-        free(q);
-        return devconf__error_oom();
-    }
-    memcpy(q->port, ports, sizeof ports);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&q->lock, NULL);
-    pthread_cond_init(&q->done_cond, &ca);
-    pthread_condattr_destroy(&ca);
-    q->refs = 2;
-    pthread_attr_t ta;
-    pthread_attr_init(&ta);
-    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-    pthread_t t;
-    int e = pthread_create(&t, &ta, resolve_thread, q);
-    pthread_attr_destroy(&ta);
-    if (e) {
-        q->refs = 1;
-        resolution_release(q);
-        return devconf__error_set(DEVCONF_ORIGIN_OS, DEVCONF_ERROR, "cannot resolve %s: no thread for it: %s", host,
-                                  strerror(e));
-    }
-    int r = 0;
-    pthread_mutex_lock(&q->lock);
-    while (!q->done) {
-        if (devconf__cancelled(dl->cancel)) {
-            r = devconf__error_canceled("resolving the device's name");
-            break;
-        }
-        int left = remaining_ms(dl);
-        if (left <= 0) {
-            r = devconf__error_set(DEVCONF_ORIGIN_OS, DEVCONF_ETIMEOUT,
-                                   "timed out resolving %s (the name service did not answer)", host);
-            break;
-        }
-        /* at most 50 ms at a time: the cancel callback is asked in between */
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        int64_t ns = until.tv_nsec + (int64_t)(left < 50 ? left : 50) * 1000000;
-        until.tv_sec += ns / 1000000000;
-        until.tv_nsec = ns % 1000000000;
-        pthread_cond_timedwait(&q->done_cond, &q->lock, &until);
-    }
-    if (r == 0) {
-        if (q->rc) {
-            r = devconf__error_set(DEVCONF_ORIGIN_OS, DEVCONF_ECONNECT, "cannot resolve %s: %s", host,
-                                   q->rc == EAI_SYSTEM ? strerror(q->err) : gai_strerror(q->rc));
-        } else {
-            *out = q->res;
-            q->res = NULL;
-        }
-    }
-    pthread_mutex_unlock(&q->lock);
-    resolution_release(q);
-    return r;
-}
-
-/* Connects a non-blocking TCP socket to the first address of ai that answers, before the deadline:
- * the socket, or -1 with the error set. */
-static int tcp_connect(const struct addrinfo *ai, const char *host, uint16_t port, const struct deadline *dl)
-{
-    int err = 0;
-    for (; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            err = errno;
-            continue;
-        }
-        /* NETCONF is request/response: without TCP_NODELAY, Nagle's algorithm and delayed ACKs add
-         * about 40 ms to every small RPC */
-        int yes = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-        int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
-        if (rc != 0 && errno != EINPROGRESS) {
-            err = errno;
-            close(fd);
-            continue;
-        }
-        while (rc != 0) {
-            if (devconf__cancelled(dl->cancel)) {
-                close(fd);
-                devconf__error_canceled("connecting to the device");
-                return -1;
-            }
-            int left = remaining_ms(dl);
-            if (left <= 0) {
-                close(fd);
-                devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ETIMEOUT,
-                                   "timed out connecting to %s port %u (no answer to the TCP connect)", host,
-                                   (unsigned)port);
-                return -1;
-            }
-            struct pollfd pfd = { fd, POLLOUT, 0 };
-            if (poll(&pfd, 1, left < 50 ? left : 50) > 0) {
-                socklen_t len = sizeof err;
-                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-                    err = errno;
-                }
-                break;
-            }
-        }
-        if (rc == 0 || err == 0) {
-            return fd;
-        }
-        close(fd);
-    }
-    devconf__error_set(DEVCONF_ORIGIN_SSH, DEVCONF_ECONNECT, "cannot connect to %s port %u: %s", host,
-                       (unsigned)port, err ? strerror(err) : "no address");
-    return -1;
 }
 
 static char *key_fingerprint(ssh_session s, const char **type_out)
@@ -580,14 +399,9 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     /* non-blocking from the start: every wait below is a poll() bounded by the deadline */
     ssh_set_blocking(s, 0);
     devconf__log(ctx, DEVCONF_LOG_INFO, "ssh", "connecting to %s@%s port %u", user, host, (unsigned)port);
-    struct addrinfo *addrs = NULL;
-    if ((r = resolve(&addrs, host, port, &dl)) < 0) {
-        goto fail;
-    }
-    fd = tcp_connect(addrs, host, port, &dl);
-    freeaddrinfo(addrs);
-    if (fd < 0) {
-        r = devconf_error_code(devconf_error_last());
+    if ((fd = devconf__nc_tcp_connect(host, port, DEVCONF_ORIGIN_SSH, deadline, cancel)) < 0) {
+        r = fd;
+        fd = -1;
         goto fail;
     }
     socket_t sfd = fd;

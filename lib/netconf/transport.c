@@ -63,15 +63,19 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "a netconf:// URI has no path: give scheme://[user@]host[:port]");
     }
-    char *user = opts->username ? devconf__strdup(opts->username)
-                 : uri->user    ? devconf__strdup(uri->user)
-                                : default_user();
+    bool tls = uri->scheme == DEVCONF_SCHEME_NETCONF_TLS;
+    /* over TLS the device takes the user name from the client certificate (RFC 7589 section 7) */
+    char *user = tls                ? devconf__strdup("(certificate)")
+                 : opts->username ? devconf__strdup(opts->username)
+                 : uri->user      ? devconf__strdup(uri->user)
+                                  : default_user();
     if (!user) {
         return devconf_error_code(devconf_error_last());
     }
     int64_t start = devconf__now_ms(), deadline = start + s->connect_timeout_ms;
     devconf__nc_stream *stream = NULL;
-    int r = devconf__nc_ssh_open(&stream, s->ctx, uri->host, uri->port, user, opts, deadline, &s->cancel);
+    int r = tls ? devconf__nc_tls_open(&stream, s->ctx, uri->host, uri->port, opts, deadline, &s->cancel)
+                : devconf__nc_ssh_open(&stream, s->ctx, uri->host, uri->port, user, opts, deadline, &s->cancel);
     devconf__ncc *client = NULL;
     if (r == 0) {
         r = devconf__ncc_open(&client, s->ctx, stream, uri->host, s->max_reply_bytes, deadline, &s->cancel);
@@ -79,9 +83,10 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     if (r < 0) {
         if (devconf_error_code(devconf_error_last()) == DEVCONF_ETIMEOUT || devconf__now_ms() >= deadline) {
             r = devconf__error_set(devconf_error_origin(devconf_error_last()), DEVCONF_ETIMEOUT,
-                                   "NETCONF session setup with %s@%s port %u did not finish within the connect "
-                                   "timeout of %d ms: %s", user, uri->host, (unsigned)uri->port,
-                                   s->connect_timeout_ms, devconf_error_message(devconf_error_last()));
+                                   "NETCONF session setup with %s%s%s port %u did not finish within the connect "
+                                   "timeout of %d ms: %s", tls ? "" : user, tls ? "" : "@", uri->host,
+                                   (unsigned)uri->port, s->connect_timeout_ms,
+                                   devconf_error_message(devconf_error_last()));
         }
         free(user);
         return r;
@@ -514,26 +519,35 @@ static struct ly_ctx *nc_yang_ctx(devconf_session *s)
     return devconf__nc_ly(s);
 }
 
+/* The operations are the same over SSH and TLS: only the stream under the session differs. */
+#define NC_OPERATIONS \
+    .protocol = DEVCONF_PROTO_NETCONF, \
+    .open = nc_open, \
+    .close = nc_close, \
+    .is_connected = nc_is_connected, \
+    .read = devconf__nc_read, \
+    .edit = nc_edit, \
+    .commit = nc_commit, \
+    .cancel_commit = nc_cancel_commit, \
+    .discard = nc_discard, \
+    .lock = nc_lock, \
+    .validate = nc_validate, \
+    .copy = nc_copy, \
+    .delete_config = nc_delete, \
+    .get_schema = nc_get_schema, \
+    .kill = nc_kill, \
+    .rpc = nc_generic_rpc, \
+    .yang_ctx = nc_yang_ctx, \
+    .quirk = nc_quirk, \
+    .get_data = devconf__nc_get_data, \
+    .edit_data = devconf__nc_edit_data,
+
 const devconf__transport devconf__netconf_ssh_transport = {
     .name = "netconf+ssh",
-    .protocol = DEVCONF_PROTO_NETCONF,
-    .open = nc_open,
-    .close = nc_close,
-    .is_connected = nc_is_connected,
-    .read = devconf__nc_read,
-    .edit = nc_edit,
-    .commit = nc_commit,
-    .cancel_commit = nc_cancel_commit,
-    .discard = nc_discard,
-    .lock = nc_lock,
-    .validate = nc_validate,
-    .copy = nc_copy,
-    .delete_config = nc_delete,
-    .get_schema = nc_get_schema,
-    .kill = nc_kill,
-    .rpc = nc_generic_rpc,
-    .yang_ctx = nc_yang_ctx,
-    .quirk = nc_quirk,
-    .get_data = devconf__nc_get_data,
-    .edit_data = devconf__nc_edit_data,
+    NC_OPERATIONS
+};
+
+const devconf__transport devconf__netconf_tls_transport = {
+    .name = "netconf+tls",
+    NC_OPERATIONS
 };

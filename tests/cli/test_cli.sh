@@ -7,6 +7,7 @@ src=$1 build=$2
 cli=$build/cli/devconf
 dir=$(mktemp -d) rdir=$(mktemp -d) c1dir=$(mktemp -d) escdir=$(mktemp -d)
 cleanup() {
+    bash "$src/tests/fixtures/netconf/tls-down.sh" "$dir" >/dev/null 2>&1
     bash "$src/tests/fixtures/netconf/netconfd-down.sh" "$dir" >/dev/null 2>&1
     bash "$src/tests/fixtures/restconf/jetconf-down.sh" "$rdir" >/dev/null 2>&1
     bash "$src/tests/fixtures/netconf/scripted/ncserver-down.sh" "$c1dir" >/dev/null 2>&1
@@ -16,6 +17,9 @@ cleanup() {
 trap cleanup EXIT
 bash "$src/tests/fixtures/netconf/netconfd-up.sh" "$dir" "--module=$src/yang-models/devconf-example.yang" >/dev/null ||
     { echo "setup failed: netconfd"; exit 1; }
+# the same device over TLS (RFC 7589): stunnel in front of it, client certificate required
+tport=$(bash "$src/tests/fixtures/netconf/tls-up.sh" "$dir" 2>/dev/null | tail -n 1) ||
+    { echo "setup failed: stunnel (NETCONF over TLS)"; exit 1; }
 rport=$(bash "$src/tests/fixtures/restconf/jetconf-up.sh" "$rdir" 2>/dev/null | tail -n 1) ||
     { echo "setup failed: jetconf"; exit 1; }
 uri="netconf://devconf-test@127.0.0.1:$(cat "$dir/port")"
@@ -104,6 +108,13 @@ check "restconf get-config" 0 "<name>eth0</name>" "" -- "${rc[@]}" "$ruri" get-c
 check "restconf lock is unsupported" 9 "" "lock" -- "${rc[@]}" "$ruri" lock
 check "restconf wrong CA" 5 "" "certificate" -- "$cli" --ca-file "$rdir/other-ca.pem" --cert "$rdir/client.pem" \
     --cert-key "$rdir/client.key" "$ruri" capabilities
+check "netconf+tls get-config" 0 "<name>eth0</name>" "" -- "$cli" --ca-file "$dir/tls/ca.pem" \
+    --cert "$dir/tls/client.pem" --cert-key "$dir/tls/client.key" --cache-dir "$dir/cache" \
+    "netconf+tls://127.0.0.1:$tport" get-config
+check "netconf+tls wrong CA" 5 "" "certificate verify failed" -- "$cli" --ca-file "$dir/tls/other-ca.pem" \
+    --cert "$dir/tls/client.pem" --cert-key "$dir/tls/client.key" "netconf+tls://127.0.0.1:$tport" get-config
+check "netconf+tls needs --cert" 2 "" "needs a client certificate" -- "$cli" --ca-file "$dir/tls/ca.pem" \
+    "netconf+tls://127.0.0.1:$tport" get-config
 
 # ---- local input (issue 11.6): refused before anything is read or sent ----
 off="netconf://devconf-test@127.0.0.1:1" # never reached: these fail before connecting

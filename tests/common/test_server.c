@@ -56,11 +56,41 @@ void test_server_stop(test_server *t)
     if (!t->dir[0]) {
         return;
     }
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "bash '%s/tests/fixtures/netconf/netconfd-down.sh' '%s' >/dev/null 2>&1; rm -rf '%s'",
-             source_dir(), t->dir, t->dir);
+    char cmd[1536];
+    /* the TLS front first (when there is one), then the device */
+    snprintf(cmd, sizeof cmd,
+             "bash '%s/tests/fixtures/netconf/tls-down.sh' '%s' >/dev/null 2>&1; "
+             "bash '%s/tests/fixtures/netconf/netconfd-down.sh' '%s' >/dev/null 2>&1; rm -rf '%s'",
+             source_dir(), t->dir, source_dir(), t->dir, t->dir);
     (void)system(cmd);
     t->dir[0] = '\0';
+}
+
+void test_tls_start(test_server *t, test_tls *tls)
+{
+    memset(tls, 0, sizeof *tls);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "bash '%s/tests/fixtures/netconf/tls-up.sh' '%s' >'%s/tls-up.out' 2>&1", source_dir(),
+             t->dir, t->dir);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "cat '%s/tls-up.out' >&2", t->dir);
+        (void)system(cmd);
+        fprintf(stderr, "test setup failed: cannot start the NETCONF-over-TLS front (stunnel)\n");
+        abort();
+    }
+    char *port = test_read_file(test_server_file(t, "tls/port"));
+    if (!port) {
+        abort();
+    }
+    tls->port = (uint16_t)atoi(port);
+    free(port);
+    snprintf(tls->uri, sizeof tls->uri, "netconf+tls://127.0.0.1:%u", (unsigned)tls->port);
+    snprintf(tls->ca, sizeof tls->ca, "%s/tls/ca.pem", t->dir);
+    snprintf(tls->cert, sizeof tls->cert, "%s/tls/client.pem", t->dir);
+    snprintf(tls->key, sizeof tls->key, "%s/tls/client.key", t->dir);
+    snprintf(tls->other_ca, sizeof tls->other_ca, "%s/tls/other-ca.pem", t->dir);
+    snprintf(tls->other_cert, sizeof tls->other_cert, "%s/tls/other-client.pem", t->dir);
+    snprintf(tls->other_key, sizeof tls->other_key, "%s/tls/other-client.key", t->dir);
 }
 
 const char *test_server_file(test_server *t, const char *name)

@@ -28,6 +28,22 @@ void test_server_stop(test_server *t);
 void test_server_signal(test_server *t, int sig, int sshd);
 /* Path of a file in the server directory (static buffer). */
 const char *test_server_file(test_server *t, const char *name);
+/* A NETCONF-over-TLS front (RFC 7589) before a running device: stunnel with client-certificate
+ * verification, running netconf-subsystem per connection (tests/fixtures/netconf/tls-up.sh); its
+ * certificates are in the device's directory (tls/). */
+typedef struct test_tls {
+    uint16_t port;
+    char uri[320];                       /* netconf+tls://127.0.0.1:PORT */
+    char ca[300];                        /* the CA of the server and client certificates */
+    char cert[300], key[300];            /* a client certificate stunnel accepts (CN=devconf-test) */
+    char other_ca[300];                  /* a CA that signed neither */
+    char other_cert[300], other_key[300]; /* a client certificate of other_ca: refused by stunnel */
+} test_tls;
+
+/* Starts the TLS front of t (started); aborts the test program when it cannot. test_server_stop()
+ * stops it with the device. */
+void test_tls_start(test_server *t, test_tls *tls);
+
 /* A real RESTCONF device: Jetconf 0.3.6 (tests/fixtures/restconf/jetconf-up.sh), HTTP/2 over TLS
  * with a mandatory client certificate. */
 typedef struct test_restconf {

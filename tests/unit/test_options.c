@@ -268,11 +268,25 @@ START_TEST(session_open_rejects_unknown_hostkey_policy)
 }
 END_TEST
 
-START_TEST(session_open_netconf_tls_is_unsupported)
+START_TEST(session_open_netconf_tls_without_client_cert_is_refused_locally)
 {
     devconf_session *s = (devconf_session *)&s;
-    ck_assert_error(devconf_session_open(&s, ctx, "netconf+tls://router1", NULL), DEVCONF_EUNSUPPORTED,
-                    "not supported");
+    /* RFC 7589 authenticates the client by certificate: refused before any name lookup or connect */
+    ck_assert_error(devconf_session_open(&s, ctx, "netconf+tls://router1.invalid", NULL), DEVCONF_EINVAL,
+                    "needs a client certificate");
+    ck_assert_int_eq(devconf_error_origin(devconf_error_last()), DEVCONF_ORIGIN_TLS);
+    ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(session_open_netconf_tls_unreadable_client_cert_is_refused_locally)
+{
+    devconf_session *s = (devconf_session *)&s;
+    devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
+    /* the certificate is loaded before anything is sent: a missing file names itself */
+    o.client_cert = "/nonexistent/client.pem";
+    ck_assert_error(devconf_session_open(&s, ctx, "netconf+tls://127.0.0.1:1", &o), DEVCONF_EAUTH,
+                    "cannot load the client certificate '/nonexistent/client.pem'");
     ck_assert_ptr_null(s);
 }
 END_TEST
@@ -582,7 +596,8 @@ static Suite *options_suite(void)
     tcase_add_test(tc, session_open_rejects_unknown_options_version);
     tcase_add_test(tc, session_open_rejects_negative_timeouts);
     tcase_add_test(tc, session_open_rejects_unknown_hostkey_policy);
-    tcase_add_test(tc, session_open_netconf_tls_is_unsupported);
+    tcase_add_test(tc, session_open_netconf_tls_without_client_cert_is_refused_locally);
+    tcase_add_test(tc, session_open_netconf_tls_unreadable_client_cert_is_refused_locally);
     tcase_add_test(tc, session_open_restconf_refused_port_is_connect_error);
     tcase_add_test(tc, session_open_rejects_path_in_netconf_uri);
     tcase_add_test(tc, session_open_refused_names_host_and_port);

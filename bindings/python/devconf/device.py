@@ -1394,13 +1394,15 @@ def connect(
 
     Args:
         uri: ``netconf://[user@]host[:port]`` (NETCONF over SSH, port 830 by default),
+            ``netconf+tls://host[:port]`` (NETCONF over TLS, RFC 7589, port 6513; needs
+            ``client_cert``: the device takes the user name from it),
             ``restconf://host[:port][/root]`` (RESTCONF over HTTPS, port 443; the root is
             discovered when not given) or ``restconf+http://...`` (plain HTTP, only when asked
             for); IPv6 literals in brackets. A password in the URI is refused: pass ``password=``.
         username: login name (overrides the URI's; default: the URI's, else ``$USER``).
         password: SSH password; also answers a single keyboard-interactive password prompt.
         key_filename: private key file for public-key authentication.
-        passphrase: passphrase of ``key_filename``.
+        passphrase: passphrase of ``key_filename`` (or of an encrypted ``client_key``).
         allow_agent: also try the keys of the ssh-agent at ``$SSH_AUTH_SOCK``.
         known_hosts: known_hosts file (default ``~/.ssh/known_hosts``).
         hostkey_policy: ``"strict"`` (default: unknown or changed keys are refused),
@@ -1414,9 +1416,11 @@ def connect(
         kbdint_handler: ``handler(name, instruction, prompt, echo) -> str | None`` answering
             keyboard-interactive prompts; ``None`` or an exception aborts authentication (an
             exception surfaces as :class:`~devconf.CallbackError` with it as the cause).
-        ca_file: PEM CA bundle the server's TLS certificate must chain to (RESTCONF; default:
-            the system store).
-        client_cert, client_key: PEM client certificate and its key for TLS client authentication.
+        ca_file: PEM CA bundle the server's TLS certificate must chain to (``restconf://`` and
+            ``netconf+tls://``; default: the system store). The certificate must also name the
+            URI's host (DNS name or IP address in its subjectAltName).
+        client_cert, client_key: PEM client certificate and its key for TLS client authentication
+            (required by ``netconf+tls://``; ``client_key`` defaults to the ``client_cert`` file).
         bearer_token: RESTCONF ``Authorization: Bearer`` token (never logged, wiped after use).
         tls_insecure_skip_verify: accept any TLS certificate and host name. Insecure.
         max_reply_bytes: largest reply accepted from the device, in bytes (default 256 MiB); a

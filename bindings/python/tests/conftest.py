@@ -173,8 +173,46 @@ def server() -> Iterator[NetconfServer]:
         if srv.dir.exists() and (srv.dir / "netconfd.pid").exists():
             with contextlib.suppress(OSError):
                 os.kill(srv.netconfd_pid, signal.SIGCONT)
+        subprocess.run(["bash", str(FIXTURES / "tls-down.sh"), str(d)], capture_output=True, timeout=60)
         subprocess.run(["bash", str(FIXTURES / "netconfd-down.sh"), str(d)], capture_output=True, timeout=60)
         shutil.rmtree(d, ignore_errors=True)
+
+
+@dataclass
+class TlsFront:
+    """The NETCONF-over-TLS front (RFC 7589) of the test device: stunnel requiring a client
+    certificate of the test CA, running netconf-subsystem per connection (tls-up.sh)."""
+
+    dir: Path  # the device's tls/ directory
+    port: int
+    cache_dir: str = CACHE_DIR
+
+    @property
+    def uri(self) -> str:
+        return "netconf+tls://127.0.0.1:%d" % self.port
+
+    def file(self, name: str) -> str:
+        return str(self.dir / name)
+
+    def kwargs(self, **over: Any) -> Dict[str, Any]:
+        kw: Dict[str, Any] = dict(ca_file=self.file("ca.pem"), client_cert=self.file("client.pem"),
+                                  client_key=self.file("client.key"), cache_dir=self.cache_dir)
+        kw.update(over)
+        return kw
+
+
+@pytest.fixture(scope="session")
+def tls_server(server: NetconfServer) -> Iterator[TlsFront]:
+    """stunnel in front of the session's device (stopped before the device is)."""
+    proc = subprocess.run(["bash", str(FIXTURES / "tls-up.sh"), str(server.dir)], capture_output=True, text=True,
+                          timeout=120)
+    try:
+        if proc.returncode != 0:
+            raise RuntimeError("cannot start the NETCONF-over-TLS front (tls-up.sh exit %d):\n%s%s"
+                               % (proc.returncode, proc.stdout, proc.stderr))
+        yield TlsFront(dir=server.dir / "tls", port=int(proc.stdout.strip().splitlines()[-1]))
+    finally:
+        subprocess.run(["bash", str(FIXTURES / "tls-down.sh"), str(server.dir)], capture_output=True, timeout=60)
 
 
 @pytest.fixture(scope="session")
