@@ -134,6 +134,126 @@ static const char *json_unwrap(const char *body, size_t *len)
     return p;
 }
 
+/* The end of the JSON string starting at p ('"'): just past its closing quote, or NULL. */
+static const char *json_string_end(const char *p, const char *end)
+{
+    for (p++; p < end; p++) {
+        if (*p == '\\') {
+            p++;
+        } else if (*p == '"') {
+            return p + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The end of the JSON value starting at p (after whitespace): the first byte past it, or NULL. */
+static const char *json_value_end(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p < end) {
+        char c = *p;
+        if (c == '"') {
+            if (!(p = json_string_end(p, end))) {
+                return NULL;
+            }
+            if (!depth) {
+                return p;
+            }
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (!depth) {
+                return p; /* the enclosing object's end: a scalar ended here */
+            }
+            if (!--depth) {
+                return p + 1;
+            }
+        } else if (c == ',' && !depth) {
+            return p;
+        }
+        p++;
+    }
+    return depth ? NULL : p;
+}
+
+/* See restconf_p.h. libyang 2.1.30 dereferences NULL on any top-level "@" member when it parses
+ * JSON into a parent node (a resource below the datastore): found by fuzz_rc_resource. */
+char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *out_len, size_t *dropped, bool *oom)
+{
+    *oom = false;
+    *dropped = 0;
+    const char *end = text + len, *p = text;
+    while (p < end && isspace((unsigned char)*p)) {
+        p++;
+    }
+    if (p == end || *p != '{' || !memchr(text, '@', len)) {
+        return NULL;
+    }
+    devconf__buf b = { 0 };
+    devconf__buf_append(&b, text, (size_t)(p - text) + 1);
+    p++;
+    bool first = true;
+    for (;;) {
+        const char *m = p;
+        while (p < end && isspace((unsigned char)*p)) {
+            p++;
+        }
+        if (p == end || *p != '"') {
+            break; /* '}' or malformed: the rest as it is, for the parser to judge */
+        }
+        const char *kend = json_string_end(p, end);
+        const char *v = kend;
+        while (v && v < end && isspace((unsigned char)*v)) {
+            v++;
+        }
+        if (!v || v == end || *v != ':') {
+            break;
+        }
+        v++;
+        while (v < end && isspace((unsigned char)*v)) {
+            v++;
+        }
+        const char *vend = json_value_end(v, end);
+        if (!vend) {
+            break;
+        }
+        bool meta = p[1] == '@';
+        const char *next = vend;
+        while (next < end && isspace((unsigned char)*next)) {
+            next++;
+        }
+        bool comma = next < end && *next == ',';
+        if (meta) {
+            (*dropped)++;
+        } else {
+            if (!first) {
+                devconf__buf_puts(&b, ",");
+            }
+            devconf__buf_append(&b, m, (size_t)(vend - m));
+            first = false;
+        }
+        p = comma ? next + 1 : next;
+        if (!comma) {
+            break;
+        }
+    }
+    if (!*dropped) {
+        devconf__buf_dispose(&b);
+        return NULL;
+    }
+    devconf__buf_append(&b, p, (size_t)(end - p));
+    if (b.failed) {
+        devconf__buf_dispose(&b);
+        *oom = true;
+        return NULL;
+    }
+    *out_len = b.len;
+    return devconf__buf_steal(&b);
+}
+
 /* Makes the current error's message safe to print (libyang quotes device text in its messages). */
 static int clean_message(int code)
 {
@@ -190,7 +310,24 @@ int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, co
         return devconf__yang_error(st->ly, DEVCONF_EYANG, "cannot build the parents of the requested resource");
     }
     free(pxp);
-    char *copy = strndup(text, tlen);
+    char *copy = NULL;
+    if (json && parent) {
+        size_t dropped = 0, clen = 0;
+        bool oom = false;
+        copy = devconf__rc_json_drop_top_metadata(text, tlen, &clen, &dropped, &oom);
+        if (oom) {
+            lyd_free_all(top);
+            return devconf__error_oom();
+        }
+        if (copy) {
+            devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf",
+                         "%zu annotation(s) of the requested resource itself from %s left out (libyang 2.1.30 "
+                         "cannot read top-level metadata below the datastore)", dropped, s->host);
+        }
+    }
+    if (!copy) {
+        copy = strndup(text, tlen);
+    }
     struct ly_in *in = NULL;
     if (!copy || ly_in_new_memory(copy, &in) != LY_SUCCESS) {
         free(copy);
