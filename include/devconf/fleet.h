@@ -70,7 +70,7 @@ DEVCONF_API int devconf_fleet_add(devconf_fleet *f, const char *name, const char
  * `hosts` (name: settings), `groups` (name: settings, a group may itself have `groups`) and
  * `defaults` (settings). A host's setting comes from the host, else its groups in order (depth
  * first), else the defaults. Settings: `hostname`, `port`, `username`, `platform` (`netconf`,
- * `netconf+ssh`, `restconf`, `restconf+http`), `uri` (instead of hostname/port/platform), `groups`,
+ * `netconf+ssh`, `netconf+tls`, `restconf`, `restconf+http`), `uri` (instead of hostname/port/platform), `groups`,
  * `private_key`, `use_agent`, `known_hosts`, `host_key_policy` (`strict`, `accept-new`,
  * `insecure-skip`), `ca_file`, `client_cert`, `client_key`, `connect_timeout` and `timeout`
  * (seconds), `max_reply_bytes` (bytes, or with K, M or G; the session option of that name), and

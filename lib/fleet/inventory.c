@@ -196,14 +196,20 @@ static int add_host(struct inv *v, devconf_fleet *f, const char *name, yaml_node
         if (!hostname) {
             hostname = name;
         }
-        const char *scheme = !platform || !strcmp(platform, "netconf") || !strcmp(platform, "netconf+ssh") ? "netconf"
-                             : !strcmp(platform, "restconf")                                            ? "restconf"
-                             : !strcmp(platform, "restconf+http") ? "restconf+http"
-                                                                  : NULL;
+        static const char *const platforms[][2] = {
+            { "netconf", "netconf" },   { "netconf+ssh", "netconf" },        { "netconf+tls", "netconf+tls" },
+            { "restconf", "restconf" }, { "restconf+http", "restconf+http" },
+        };
+        const char *scheme = platform ? NULL : "netconf";
+        for (size_t i = 0; !scheme && i < sizeof platforms / sizeof platforms[0]; i++) {
+            if (!strcmp(platform, platforms[i][0])) {
+                scheme = platforms[i][1];
+            }
+        }
         if (!scheme) {
             return inv_error(v, lookup(v, host, "platform"),
-                             "host %s: platform '%s' is not netconf, netconf+ssh, restconf or restconf+http", name,
-                             platform);
+                             "host %s: platform '%s' is not netconf, netconf+ssh, netconf+tls, restconf or "
+                             "restconf+http", name, platform);
         }
         devconf__buf_printf(&b, "%s://", scheme);
         if (user && strncmp(scheme, "restconf", 8)) {

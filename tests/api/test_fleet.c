@@ -193,6 +193,24 @@ START_TEST(bad_inventories_are_refused_with_line_numbers)
     refused("hosts:\n  a:\n    groups: [missing]\n", DEVCONF_EINVAL, "group 'missing' is not in the groups");
     refused("hosts: [a, b\n", DEVCONF_EINVAL, "line");
     refused("hosts:\n  a: {platform: telnet}\n", DEVCONF_EINVAL, "platform 'telnet'");
+    {
+        /* every platform's scheme (NETCONF over TLS's default port comes from the URI) */
+        char path[420];
+        snprintf(path, sizeof path, "%s.platforms", inv_path);
+        FILE *fp = fopen(path, "w");
+        fputs("hosts:\n  a: {hostname: h1, platform: netconf+tls}\n  b: {hostname: h2, platform: netconf+ssh, port: 2022}\n"
+              "  c: {hostname: h3, platform: restconf+http}\n  d: {hostname: h4}\n", fp);
+        fclose(fp);
+        devconf_fleet *pf = NULL;
+        ASSERT_OK(devconf_fleet_new(&pf, ctx));
+        ASSERT_OK(devconf_fleet_load_inventory(pf, path));
+        ck_assert_str_eq(devconf_fleet_device_uri(pf, 0), "netconf+tls://h1");
+        ck_assert_str_eq(devconf_fleet_device_uri(pf, 1), "netconf://h2:2022");
+        ck_assert_str_eq(devconf_fleet_device_uri(pf, 2), "restconf+http://h3");
+        ck_assert_str_eq(devconf_fleet_device_uri(pf, 3), "netconf://h4");
+        devconf_fleet_free(pf);
+        unlink(path);
+    }
     refused("hosts:\n  a: {max_reply_bytes: 12X}\n", DEVCONF_EINVAL, "max_reply_bytes is a size in bytes");
     refused("hosts:\n  a: {max_reply_bytes: 0}\n", DEVCONF_EINVAL, "max_reply_bytes is a size in bytes");
     refused("groups:\n  g: {groups: [g]}\nhosts:\n  a: {groups: [g]}\n", DEVCONF_EINVAL, "nested more than 32");

@@ -67,7 +67,8 @@ _CALLBACK = 10
 _FORMATS = {"xml": _lib.FORMAT_XML, "json": _lib.FORMAT_JSON}
 _WEAK = {"refuse": 0, "snapshot": 1}
 _TXN_STATES = {0: None, 1: "committed", 2: "reverted", 3: "revert-failed"}
-_PLATFORMS = {"netconf": "netconf", "netconf+ssh": "netconf", "restconf": "restconf", "restconf+http": "restconf+http"}
+_PLATFORMS = {"netconf": "netconf", "netconf+ssh": "netconf", "netconf+tls": "netconf+tls", "restconf": "restconf",
+              "restconf+http": "restconf+http"}
 
 
 # ----------------------------------------------------------------------------------- hosts

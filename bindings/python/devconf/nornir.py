@@ -31,7 +31,7 @@ settings of devconf's inventory file read by :class:`DevconfInventory`): ``uri``
 (``strict``, ``accept-new``, ``insecure-skip``), ``timeout``, ``connect_timeout``,
 ``max_reply_bytes``, ``ca_file``, ``client_cert``, ``client_key``, ``bearer_token_env``, ``cache_dir``,
 ``search_dirs``. The platform
-picks the protocol: ``restconf`` or ``restconf+http``, anything else NETCONF over SSH.
+picks the protocol: ``restconf``, ``restconf+http`` or ``netconf+tls``, anything else NETCONF over SSH.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ __all__ = [
 #: The connection plugin's name (``task.host.get_connection("devconf", ...)``).
 CONNECTION_NAME = "devconf"
 
-_SCHEMES = {"restconf": "restconf", "restconf+http": "restconf+http"}
+_SCHEMES = {"restconf": "restconf", "restconf+http": "restconf+http", "netconf+tls": "netconf+tls"}
 
 
 def _env(name: Optional[str], what: str, host: str) -> Optional[str]:
