@@ -265,6 +265,16 @@ typedef struct devconf__transport {
     int (*get_data)(devconf_session *s, char **out, const struct devconf__get_data_req *req);
     int (*edit_data)(devconf_session *s, const struct devconf__edit_req *req);
     bool (*quirk)(const devconf_session *s, int quirk); /* a known server quirk (devconf__quirk) */
+    /* Notifications (lib/notify.c): NULL where the transport has none (unsupported). subscribe sends
+     * the subscription (opts checked and copied by notify.c) and attaches sub to the session, so that
+     * the transport delivers what arrives with devconf__sub_deliver(). pump is called by a pull, on any
+     * thread, while no devconf__call_enter() state may be touched: it reads the connection once (up
+     * to deadline) when no request is in flight (0), or returns 1 at once when another thread's
+     * request is reading it (that thread delivers, then calls devconf__sub_wake()); <0 when the
+     * session is closed or broken. unsubscribe detaches sub (later notifications are dropped). */
+    int (*subscribe)(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *opts);
+    int (*pump)(devconf_session *s, int64_t deadline);
+    void (*unsubscribe)(devconf_session *s, devconf_subscription *sub);
 } devconf__transport;
 
 /* Server quirks code above the transports may need to work around (the transports' profile
@@ -321,6 +331,45 @@ int devconf__call_leave(devconf_session *s, const struct devconf_ctx *prev, int 
 int devconf__session_set_caps(devconf_session *s, const char *const *caps, size_t count);
 /* Fails with DEVCONF_EUNSUPPORTED unless the device has capability name. */
 int devconf__require_cap(const devconf_session *s, const char *name, const char *what);
+
+/* ---- notify.c: subscriptions, device-agnostic ---- */
+
+struct devconf_notification {
+    char *event_time;
+    char *name;               /* "module:name", NULL when the schemas do not describe it */
+    char *text;
+    uint64_t dropped_before;  /* dropped (queue full) just before this one */
+    struct devconf_notification *next;
+};
+
+struct devconf_subscription {
+    devconf_session *s;       /* NULL once the session is gone */
+    devconf_format format;    /* XML or JSON */
+    devconf_notification_cb cb;
+    void *cb_payload;
+    pthread_mutex_t mu;       /* guards what follows; taken after the transport's I/O lock, never before */
+    pthread_cond_t cv;        /* a notification queued, the subscription ended, or the connection free */
+    devconf_notification *head, *tail;
+    size_t len, cap;
+    uint64_t received, dropped, rejected, gap;
+    bool complete;            /* notificationComplete read: after the queue, the subscription has ended */
+    int end_code;             /* <0: the session ended or broke (with end_msg) */
+    char *end_msg;
+};
+
+/* Queues n (taken) or drops it when the queue is full; wakes a waiting pull. Any thread. */
+void devconf__sub_deliver(devconf_subscription *sub, devconf_notification *n);
+/* A notification the transport could not give in the subscription's format (logged by the caller). */
+void devconf__sub_reject(devconf_subscription *sub);
+/* The device ended the subscription (RFC 5277 notificationComplete). */
+void devconf__sub_complete(devconf_subscription *sub);
+/* The session ended or broke: pulls fail with code (and msg) once the queue is empty. */
+void devconf__sub_end(devconf_subscription *sub, int code, const char *msg);
+/* The session is being freed: the subscription outlives it only to fail every pull (DEVCONF_ECONNECT). */
+void devconf__sub_detach(devconf_subscription *sub);
+/* The connection is free again (a request finished): a waiting pull may read it. */
+void devconf__sub_wake(devconf_subscription *sub);
+void devconf__notification_free(devconf_notification *n);
 
 /* ---- edit.c ---- */
 

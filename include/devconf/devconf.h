@@ -36,5 +36,6 @@
 #include "ops.h"
 #include "txn.h"
 #include "fleet.h"
+#include "notify.h"
 
 #endif /* DEVCONF_H */

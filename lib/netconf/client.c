@@ -4,6 +4,7 @@
  * skipped, so a timeout leaves the session usable. */
 #include "netconf/netconf_p.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,13 @@ struct devconf__ncc {
     devconf__nc_stream closed; /* what st points to once broken: the connection is released at once */
     char *host;
     const devconf_ctx *ctx; /* for DEBUG lines (every message sent) */
+    /* I/O lock: held for a whole request (send and read) and for a pull's read (devconf__ncc_pump),
+     * so that a subscription may be read on another thread than the session's requests. */
+    pthread_mutex_t io;
+    int io_wanted;          /* requests waiting for the lock (atomic): a pull's read gives way */
+    devconf__ncc_sink sink; /* where notifications go, or NULL: dropped; changed with io and sink_mu held */
+    void *sink_payload;
+    pthread_mutex_t sink_mu; /* taken after io (or without it, to wake a pull): the sink stays while used */
 };
 
 /* ---- a broken session lets go of its connection ---- */
@@ -257,6 +265,8 @@ int devconf__ncc_open(devconf__ncc **out, const devconf_ctx *ctx, devconf__nc_st
     c->st = stream;
     c->ctx = ctx;
     c->next_id = 1;
+    pthread_mutex_init(&c->io, NULL);
+    pthread_mutex_init(&c->sink_mu, NULL);
     devconf__framer_init(&c->fr, max_bytes);
     const char *what = "NETCONF hello";
     int r = send_message(c, HELLO, sizeof HELLO - 1, deadline, cancel, what);
@@ -316,6 +326,8 @@ void devconf__ncc_close(devconf__ncc *c, int64_t deadline)
     }
     c->st->ops->free(c->st);
     devconf__framer_dispose(&c->fr);
+    pthread_mutex_destroy(&c->io);
+    pthread_mutex_destroy(&c->sink_mu);
     for (size_t i = 0; i < c->ncaps; i++) {
         free(c->caps[i]);
     }
@@ -346,8 +358,20 @@ bool devconf__ncc_alive(const devconf__ncc *c)
     return c && !c->broken && c->st->ops->alive(c->st);
 }
 
-int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
-                      const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env)
+/* A notification read by a request or a pull: to the sink (which takes msg), else dropped. */
+static void route_notification(devconf__ncc *c, char *msg, size_t len)
+{
+    if (c->sink) {
+        c->sink(c->sink_payload, msg, len);
+    } else {
+        devconf__log(c->ctx, DEVCONF_LOG_DEBUG, "netconf", "notification from %s dropped: no subscription",
+                     c->host);
+        free(msg);
+    }
+}
+
+static int call_locked(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
+                       const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env)
 {
     *reply = NULL;
     memset(env, 0, sizeof *env);
@@ -389,8 +413,8 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
         }
         if (env->kind == DEVCONF_NC_MSG_NOTIFICATION) {
             devconf__nc_env_dispose(env);
-            free(msg);
-            continue; /* no subscriptions yet: dropped */
+            route_notification(c, msg, mlen); /* :interleave: it arrived while we wait for the reply */
+            continue;
         }
         if (env->kind != DEVCONF_NC_MSG_REPLY) {
             devconf__nc_env_dispose(env);
@@ -419,6 +443,98 @@ int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64
         *len = mlen;
         return 0;
     }
+}
+
+static void io_lock(devconf__ncc *c)
+{
+    __atomic_add_fetch(&c->io_wanted, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&c->io);
+    __atomic_sub_fetch(&c->io_wanted, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Releases the I/O lock and tells a pull waiting on another thread that it may read now. */
+static void io_unlock(devconf__ncc *c)
+{
+    pthread_mutex_unlock(&c->io);
+    pthread_mutex_lock(&c->sink_mu);
+    if (c->sink) {
+        c->sink(c->sink_payload, NULL, 0);
+    }
+    pthread_mutex_unlock(&c->sink_mu);
+}
+
+int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
+                      const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env)
+{
+    io_lock(c);
+    int r = call_locked(c, body, what, deadline, cancel, reply, len, env);
+    io_unlock(c);
+    return r;
+}
+
+void devconf__ncc_set_sink(devconf__ncc *c, devconf__ncc_sink sink, void *payload)
+{
+    io_lock(c); /* a delivery in progress on another thread ends first */
+    pthread_mutex_lock(&c->sink_mu);
+    c->sink = sink;
+    c->sink_payload = payload;
+    pthread_mutex_unlock(&c->sink_mu);
+    pthread_mutex_unlock(&c->io);
+}
+
+/* A pull's read stops when a request wants the connection. */
+static int io_wanted_cb(void *payload)
+{
+    devconf__ncc *c = payload;
+    return __atomic_load_n(&c->io_wanted, __ATOMIC_SEQ_CST) > 0;
+}
+
+int devconf__ncc_pump(devconf__ncc *c, int64_t deadline)
+{
+    if (__atomic_load_n(&c->io_wanted, __ATOMIC_SEQ_CST) > 0 || pthread_mutex_trylock(&c->io) != 0) {
+        return 1; /* a request is reading: it delivers what comes */
+    }
+    const char *what = "waiting for notifications";
+    int r = 0;
+    if (c->broken || !c->st->ops->alive(c->st)) {
+        set_broken(c);
+        r = closed_error(c, what);
+        pthread_mutex_unlock(&c->io);
+        return r;
+    }
+    devconf__cancel yield = { io_wanted_cb, c };
+    char *msg = NULL;
+    size_t mlen = 0;
+    r = read_message(c, devconf__now_ms(), deadline, &yield, what, &msg, &mlen);
+    if (r == DEVCONF_ETIMEOUT || r == DEVCONF_ECANCELED) {
+        devconf__error_clear(); /* nothing yet, or a request wants the connection: not a failure */
+        r = 0;
+    } else if (r == 0) {
+        devconf__nc_env env;
+        if (devconf__nc_env_scan(msg, mlen, &env) < 0) {
+            devconf__log(c->ctx, DEVCONF_LOG_WARNING, "netconf", "%s: %s sent a malformed message, skipped: %s",
+                         what, c->host, devconf_error_message(devconf_error_last()));
+            devconf__error_clear();
+            free(msg);
+        } else if (env.kind == DEVCONF_NC_MSG_NOTIFICATION) {
+            route_notification(c, msg, mlen);
+        } else {
+            unsigned long long got =
+                env.kind == DEVCONF_NC_MSG_REPLY && env.has_msgid && !env.msgid_invalid ? strtoull(env.msgid, NULL, 10)
+                                                                                        : 0;
+            if (got && got < c->next_id && got > c->answered) {
+                c->answered = got; /* the late reply of a request that timed out */
+            } else {
+                devconf__log(c->ctx, DEVCONF_LOG_WARNING, "netconf",
+                             "%s: %s sent a message that is neither a notification nor an expected reply; skipped",
+                             what, c->host);
+            }
+            free(msg);
+        }
+        devconf__nc_env_dispose(&env);
+    }
+    pthread_mutex_unlock(&c->io);
+    return r;
 }
 
 /* ---- rpc-error ---- */

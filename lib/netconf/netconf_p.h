@@ -161,6 +161,16 @@ uint64_t devconf__ncc_max_bytes(const devconf__ncc *c);
  * session's queue; replies to requests that timed out earlier are skipped. */
 int devconf__ncc_call(devconf__ncc *c, const char *body, const char *what, int64_t deadline,
                       const devconf__cancel *cancel, char **reply, size_t *len, devconf__nc_env *env);
+/* Receives each notification message read on the session (msg malloc'ed, taken), on the thread
+ * that read it, with the session's I/O lock held; msg NULL: the I/O lock was just released. */
+typedef void (*devconf__ncc_sink)(void *payload, char *msg, size_t len);
+/* Sets where notifications go (NULL: dropped); waits for a read in progress on another thread. */
+void devconf__ncc_set_sink(devconf__ncc *c, devconf__ncc_sink sink, void *payload);
+/* A pull's read, from any thread: when no request holds the connection, reads one message before
+ * deadline (a notification goes to the sink; the late reply of a timed-out request is skipped) and
+ * returns 0 (also when nothing came, or a request asked for the connection meanwhile); 1 at once when
+ * a request holds it; <0 when the session is closed or broken (DEVCONF_ECONNECT, DEVCONF_EPROTO). */
+int devconf__ncc_pump(devconf__ncc *c, int64_t deadline);
 /* A rpc-reply that is <ok/> or holds rpc-errors: 0, or DEVCONF_ERPC with every rpc-error in the
  * thread's error (warnings are logged to ctx). A reply of another kind is DEVCONF_EPROTO. */
 int devconf__ncc_reply_status(const devconf_ctx *ctx, const char *host, const char *what, const char *reply,
@@ -209,7 +219,14 @@ struct devconf__nc_state {
     const devconf__nc_profile *profile;
     char *checked_filter;             /* the last filter check_filter() accepted, and its type: */
     devconf_filter_type checked_type; /* the same filter again is not parsed again */
+    devconf_subscription *sub;        /* the session's subscription (RFC 5277: one), or NULL */
 };
+
+/* ---- notify.c: RFC 5277 subscriptions ---- */
+
+int devconf__nc_subscribe(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *opts);
+int devconf__nc_pump(devconf_session *s, int64_t deadline);
+void devconf__nc_unsubscribe(devconf_session *s, devconf_subscription *sub);
 
 static inline devconf__ncc *devconf__nc_client(const devconf_session *s)
 {

@@ -138,6 +138,11 @@ static void nc_close(devconf_session *s)
     if (!st) {
         return;
     }
+    if (st->sub) {
+        devconf_subscription *sub = st->sub;
+        devconf__nc_unsubscribe(s, sub);
+        devconf__sub_detach(sub);
+    }
     int bound = s->rpc_timeout_ms < 2000 ? s->rpc_timeout_ms : 2000;
     devconf__ncc_close(st->client, devconf__now_ms() + bound);
     free(st->checked_filter);
@@ -540,7 +545,10 @@ static struct ly_ctx *nc_yang_ctx(devconf_session *s)
     .yang_ctx = nc_yang_ctx, \
     .quirk = nc_quirk, \
     .get_data = devconf__nc_get_data, \
-    .edit_data = devconf__nc_edit_data,
+    .edit_data = devconf__nc_edit_data, \
+    .subscribe = devconf__nc_subscribe, \
+    .pump = devconf__nc_pump, \
+    .unsubscribe = devconf__nc_unsubscribe,
 
 const devconf__transport devconf__netconf_ssh_transport = {
     .name = "netconf+ssh",

@@ -71,6 +71,14 @@ class TxnP(c_void_p):
     """``devconf_txn *``."""
 
 
+class SubscriptionP(c_void_p):
+    """``devconf_subscription *``."""
+
+
+class NotificationP(c_void_p):
+    """``devconf_notification *`` (owned from devconf_subscription_next, borrowed in a callback)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Enums (values from the C headers; append-only there).
 
@@ -349,6 +357,30 @@ class RpcOptions(Structure):
     ]
 
 
+NOTIFICATION_CB = CFUNCTYPE(c_int, NotificationP, c_void_p)
+
+
+class SubscribeOptions(Structure):
+    """``devconf_subscribe_options`` (version 1)."""
+
+    VERSION = 1
+    _fields_ = [
+        ("version", c_uint),
+        ("stream", c_char_p),
+        ("filter", c_char_p),
+        ("filter_type", c_int),
+        ("start_time", c_char_p),
+        ("stop_time", c_char_p),
+        ("format", c_int),
+        ("queue_capacity", c_size_t),
+        ("callback", NOTIFICATION_CB),
+        ("callback_payload", c_void_p),
+        ("timeout_ms", c_int),
+        ("cancel_cb", CANCEL_CB),
+        ("cancel_payload", c_void_p),
+    ]
+
+
 class TxnCommitOptions(Structure):
     """``devconf_txn_commit_options`` (version 1)."""
 
@@ -573,6 +605,20 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_fleet_result_elapsed_ms", ctypes.c_int64, (FleetResultP,), False),
     ("devconf_fleet_result_attempts", c_uint, (FleetResultP,), False),
     ("devconf_fleet_result_txn_state", c_int, (FleetResultP,), False),
+    # notify.h (declared only: the Python iterators are the next step, docs/notifications.md)
+    ("devconf_subscribe_options_init", c_int, (POINTER(SubscribeOptions), c_uint), True),
+    ("devconf_subscribe", c_int, (POINTER(SubscriptionP), SessionP, POINTER(SubscribeOptions)), True),
+    ("devconf_subscription_next", c_int, (POINTER(NotificationP), SubscriptionP, c_int), True),
+    ("devconf_subscription_dispatch", c_int, (SubscriptionP, c_int), True),
+    ("devconf_subscription_dropped", c_uint64, (SubscriptionP,), False),
+    ("devconf_subscription_received", c_uint64, (SubscriptionP,), False),
+    ("devconf_subscription_rejected", c_uint64, (SubscriptionP,), False),
+    ("devconf_subscription_free", None, (SubscriptionP,), False),
+    ("devconf_notification_event_time", c_char_p, (NotificationP,), False),
+    ("devconf_notification_name", c_char_p, (NotificationP,), False),
+    ("devconf_notification_text", c_char_p, (NotificationP,), False),
+    ("devconf_notification_dropped_before", c_uint64, (NotificationP,), False),
+    ("devconf_notification_free", None, (NotificationP,), False),
 )
 
 #: Names of every declared function (the tests compare this with the library's symbol map).
@@ -603,6 +649,19 @@ OPTIONAL = frozenset(
         "devconf_ctx_set_schema_trust",
         "devconf_session_schema_id",
         "devconf_session_schema_requests",
+        "devconf_subscribe_options_init",  # notifications
+        "devconf_subscribe",
+        "devconf_subscription_next",
+        "devconf_subscription_dispatch",
+        "devconf_subscription_dropped",
+        "devconf_subscription_received",
+        "devconf_subscription_rejected",
+        "devconf_subscription_free",
+        "devconf_notification_event_time",
+        "devconf_notification_name",
+        "devconf_notification_text",
+        "devconf_notification_dropped_before",
+        "devconf_notification_free",
     }
 )
 

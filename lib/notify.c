@@ -1,0 +1,372 @@
+/* Subscriptions, device-agnostic: options, the bounded queue, pulls and dispatch. The transports
+ * (lib/netconf/notify.c) send the subscription and deliver what arrives; see docs/notifications.md
+ * for the threading design. */
+#include "devconf_p.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const size_t subscribe_sizes[] = { sizeof(devconf_subscribe_options) };
+
+/* A bound on the queue: past it a caller's mistake (a size_t from a negative int) is likelier than a need. */
+#define MAX_QUEUE_CAPACITY (1u << 24)
+
+DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, unsigned int version)
+{
+    devconf_subscribe_options d = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    return devconf__opts_init(opts, &d, version, subscribe_sizes, 1, "subscribe options");
+}
+
+void devconf__notification_free(devconf_notification *n)
+{
+    if (n) {
+        free(n->event_time);
+        free(n->name);
+        free(n->text);
+        free(n);
+    }
+}
+
+static void sub_free_queue(devconf_subscription *sub)
+{
+    while (sub->head) {
+        devconf_notification *n = sub->head;
+        sub->head = n->next;
+        devconf__notification_free(n);
+    }
+    sub->tail = NULL;
+    sub->len = 0;
+}
+
+DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s,
+                                  const devconf_subscribe_options *opts)
+{
+    devconf__error_clear();
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscribe: NULL out");
+    }
+    *out = NULL;
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    int r = devconf__opts_copy(&o, sizeof o, opts, subscribe_sizes, 1, "subscribe options");
+    if (r < 0) {
+        return r;
+    }
+    if (o.format != DEVCONF_FORMAT_AUTO && o.format != DEVCONF_FORMAT_XML && o.format != DEVCONF_FORMAT_JSON) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscribe: unknown format %d",
+                                  (int)o.format);
+    }
+    if ((unsigned)o.filter_type > DEVCONF_FILTER_XPATH) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscribe: unknown filter type %d",
+                                  (int)o.filter_type);
+    }
+    if (o.queue_capacity > MAX_QUEUE_CAPACITY) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscribe: queue_capacity %zu is more than the limit of %u notifications",
+                                  o.queue_capacity, MAX_QUEUE_CAPACITY);
+    }
+    if (o.stop_time && !o.start_time) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscribe: a stop time needs a start time (RFC 5277 section 2.1.1)");
+    }
+    struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
+    const struct devconf_ctx *prev;
+    if ((r = devconf__call_enter(s, "devconf_subscribe", &prev, &call)) < 0) {
+        return r;
+    }
+    if (!s->tp->subscribe) {
+        r = devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUNSUPPORTED,
+                               "notifications are not available over %s yet", s->tp->name);
+        return devconf__call_leave(s, prev, r);
+    }
+    devconf_subscription *sub = calloc(1, sizeof *sub);
+    if (!sub) {
+        return devconf__call_leave(s, prev, devconf__error_oom());
+    }
+    pthread_mutex_init(&sub->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&sub->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    sub->s = s;
+    sub->format = o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML;
+    sub->cb = o.callback;
+    sub->cb_payload = o.callback_payload;
+    sub->cap = o.queue_capacity ? o.queue_capacity : DEVCONF_DEFAULT_QUEUE_CAPACITY;
+    if ((r = s->tp->subscribe(s, sub, &o)) < 0) {
+        sub->s = NULL;
+        devconf_subscription_free(sub);
+        return devconf__call_leave(s, prev, r);
+    }
+    *out = sub;
+    return devconf__call_leave(s, prev, 0);
+}
+
+/* ---- what the transports call ---- */
+
+void devconf__sub_deliver(devconf_subscription *sub, devconf_notification *n)
+{
+    pthread_mutex_lock(&sub->mu);
+    sub->received++;
+    if (sub->len >= sub->cap) {
+        if (sub->dropped++ == 0 && sub->s) {
+            devconf__log(sub->s->ctx, DEVCONF_LOG_WARNING, "devconf",
+                         "notifications from %s: the queue is full (%zu); new ones are dropped and counted until "
+                         "the consumer catches up", sub->s->host, sub->cap);
+        }
+        sub->gap++;
+        pthread_mutex_unlock(&sub->mu);
+        devconf__notification_free(n);
+        return;
+    }
+    n->dropped_before = sub->gap;
+    sub->gap = 0;
+    n->next = NULL;
+    if (sub->tail) {
+        sub->tail->next = n;
+    } else {
+        sub->head = n;
+    }
+    sub->tail = n;
+    sub->len++;
+    pthread_cond_broadcast(&sub->cv);
+    pthread_mutex_unlock(&sub->mu);
+}
+
+void devconf__sub_reject(devconf_subscription *sub)
+{
+    pthread_mutex_lock(&sub->mu);
+    sub->received++;
+    sub->rejected++;
+    pthread_mutex_unlock(&sub->mu);
+}
+
+void devconf__sub_complete(devconf_subscription *sub)
+{
+    pthread_mutex_lock(&sub->mu);
+    sub->complete = true;
+    pthread_cond_broadcast(&sub->cv);
+    pthread_mutex_unlock(&sub->mu);
+}
+
+void devconf__sub_end(devconf_subscription *sub, int code, const char *msg)
+{
+    pthread_mutex_lock(&sub->mu);
+    if (!sub->end_code) {
+        sub->end_code = code;
+        sub->end_msg = devconf__strdup(msg);
+    }
+    pthread_cond_broadcast(&sub->cv);
+    pthread_mutex_unlock(&sub->mu);
+}
+
+void devconf__sub_detach(devconf_subscription *sub)
+{
+    devconf__sub_end(sub, DEVCONF_ECONNECT, "the session of this subscription was closed");
+    pthread_mutex_lock(&sub->mu);
+    sub->s = NULL;
+    pthread_mutex_unlock(&sub->mu);
+}
+
+void devconf__sub_wake(devconf_subscription *sub)
+{
+    pthread_mutex_lock(&sub->mu);
+    pthread_cond_broadcast(&sub->cv);
+    pthread_mutex_unlock(&sub->mu);
+}
+
+/* ---- pulls ---- */
+
+static void wait_until(devconf_subscription *sub, int64_t deadline)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t left = deadline - devconf__now_ms();
+    if (left <= 0) {
+        return;
+    }
+    ts.tv_sec += left / 1000;
+    ts.tv_nsec += (left % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&sub->cv, &sub->mu, &ts);
+}
+
+/* The next notification (0 with *out set), 0 with *out NULL at the end of the subscription, or an
+ * error; sub->mu is not held on entry or exit. */
+static int take(devconf_subscription *sub, int timeout_ms, devconf_notification **out, const char *fn)
+{
+    *out = NULL;
+    int64_t deadline = devconf__now_ms() + timeout_ms;
+    pthread_mutex_lock(&sub->mu);
+    for (;;) {
+        if (sub->head) {
+            devconf_notification *n = sub->head;
+            if (!(sub->head = n->next)) {
+                sub->tail = NULL;
+            }
+            sub->len--;
+            n->next = NULL;
+            *out = n;
+            pthread_mutex_unlock(&sub->mu);
+            return 0;
+        }
+        if (sub->complete) {
+            pthread_mutex_unlock(&sub->mu);
+            return 0;
+        }
+        if (sub->end_code || !sub->s) {
+            int code = sub->end_code ? sub->end_code : DEVCONF_ECONNECT;
+            int r = devconf__error_set(DEVCONF_ORIGIN_NONE, code, "%s: %s", fn,
+                                       sub->end_msg ? sub->end_msg : "the session of this subscription is closed");
+            pthread_mutex_unlock(&sub->mu);
+            return r;
+        }
+        if (devconf__now_ms() >= deadline) {
+            pthread_mutex_unlock(&sub->mu);
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_ETIMEOUT,
+                                      "%s: no notification from %s within %d ms", fn, sub->s->host, timeout_ms);
+        }
+        devconf_session *s = sub->s;
+        pthread_mutex_unlock(&sub->mu);
+        /* read the connection ourselves, unless another thread's request is reading it */
+        const struct devconf_ctx *prev = devconf__log_enter(s->ctx);
+        int r = s->tp->pump(s, deadline);
+        devconf__log_leave(prev);
+        pthread_mutex_lock(&sub->mu);
+        if (r < 0 && !sub->end_code) {
+            sub->end_code = r;
+            sub->end_msg = devconf__strdup(devconf_error_message(devconf_error_last()));
+        }
+        if (r == 1 && !sub->head && !sub->complete && !sub->end_code) {
+            wait_until(sub, deadline); /* woken by a delivery or when the request ends */
+        }
+    }
+}
+
+DEVCONF_API int devconf_subscription_next(devconf_notification **out, devconf_subscription *sub, int timeout_ms)
+{
+    devconf__error_clear();
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscription_next: NULL out");
+    }
+    *out = NULL;
+    if (!sub || timeout_ms < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscription_next: %s",
+                                  !sub ? "NULL subscription" : "a negative timeout");
+    }
+    if (sub->cb) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscription_next: this subscription has a callback: use "
+                                  "devconf_subscription_dispatch()");
+    }
+    return take(sub, timeout_ms, out, "devconf_subscription_next");
+}
+
+DEVCONF_API int devconf_subscription_dispatch(devconf_subscription *sub, int timeout_ms)
+{
+    devconf__error_clear();
+    if (!sub || timeout_ms < 0) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_subscription_dispatch: %s",
+                                  !sub ? "NULL subscription" : "a negative timeout");
+    }
+    if (!sub->cb) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscription_dispatch: this subscription has no callback: use "
+                                  "devconf_subscription_next()");
+    }
+    int delivered = 0;
+    for (;;) {
+        devconf_notification *n = NULL;
+        int r = take(sub, delivered ? 0 : timeout_ms, &n, "devconf_subscription_dispatch");
+        if (r == DEVCONF_ETIMEOUT || (r == 0 && !n)) {
+            devconf__error_clear();
+            return delivered;
+        }
+        if (r < 0) {
+            return delivered ? delivered : r; /* the failure repeats on the next call */
+        }
+        int stop = sub->cb(n, sub->cb_payload);
+        devconf__notification_free(n);
+        delivered++;
+        if (stop) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EUSER,
+                                      "devconf_subscription_dispatch: the callback stopped the dispatch (%d)", stop);
+        }
+    }
+}
+
+static uint64_t counter(const devconf_subscription *sub, const uint64_t *field)
+{
+    if (!sub) {
+        return 0;
+    }
+    devconf_subscription *m = (devconf_subscription *)sub;
+    pthread_mutex_lock(&m->mu);
+    uint64_t v = *field;
+    pthread_mutex_unlock(&m->mu);
+    return v;
+}
+
+DEVCONF_API uint64_t devconf_subscription_dropped(const devconf_subscription *sub)
+{
+    return sub ? counter(sub, &sub->dropped) : 0;
+}
+
+DEVCONF_API uint64_t devconf_subscription_received(const devconf_subscription *sub)
+{
+    return sub ? counter(sub, &sub->received) : 0;
+}
+
+DEVCONF_API uint64_t devconf_subscription_rejected(const devconf_subscription *sub)
+{
+    return sub ? counter(sub, &sub->rejected) : 0;
+}
+
+DEVCONF_API void devconf_subscription_free(devconf_subscription *sub)
+{
+    if (!sub) {
+        return;
+    }
+    if (sub->s && sub->s->tp->unsubscribe) {
+        const struct devconf_ctx *prev = devconf__log_enter(sub->s->ctx);
+        sub->s->tp->unsubscribe(sub->s, sub); /* waits for a delivery in progress on another thread */
+        devconf__log_leave(prev);
+    }
+    sub_free_queue(sub);
+    free(sub->end_msg);
+    pthread_cond_destroy(&sub->cv);
+    pthread_mutex_destroy(&sub->mu);
+    free(sub);
+}
+
+/* ---- notifications ---- */
+
+DEVCONF_API const char *devconf_notification_event_time(const devconf_notification *n)
+{
+    return n ? n->event_time : NULL;
+}
+
+DEVCONF_API const char *devconf_notification_name(const devconf_notification *n)
+{
+    return n ? n->name : NULL;
+}
+
+DEVCONF_API const char *devconf_notification_text(const devconf_notification *n)
+{
+    return n ? n->text : NULL;
+}
+
+DEVCONF_API uint64_t devconf_notification_dropped_before(const devconf_notification *n)
+{
+    return n ? n->dropped_before : 0;
+}
+
+DEVCONF_API void devconf_notification_free(devconf_notification *n)
+{
+    devconf__notification_free(n);
+}
