@@ -20,6 +20,7 @@ struct devconf__ncc {
     size_t in_len, in_off;
     uint64_t next_id;
     uint64_t answered;      /* the highest message-id whose reply has been read */
+    int call_timeout_ms;    /* the timeout of the call under way, for messages; 0: unknown */
     uint32_t session_id;
     char **caps;
     size_t ncaps;
@@ -150,8 +151,12 @@ static int read_message(devconf__ncc *c, int64_t started, int64_t deadline, cons
             return code;
         }
         if (n == 0) {
+            /* the call's own timeout when known: it is what the caller set, and the deadline
+             * holds end to end (deadline - started is what was left when the request went out) */
+            int label = __atomic_load_n(&c->call_timeout_ms, __ATOMIC_RELAXED);
+            long long ms = label > 0 && label >= deadline - started ? label : (long long)(deadline - started);
             return devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_ETIMEOUT, "%s: no reply from %s within %lld ms",
-                                      what, c->host, (long long)(deadline - started));
+                                      what, c->host, ms);
         }
         c->in_len = (size_t)n;
     }
@@ -341,6 +346,11 @@ const char *const *devconf__ncc_caps(const devconf__ncc *c, size_t *count)
 {
     *count = c->ncaps;
     return (const char *const *)c->caps;
+}
+
+void devconf__ncc_set_call_timeout(devconf__ncc *c, int ms)
+{
+    __atomic_store_n(&c->call_timeout_ms, ms, __ATOMIC_RELAXED); /* a pull on another thread may read it */
 }
 
 uint32_t devconf__ncc_session_id(const devconf__ncc *c)

@@ -240,8 +240,17 @@ static inline struct ly_ctx *devconf__nc_ly(const devconf_session *s)
 }
 
 /* The end of the call under way (its own timeout, else the session's RPC timeout). */
+/* The timeout the next request's deadline comes from, for its messages ("no reply within N ms"
+ * names the call's timeout, not what was left of it when the request went out). */
+void devconf__ncc_set_call_timeout(devconf__ncc *c, int ms);
+
+/* The deadline of the call under way (and its timeout told to the client, for messages). */
 static inline int64_t devconf__nc_deadline(const devconf_session *s)
 {
+    devconf__ncc *c = devconf__nc_client(s);
+    if (c) {
+        devconf__ncc_set_call_timeout(c, s->call_timeout_ms);
+    }
     return s->call_deadline_ms;
 }
 
