@@ -264,6 +264,8 @@ typedef struct devconf__transport {
     /* NMDA (RFC 8526): NULL where the transport has none (ops.c: unsupported) */
     int (*get_data)(devconf_session *s, char **out, const struct devconf__get_data_req *req);
     int (*edit_data)(devconf_session *s, const struct devconf__edit_req *req);
+    /* whether the device speaks NMDA over this transport; NULL: it implements ietf-netconf-nmda */
+    bool (*has_nmda)(const devconf_session *s);
     bool (*quirk)(const devconf_session *s, int quirk); /* a known server quirk (devconf__quirk) */
     /* Notifications (lib/notify.c): NULL where the transport has none (unsupported). subscribe sends
      * the subscription (opts checked and copied by notify.c) and attaches sub to the session, so that

@@ -458,7 +458,7 @@ DEVCONF_API int devconf_get_data(char **out, devconf_session *s, devconf_datasto
                                          o.negate_origins != 0, o.max_depth, o.with_origin != 0, o.with_defaults,
                                          o.format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON : DEVCONF_FORMAT_XML };
     struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
-    CALL(s, &call, "get-data", get_data, "NMDA get-data (RFC 8527 datastore resources: not implemented for RESTCONF yet; nothing sent)", out, &req);
+    CALL(s, &call, "get-data", get_data, "NMDA get-data", out, &req);
 }
 
 DEVCONF_API int devconf_edit_data(devconf_session *s, devconf_datastore ds, const char *config,
@@ -488,5 +488,5 @@ DEVCONF_API int devconf_edit_data(devconf_session *s, devconf_datastore ds, cons
     struct devconf__edit_req req = { ds, config, o.default_operation, o.test_option, o.error_option, o.format,
                                      o.if_match != 0 };
     struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
-    CALL(s, &call, "edit-data", edit_data, "NMDA edit-data (RFC 8527 datastore resources: not implemented for RESTCONF yet; nothing sent)", &req);
+    CALL(s, &call, "edit-data", edit_data, "NMDA edit-data", &req);
 }

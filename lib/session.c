@@ -250,9 +250,12 @@ DEVCONF_API int devconf_session_has_capability(const devconf_session *s, const c
         return 0;
     }
     if (!strcmp(name, "nmda")) {
-        /* RFC 8526: the device implements ietf-netconf-nmda (hello or YANG library), and the transport
-         * speaks it (RESTCONF's RFC 8527 datastores are not implemented) */
-        return s->tp->get_data && devconf_session_has_capability(s, "ietf-netconf-nmda");
+        /* NETCONF: the device implements ietf-netconf-nmda (RFC 8526; hello or YANG library);
+         * RESTCONF: it serves the datastore resources of RFC 8527 (the transport knows) */
+        if (!s->tp->get_data) {
+            return 0;
+        }
+        return s->tp->has_nmda ? s->tp->has_nmda(s) : devconf_session_has_capability(s, "ietf-netconf-nmda");
     }
     for (size_t i = 0; i < s->cap_count; i++) {
         if (cap_matches(s->caps[i], name)) {

@@ -344,8 +344,9 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
  * @brief Read a datastore of the Network Management Datastore Architecture (`<get-data>`, RFC 8526).
  *
  * Needs a device with NMDA: devconf_session_has_capability(s, "nmda") is 1 when its YANG library (or its
- * hello) lists the module ietf-netconf-nmda. Without it the call fails with ::DEVCONF_EUNSUPPORTED naming
- * the module, and nothing is sent. The filter is checked against the device's schemas as for devconf_get();
+ * hello) lists the module ietf-netconf-nmda (NETCONF), or when it serves the RFC 8525 YANG library and says
+ * so in its yang-library-version (RESTCONF, RFC 8527). Without it the call fails with ::DEVCONF_EUNSUPPORTED
+ * and nothing is sent. The filter is checked against the device's schemas as for devconf_get();
  * origin identities are checked too. with-origin and an origin filter are for ::DEVCONF_DS_OPERATIONAL only
  * (RFC 8526's `when`): with another datastore they fail with ::DEVCONF_EINVAL, nothing sent. The result
  * carries the `origin` metadata (XML `or:origin="or:intended"`, JSON `"@": {"ietf-origin:origin": ...}`)
@@ -354,7 +355,11 @@ DEVCONF_API int devconf_edit_config(devconf_session *s, devconf_datastore target
  * Devices whose get-data is known to ignore what it is asked (yuma123 netconfd 2.13 answers every
  * get-data with its whole operational datastore, and its edit-data changes nothing) fail with
  * ::DEVCONF_EUNSUPPORTED for what they would answer wrongly, naming the server's bug; nothing is sent.
- * RESTCONF (RFC 8527 datastore resources) is not implemented yet: ::DEVCONF_EUNSUPPORTED.
+ * Over RESTCONF it is a GET of the datastore resource (RFC 8527, `{+restconf}/ds/ietf-datastores:NAME`):
+ * the subtree filter becomes a resource path and `fields` as for devconf_get(), max-depth is `depth`,
+ * config-filter is `content`, with-origin is `with-origin` (needs the server's with-origin capability),
+ * with-defaults needs its defaults capability; RESTCONF has no origin filter (::DEVCONF_EUNSUPPORTED,
+ * nothing sent). A conventional datastore's result is configuration only, whatever the server sends.
  * @param[out] out    Data as XML or JSON ("" or "{}" when empty); free with devconf_free().
  * @param[in]  s      Session.
  * @param[in]  ds     ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE, ::DEVCONF_DS_STARTUP, ::DEVCONF_DS_INTENDED
@@ -379,7 +384,9 @@ DEVCONF_API int devconf_get_data(char **out, devconf_session *s, devconf_datasto
  * options only default_operation (merge, replace, none), format, timeout_ms and the cancel callback
  * apply: edit-data has no test-option or error-option (::DEVCONF_EINVAL when set).
  * Needs NMDA, as devconf_get_data(); candidate and startup need those capabilities, running needs
- * writable-running.
+ * writable-running. Over RESTCONF the edit goes to the datastore resource (RFC 8527) as the plain PATCHes
+ * of devconf_edit_config(), or one YANG Patch where the server has it; a candidate edited so is the
+ * server's own (commit it with devconf_commit() where the server has a commit operation).
  * @param[in] s      Session.
  * @param[in] ds     ::DEVCONF_DS_RUNNING, ::DEVCONF_DS_CANDIDATE or ::DEVCONF_DS_STARTUP (intended and
  *                   operational are read-only: ::DEVCONF_EINVAL).

@@ -176,9 +176,11 @@ DEVCONF_API const char *devconf_session_capability(const devconf_session *s, siz
  * @param[in] name A short name ("candidate", "confirmed-commit", "validate", "writable-running",
  *                 "startup", "rollback-on-error", "xpath", "with-defaults", "notification",
  *                 "interleave", "url", "yang-library"; for RESTCONF also "yang-patch", "depth",
- *                 "fields", "defaults", "filter"; "nmda": the device implements ietf-netconf-nmda
- *                 (RFC 8526, listed in its hello or YANG library) and the session can use
- *                 devconf_get_data() and devconf_edit_data(), never on RESTCONF yet), a full capability URI (parameters after
+ *                 "fields", "defaults", "filter"; "nmda": the session can use devconf_get_data() and
+ *                 devconf_edit_data(): over NETCONF the device implements ietf-netconf-nmda (RFC 8526,
+ *                 listed in its hello or YANG library), over RESTCONF it serves the RFC 8525 YANG
+ *                 library with a yang-library-version of 2019-01-04 or later (RFC 8527); for RESTCONF
+ *                 also "with-origin"), a full capability URI (parameters after
  *                 '?' are ignored when @p name has none), or a module name ("ietf-interfaces").
  *                 RESTCONF sessions always have "candidate": the server's staging area where it has
  *                 one (Jetconf), else a client-side candidate kept in the session.

@@ -180,6 +180,13 @@ static int tls_fail(tls_stream *st, int err, const char *what)
                                   "%s port %u refused the client certificate %s: %s (is it issued by a CA the "
                                   "device trusts?)", st->host, (unsigned)st->port, what, why);
     }
+    if (e && (ERR_GET_REASON(e) == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION ||
+              ERR_GET_REASON(e) == SSL_R_UNSUPPORTED_PROTOCOL)) {
+        return devconf__error_set(DEVCONF_ORIGIN_TLS, DEVCONF_ECONNECT,
+                                  "TLS connection to %s port %u failed %s: %s (devconf speaks TLS 1.2 or later, as "
+                                  "RFC 7589 requires; the server offers none of them)", st->host, (unsigned)st->port,
+                                  what, why);
+    }
     if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && !e && sys == 0)) {
         return devconf__error_set(DEVCONF_ORIGIN_TLS, DEVCONF_ECONNECT, "%s port %u closed the connection %s",
                                   st->host, (unsigned)st->port, what);

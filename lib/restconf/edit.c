@@ -423,3 +423,31 @@ int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req)
     }
     return r;
 }
+
+int devconf__rc_edit_data(devconf_session *s, const struct devconf__edit_req *req)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    const char *what = "edit-data";
+    devconf__rc_begin_call(s);
+    char *root = NULL;
+    int r = devconf__rc_ds_root(s, req->target, &root, what);
+    if (r < 0) {
+        return r;
+    }
+    if (req->if_match && !devconf_session_etag(s)) {
+        free(root);
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "%s: If-Match needs the ETag of a previous read of the resource, and %s sent none",
+                                  what, s->host);
+    }
+    devconf__rc_plan *p = NULL;
+    if ((r = make_plan(s, req, &p)) == 0) {
+        /* straight to the datastore resource: an NMDA server's candidate is its own (RFC 8527 3.1) */
+        st->if_match = req->if_match ? s->etag : NULL;
+        r = devconf__rc_send_plans(s, root, p, what);
+        st->if_match = NULL;
+        devconf__rc_plan_free(p);
+    }
+    free(root);
+    return r;
+}

@@ -450,14 +450,23 @@ static void keep(char **slot, const char *value)
     *slot = value ? strdup(value) : NULL;
 }
 
-static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
-                         const char *filter, const char *fields);
+/* Where a read goes and what it adds to RFC 8040's query: a datastore resource (RFC 8527) or the
+ * data resource, content=, with-origin, and whether state is dropped from the result. */
+struct rc_view {
+    const char *root;     /* ".../data" or ".../ds/ietf-datastores:NAME" */
+    const char *content;  /* "config", "nonconfig" or NULL */
+    bool with_origin;
+    bool config_only;     /* drop state nodes, whatever the server sent */
+};
 
-int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
+static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                         const struct rc_view *view, const char *filter, const char *fields);
+
+/* A read, its subtree filter turned into a resource path and fields where they say the same. */
+static int read_view(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
+                     const struct rc_view *view)
 {
-    const char *what = req->source ? "get-config" : "get";
     int r;
-    devconf__rc_begin_call(s);
     const char *filter = req->filter && *devconf__skip_ws(req->filter) ? req->filter : NULL;
     const char *fields = req->fields;
     char *sub_xpath = NULL, *sub_fields = NULL;
@@ -482,15 +491,30 @@ int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_
         filter = sub_xpath;
         fields = sub_fields;
     }
-    r = read_filtered(s, out, req, what, filter, fields);
+    r = read_filtered(s, out, req, what, view, filter, fields);
     free(sub_xpath);
     free(sub_fields);
     return r;
 }
 
+int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req)
+{
+    const char *what = req->source ? "get-config" : "get";
+    devconf__rc_begin_call(s);
+    char *root = NULL;
+    int r = devconf__rc_data_root(s, req->source, &root, what);
+    if (r < 0) {
+        return r;
+    }
+    struct rc_view view = { root, req->source ? "config" : NULL, false, req->source != 0 };
+    r = read_view(s, out, req, what, &view);
+    free(root);
+    return r;
+}
+
 /* A read of the resource filter names (NULL: the datastore) with fields (or NULL). */
 static int read_filtered(devconf_session *s, char **out, const struct devconf__read_req *req, const char *what,
-                         const char *filter, const char *fields)
+                         const struct rc_view *view, const char *filter, const char *fields)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     int r;
@@ -502,25 +526,18 @@ static int read_filtered(devconf_session *s, char **out, const struct devconf__r
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
                                   "%s: %s does not announce the depth capability; nothing was sent", what, s->host);
     }
-    char *root = NULL;
-    r = devconf__rc_data_root(s, req->source, &root, what);
-    if (r < 0) {
-        return r;
-    }
     char *rpath = NULL;
     if (filter && (r = devconf__rc_resource_path(st->ly, filter, &rpath)) < 0) {
-        free(root);
         return r;
     }
     devconf__buf url = { 0 };
-    devconf__buf_puts(&url, root);
+    devconf__buf_puts(&url, view->root);
     devconf__buf_puts(&url, rpath ? rpath : "");
-    free(root);
     free(rpath);
     size_t path_len = url.len;
     char sep = '?';
-    if (req->source) {
-        devconf__buf_printf(&url, "%ccontent=config", sep);
+    if (view->content) {
+        devconf__buf_printf(&url, "%ccontent=%s", sep, view->content);
         sep = '&';
     }
     if (devconf__wd_name(req->with_defaults)) {
@@ -534,6 +551,10 @@ static int read_filtered(devconf_session *s, char **out, const struct devconf__r
     if (fields) {
         devconf__buf_printf(&url, "%cfields=", sep);
         devconf__rc_pct_encode(&url, fields);
+        sep = '&';
+    }
+    if (view->with_origin) {
+        devconf__buf_printf(&url, "%cwith-origin", sep); /* RFC 8527 3.2.2: no value */
     }
     char *path = devconf__buf_steal(&url);
     if (!path) {
@@ -591,7 +612,7 @@ static int read_filtered(devconf_session *s, char **out, const struct devconf__r
         devconf__rc_resp_dispose(&resp);
         return *out ? 0 : devconf__error_oom();
     }
-    if (r == 0 && req->source) {
+    if (r == 0 && view->config_only) {
         /* configuration only, whatever the server sent: some ignore content=config (profiles.c) */
         devconf__strip_state(&tree);
     }
@@ -601,5 +622,68 @@ static int read_filtered(devconf_session *s, char **out, const struct devconf__r
     }
     r = print_read(tree, req, out);
     lyd_free_all(tree);
+    return r;
+}
+
+/* ---- NMDA datastore resources (RFC 8527) ---- */
+
+int devconf__rc_ds_root(devconf_session *s, devconf_datastore ds, char **out, const char *what)
+{
+    devconf__rc_state *st = devconf__rc_st(s);
+    *out = NULL;
+    if (!st->nmda) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not implement the NMDA datastore resources (RFC 8527 needs the RFC 8525 "
+                                  "YANG library; its yang-library-version is %s); nothing was sent. Use %s", what,
+                                  s->host, st->yang_library_version ? st->yang_library_version : "not given",
+                                  !strcmp(what, "get-data") ? "get or get-config" : "edit-config");
+    }
+    /* the identity names come from devconf, never from the device */
+    if (asprintf(out, "%s/ds/ietf-datastores:%s", st->root, devconf_datastore_name(ds)) < 0) {
+        *out = NULL;
+        return devconf__error_oom();
+    }
+    return 0;
+}
+
+int devconf__rc_get_data(devconf_session *s, char **out, const struct devconf__get_data_req *req)
+{
+    const char *what = "get-data";
+    devconf__rc_begin_call(s);
+    if (req->origin_count) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: RESTCONF has no origin filter (RFC 8527 has with-origin only); read with "
+                                  "with-origin and select by origin locally. Nothing was sent", what);
+    }
+    if (req->with_origin && !devconf_session_has_capability(s, "with-origin")) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the with-origin capability "
+                                  "(urn:ietf:params:restconf:capability:with-origin:1.0); nothing was sent", what,
+                                  s->host);
+    }
+    if (req->with_defaults && !devconf_session_has_capability(s, "defaults")) {
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EUNSUPPORTED,
+                                  "%s: %s does not announce the defaults capability (with-defaults); nothing was sent",
+                                  what, s->host);
+    }
+    char *root = NULL;
+    int r = devconf__rc_ds_root(s, req->ds, &root, what);
+    if (r < 0) {
+        return r;
+    }
+    const char *content = req->config_filter == DEVCONF_CONFIG_FILTER_CONFIG      ? "config"
+                          : req->config_filter == DEVCONF_CONFIG_FILTER_NONCONFIG ? "nonconfig"
+                                                                                  : NULL;
+    /* conventional datastores hold configuration only (RFC 8342 5.1); operational, what content= says */
+    bool config_only = req->ds != DEVCONF_DS_OPERATIONAL || req->config_filter == DEVCONF_CONFIG_FILTER_CONFIG;
+    struct rc_view view = { root, content, req->with_origin, config_only };
+    struct devconf__read_req rr = { 0 };
+    rr.filter = req->filter;
+    rr.filter_type = req->filter_type;
+    rr.with_defaults = req->with_defaults;
+    rr.format = req->format;
+    rr.depth = req->max_depth;
+    r = read_view(s, out, &rr, what, &view);
+    free(root);
     return r;
 }

@@ -62,6 +62,7 @@ typedef struct devconf__rc_state {
     const devconf__rc_profile *profile;
     struct ly_ctx *ly;   /* the session's shared schema context (s->schemas owns it) */
     char *yang_library_version; /* of the API root (RFC 8040 3.3.3), or NULL */
+    bool nmda;                  /* the RFC 8527 datastore resources: an RFC 8525 library at 2019-01-04 or later */
     char errbuf[CURL_ERROR_SIZE];
     bool http2;
     bool xml_bodies;                 /* the server takes XML request bodies only (bodies.c) */
@@ -190,6 +191,11 @@ int devconf__rc_data_root(devconf_session *s, devconf_datastore ds, char **out, 
 int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, const char *filter, bool partial,
                                struct lyd_node **out, const char **raw, size_t *raw_len);
 int devconf__rc_read(devconf_session *s, char **out, const struct devconf__read_req *req);
+/* Path of an NMDA datastore resource (RFC 8527: ".../ds/ietf-datastores:running"), allocated;
+ * DEVCONF_EUNSUPPORTED when the server does not implement them (what names the operation). */
+int devconf__rc_ds_root(devconf_session *s, devconf_datastore ds, char **out, const char *what);
+/* RFC 8526 get-data as a GET of the datastore resource (RFC 8527). */
+int devconf__rc_get_data(devconf_session *s, char **out, const struct devconf__get_data_req *req);
 
 /* ---- edit.c and patch.c: edit plans, YANG Patch ---- */
 
@@ -223,6 +229,8 @@ int devconf__rc_send_plans(devconf_session *s, const char *root, const devconf__
 int devconf__rc_send_yang_patch(devconf_session *s, const char *root, const devconf__rc_plan *plans,
                                 const char *what);
 int devconf__rc_edit(devconf_session *s, const struct devconf__edit_req *req);
+/* RFC 8526 edit-data as plain PATCHes (or one YANG Patch) on the datastore resource (RFC 8527). */
+int devconf__rc_edit_data(devconf_session *s, const struct devconf__edit_req *req);
 
 /* ---- confirm.c: confirmed commit kept by the client ---- */
 

@@ -189,6 +189,8 @@ int devconf__rc_load_schemas(devconf_session *s, devconf__buf *caps_out, int64_t
     int r = 1;
     for (int i = 0; i < 2 && r == 1; i++) {
         r = get_library(&sc, order[i], "reading the YANG library");
+        /* RFC 8527 2: an NMDA server has the RFC 8525 library and says so in yang-library-version */
+        st->nmda = r == 0 && rfc8525 && !strcmp(order[i], "ietf-yang-library:yang-library");
     }
     if (r < 0) {
         return r;

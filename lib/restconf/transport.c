@@ -112,6 +112,22 @@ static int rc_edit(devconf_session *s, const struct devconf__edit_req *req)
     LOCKED(devconf__rc_edit(s, req));
 }
 
+static int rc_get_data(devconf_session *s, char **out, const struct devconf__get_data_req *req)
+{
+    LOCKED(devconf__rc_get_data(s, out, req));
+}
+
+static int rc_edit_data(devconf_session *s, const struct devconf__edit_req *req)
+{
+    LOCKED(devconf__rc_edit_data(s, req));
+}
+
+static bool rc_has_nmda(const devconf_session *s)
+{
+    const devconf__rc_state *st = s->tp_data;
+    return st && st->nmda;
+}
+
 static int rc_commit(devconf_session *s, const devconf_commit_options *o)
 {
     LOCKED(devconf__rc_commit(s, o));
@@ -150,5 +166,8 @@ const devconf__transport devconf__restconf_transport = {
     .discard = rc_discard,
     .get_schema = rc_get_schema,
     .rpc = rc_rpc,
+    .get_data = rc_get_data,
+    .edit_data = rc_edit_data,
+    .has_nmda = rc_has_nmda,
     .yang_ctx = rc_yang_ctx,
 };

@@ -230,6 +230,66 @@ START_TEST(tls_client_key_of_another_certificate_is_refused_locally)
 }
 END_TEST
 
+/* ---- protocol versions ---- */
+
+/* Runs tests/fixtures/netconf/tls-old.py (a server whose highest TLS version is maxver, with the
+ * device's server certificate) and opens a session to it; returns the open's code, the server's
+ * account of the handshake in result (freed by the caller). */
+static int open_old_server(const char *maxver, char **result)
+{
+    const char *src = getenv("DEVCONF_SOURCE_DIR");
+    char dir[] = "/tmp/devconf-tls-old-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char cmd[1600], path[300], cert[300];
+    snprintf(cert, sizeof cert, "%s", test_server_file(&srv, "tls/server.pem")); /* a static buffer */
+    snprintf(cmd, sizeof cmd, "python3 '%s/tests/fixtures/netconf/tls-old.py' '%s' '%s' %s '%s' >'%s/log' 2>&1 &",
+             src ? src : ".", cert, test_server_file(&srv, "tls/server.key"), maxver, dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/port", dir);
+    char *port = NULL;
+    for (int i = 0; i < 400 && !(port = test_read_file(path)); i++) {
+        usleep(50 * 1000);
+    }
+    ck_assert_msg(port != NULL, "tls-old.py did not start");
+    char uri[128];
+    snprintf(uri, sizeof uri, "netconf+tls://127.0.0.1:%d", atoi(port));
+    free(port);
+    devconf_session_options o = tls_opts();
+    devconf_session *s = NULL;
+    int rc = devconf_session_open(&s, ctx, uri, &o);
+    ck_assert_ptr_null(s);
+    snprintf(path, sizeof path, "%s/result", dir);
+    *result = NULL;
+    for (int i = 0; i < 1200 && !(*result = test_read_file(path)); i++) {
+        usleep(50 * 1000);
+    }
+    ck_assert_msg(*result != NULL, "tls-old.py wrote no result");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)system(cmd);
+    return rc;
+}
+
+/* RFC 7589 needs TLS 1.2 or later: a server that offers at most TLS 1.1 gets no handshake, and the
+ * error says it is the protocol version. The same server allowing TLS 1.2 completes the handshake
+ * (then closes: it speaks no NETCONF), so the refusal is the version and nothing else. */
+START_TEST(tls_older_than_1_2_is_refused)
+{
+    char *result = NULL;
+    int rc = open_old_server("1.1", &result);
+    const char *m = devconf_error_message(devconf_error_last());
+    ck_assert_msg(rc < 0 && rc != DEVCONF_ETIMEOUT, "open: %d %s", rc, m);
+    ck_assert_int_eq(devconf_error_origin(devconf_error_last()), DEVCONF_ORIGIN_TLS);
+    ck_assert_msg(strstr(m, "protocol version") && strstr(m, "TLS 1.2 or later"), "message: %s", m);
+    ck_assert_msg(!strncmp(result, "handshake failed", 16), "server: %s", result);
+    free(result);
+
+    rc = open_old_server("1.2", &result);
+    ck_assert_msg(rc < 0, "open: %d", rc);
+    ck_assert_msg(!strcmp(result, "handshake ok TLSv1.2\n"), "server: %s", result);
+    free(result);
+}
+END_TEST
+
 /* ---- a peer that stalls ---- */
 
 START_TEST(tls_stalled_handshake_times_out_within_the_connect_timeout)
@@ -274,6 +334,7 @@ static Suite *tls_suite(void)
     tcase_add_test(tc, tls_untrusted_client_cert_is_refused_with_a_clear_message);
     tcase_add_test(tc, tls_client_key_of_another_certificate_is_refused_locally);
     tcase_add_test(tc, tls_stalled_handshake_times_out_within_the_connect_timeout);
+    tcase_add_test(tc, tls_older_than_1_2_is_refused);
     suite_add_tcase(su, tc);
     return su;
 }

@@ -385,6 +385,94 @@ START_TEST(query_parameters_are_sent)
 }
 END_TEST
 
+/* NMDA over RESTCONF (RFC 8527): get-data and edit-data on the datastore resources
+ * {+restconf}/ds/ietf-datastores:NAME of a server with the RFC 8525 library (responder/nmda.json,
+ * strict): max-depth as depth, with-origin, config-filter as content, state dropped from a
+ * conventional datastore, edits as plain PATCHes wrapped in ietf-restconf:data, a 404 named, and
+ * what RESTCONF cannot say refused before anything is sent. */
+START_TEST(nmda_datastore_resources)
+{
+    struct responder r;
+    responder_start(&r, "nmda.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "nmda"), 1);
+    ck_assert_int_eq(devconf_session_has_capability(s, "with-origin"), 1);
+    char *out = NULL;
+    devconf_get_data_options o = DEVCONF_GET_DATA_OPTIONS_INIT;
+    o.max_depth = 2;
+    o.with_origin = 1;
+    ASSERT_OK(devconf_get_data(&out, s, DEVCONF_DS_OPERATIONAL, "/devconf-example:settings", &o));
+    ck_assert_msg(strstr(out, "<hostname>nmda-rc</hostname>") && strstr(out, ":origin=\"") &&
+                      strstr(out, ":intended\"") && strstr(out, ":default\""),
+                  "with origin: %s", out);
+    devconf_free(out);
+    /* running: configuration only, though the server put state in it */
+    ASSERT_OK(devconf_get_data(&out, s, DEVCONF_DS_RUNNING, NULL, NULL));
+    ck_assert_msg(strstr(out, "<mtu>1400</mtu>") && !strstr(out, "item-count") && !strstr(out, "origin"), "%s", out);
+    devconf_free(out);
+    devconf_get_data_options st = DEVCONF_GET_DATA_OPTIONS_INIT;
+    st.config_filter = DEVCONF_CONFIG_FILTER_NONCONFIG;
+    st.format = DEVCONF_FORMAT_JSON;
+    ASSERT_OK(devconf_get_data(&out, s, DEVCONF_DS_OPERATIONAL, "/devconf-example:status", &st));
+    ck_assert_msg(strstr(out, "\"item-count\": 7"), "%s", out);
+    devconf_free(out);
+    ASSERT_OK(devconf_get_data(&out, s, DEVCONF_DS_INTENDED, "/devconf-example:settings/hostname", NULL));
+    ck_assert_msg(strstr(out, "<hostname>nmda-rc</hostname>"), "%s", out);
+    devconf_free(out);
+    ASSERT_OK(devconf_edit_data(s, DEVCONF_DS_RUNNING,
+                                "<settings xmlns=\"urn:devconf:example\"><hostname>nmda-edited</hostname></settings>",
+                                NULL));
+    ASSERT_OK(devconf_edit_data(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\": {\"mtu\": 1300}}", NULL));
+    ASSERT_FAILS(devconf_get_data(&out, s, DEVCONF_DS_CANDIDATE, NULL, NULL), DEVCONF_ENOTFOUND);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "/restconf/ds/ietf-datastores:candidate") &&
+                      strstr(devconf_error_message(devconf_error_last()), "candidate is gone"),
+                  "%s", devconf_error_message(devconf_error_last()));
+    /* refused locally: no origin filter in RESTCONF, with-origin off operational, read-only targets */
+    const char *origins[] = { "intended" };
+    devconf_get_data_options of = DEVCONF_GET_DATA_OPTIONS_INIT;
+    of.origins = origins;
+    of.origin_count = 1;
+    ASSERT_FAILS(devconf_get_data(&out, s, DEVCONF_DS_OPERATIONAL, NULL, &of), DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "no origin filter"));
+    ASSERT_FAILS(devconf_get_data(&out, s, DEVCONF_DS_RUNNING, NULL, &o), DEVCONF_EINVAL);
+    ASSERT_FAILS(devconf_edit_data(s, DEVCONF_DS_OPERATIONAL, "<settings xmlns=\"urn:devconf:example\"/>", NULL),
+                 DEVCONF_EINVAL);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    for (int i = 0; i < 7; i++) {
+        char seq[32];
+        snprintf(seq, sizeof seq, "\"sequence:%d\"", i);
+        ck_assert_msg(count(reqs, seq) == 1, "%s missing: %s", seq, reqs);
+    }
+    ck_assert_int_eq(count(reqs, "/restconf/ds/"), 7);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
+/* A server without the RFC 8525 library (yang-library-version 2016-06-21) has no datastore
+ * resources: get-data and edit-data fail before anything is sent, saying why. */
+START_TEST(nmda_refused_on_a_pre_nmda_server)
+{
+    struct responder r;
+    responder_start(&r, "query.json");
+    devconf_session *s = open_rfc(&r);
+    ck_assert_int_eq(devconf_session_has_capability(s, "nmda"), 0);
+    char *out = NULL;
+    ASSERT_FAILS(devconf_get_data(&out, s, DEVCONF_DS_OPERATIONAL, NULL, NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "RFC 8527") &&
+                      strstr(devconf_error_message(devconf_error_last()), "2016-06-21"),
+                  "%s", devconf_error_message(devconf_error_last()));
+    ASSERT_FAILS(devconf_edit_data(s, DEVCONF_DS_RUNNING, "<settings xmlns=\"urn:devconf:example\"/>", NULL),
+                 DEVCONF_EUNSUPPORTED);
+    devconf_session_free(s);
+    char *reqs = responder_stop(&r);
+    ck_assert_int_eq(count(reqs, "/restconf/ds/"), 0);
+    assert_clean(reqs);
+    free(reqs);
+}
+END_TEST
+
 /* depth (RFC 8040 4.8.2): depth=1 shows the target itself, empty; entries cut before their keys
  * are kept as the device sent them in its own encoding, refused in the other (libyang cannot type
  * them); a leaf whose value its type refuses is an error that names it and shows the value. */
@@ -769,6 +857,8 @@ int main(void)
     tcase_add_test(tc, rpc_over_an_rfc_server);
     tcase_add_test(tc, bearer_token_is_sent_and_never_logged);
     tcase_add_test(tc, query_parameters_are_sent);
+    tcase_add_test(tc, nmda_datastore_resources);
+    tcase_add_test(tc, nmda_refused_on_a_pre_nmda_server);
     tcase_add_test(tc, depth_limited_reads_show_what_the_device_sent);
     tcase_add_test(tc, a_server_without_json_gets_xml_bodies);
     tcase_add_test(tc, a_415_on_json_switches_to_xml);
