@@ -32,7 +32,7 @@ PACKAGES=(
     build-essential pkg-config meson ninja-build check
     libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev libssl-dev
     netconfd libyuma-base openssh-server openssh-client
-    stunnel4 openssl
+    stunnel4 openssl socat
     valgrind python3 python3-pip python3-venv procps
 )
 
