@@ -7,6 +7,7 @@
 #include <check.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,40 @@ START_TEST(ssh_call_home_get_config_edit_commit)
     ck_assert(devconf_session_is_connected(s));
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces", NULL));
     devconf_free(out);
+    devconf_session_free(s);
+}
+END_TEST
+
+/* notifications on a called-home session: a dialled session commits, the called-home one hears it */
+START_TEST(ssh_call_home_session_receives_notifications)
+{
+    devconf_callhome *l = listen_any(DEVCONF_CALLHOME_SSH);
+    device_calls(devconf_callhome_port(l), srv.port);
+    devconf_session_options o = ssh_opts();
+    devconf_session *s = NULL, *other = NULL;
+    ASSERT_OK(devconf_callhome_accept(&s, l, srv.uri, &o, 30000));
+    devconf_callhome_free(l);
+    devconf_subscription *sub = NULL;
+    ASSERT_OK(devconf_subscribe(&sub, s, NULL));
+
+    ASSERT_OK(devconf_session_open(&other, ctx, srv.uri, &o));
+    char edit[512];
+    snprintf(edit, sizeof edit,
+             "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface><name>eth1</name>"
+             "<description>notified %ld</description></interface></interfaces>", (long)getpid());
+    ASSERT_OK(devconf_edit_config(other, DEVCONF_DS_CANDIDATE, edit, NULL));
+    ASSERT_OK(devconf_commit(other, NULL));
+
+    bool seen = false;
+    while (!seen) {
+        devconf_notification *n = NULL;
+        ASSERT_OK(devconf_subscription_next(&n, sub, 30000));
+        const char *name = devconf_notification_name(n);
+        seen = name && !strcmp(name, "ietf-netconf-notifications:netconf-config-change");
+        devconf_notification_free(n);
+    }
+    devconf_subscription_free(sub);
+    devconf_session_free(other);
     devconf_session_free(s);
 }
 END_TEST
@@ -423,6 +458,7 @@ static Suite *callhome_suite(void)
     tcase_add_unchecked_fixture(tc, server_up, server_down);
     tcase_add_checked_fixture(tc, ctx_up, ctx_down);
     tcase_add_test(tc, ssh_call_home_get_config_edit_commit);
+    tcase_add_test(tc, ssh_call_home_session_receives_notifications);
     tcase_add_test(tc, tls_call_home_get_config);
     tcase_add_test(tc, one_listener_accepts_one_device_per_call);
     tcase_add_test(tc, ssh_changed_host_key_is_refused);
