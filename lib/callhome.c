@@ -205,11 +205,17 @@ DEVCONF_API int devconf_callhome_accept(devconf_session **out, devconf_callhome 
                                   l->transport == DEVCONF_CALLHOME_TLS ? "netconf+tls://" : "netconf://",
                                   (int)strcspn(uri, ":"), uri);
     }
-    devconf__cancel cancel = { NULL, NULL };
-    if (opts && opts->version >= 3) {
-        cancel.cb = opts->cancel_cb;
-        cancel.payload = opts->cancel_payload;
+    /* the options too (the session checks them again) */
+    devconf_session_options o;
+    if ((r = devconf__session_options_copy(&o, opts)) < 0) {
+        return r;
     }
+    if (l->transport == DEVCONF_CALLHOME_TLS && !o.client_cert) {
+        return devconf__error_set(DEVCONF_ORIGIN_TLS, DEVCONF_EINVAL,
+                                  "NETCONF over TLS call home needs a client certificate (RFC 7589: the device maps "
+                                  "it to the user name): give client_cert and client_key");
+    }
+    devconf__cancel cancel = { o.cancel_cb, o.cancel_payload };
     const struct devconf_ctx *prev = devconf__log_enter(l->ctx);
     char peer[NI_MAXHOST + NI_MAXSERV + 4];
     int fd = wait_accept(l, timeout_ms, &cancel, peer, sizeof peer);

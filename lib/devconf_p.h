@@ -320,6 +320,9 @@ struct devconf_session {
                       * transport's open takes instead of connecting (sets it to -1), else -1 */
 };
 
+/* The caller's session options (NULL: defaults) checked and copied as of their version, with the
+ * defaults filled in: 0, or DEVCONF_EINVAL naming the problem. */
+int devconf__session_options_copy(devconf_session_options *out, const devconf_session_options *opts);
 /* devconf_session_open() over a socket the device connected (lib/callhome.c): fd (taken, also on
  * failure) is a connected non-blocking TCP socket; uri names the device as if it were dialled (its
  * host key / certificate name, its user) and must be a NETCONF one. */

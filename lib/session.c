@@ -48,19 +48,8 @@ static const devconf__transport *transport_for(devconf__scheme scheme)
     }
 }
 
-/* devconf_session_open(), and over a socket the device connected when *fd >= 0 (the session takes
- * it: *fd is then -1; what is left in *fd the caller closes) */
-static int session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
-                        const devconf_session_options *opts, int *fd)
+int devconf__session_options_copy(devconf_session_options *out, const devconf_session_options *opts)
 {
-    if (!out) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL out");
-    }
-    *out = NULL;
-    if (!ctx || !uri) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL %s",
-                                  !ctx ? "ctx" : "uri");
-    }
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
     if (opts) {
         if (opts->version == 0 || opts->version > DEVCONF_SESSION_OPTIONS_VERSION) {
@@ -89,9 +78,31 @@ static int session_open(devconf_session **out, devconf_ctx *ctx, const char *uri
     if (!o.max_reply_bytes) {
         o.max_reply_bytes = DEVCONF_DEFAULT_MAX_REPLY_BYTES;
     }
+    *out = o;
+    return 0;
+}
+
+/* devconf_session_open(), and over a socket the device connected when *fd >= 0 (the session takes
+ * it: *fd is then -1; what is left in *fd the caller closes) */
+static int session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                        const devconf_session_options *opts, int *fd)
+{
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL out");
+    }
+    *out = NULL;
+    if (!ctx || !uri) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL %s",
+                                  !ctx ? "ctx" : "uri");
+    }
+    devconf_session_options o;
+    int r = devconf__session_options_copy(&o, opts);
+    if (r < 0) {
+        return r;
+    }
 
     devconf__uri u;
-    int r = devconf__uri_parse(&u, uri);
+    r = devconf__uri_parse(&u, uri);
     if (r < 0) {
         return r;
     }

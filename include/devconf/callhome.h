@@ -52,7 +52,8 @@ typedef enum devconf_callhome_transport {
  * Binds a TCP socket and listens; no device is accepted until devconf_callhome_accept().
  * Connections that arrive meanwhile wait in the kernel's backlog.
  * @param[out] out       New listener; free it with devconf_callhome_free().
- * @param[in]  ctx       Context for logging; must outlive the listener.
+ * @param[in]  ctx       Context of the listener and of the sessions it accepts (logging, schemas);
+ *                       must outlive them.
  * @param[in]  addr      Numeric local address to bind ("127.0.0.1", "0.0.0.0" for every IPv4 address,
  *                       "::" for every IPv6 one); no name is resolved. Borrowed.
  * @param[in]  port      1..65535; 0 for the RFC 8071 port of @p transport (4334 or 4335);

@@ -425,6 +425,20 @@ START_TEST(bad_arguments_are_refused)
     ASSERT_FAILS(devconf_callhome_accept(&s, l, "netconf://u:secret@127.0.0.1", NULL, 1000), DEVCONF_EINVAL);
     ck_assert_ptr_null(strstr(devconf_error_message(devconf_error_last()), "secret"));
     ASSERT_FAILS(devconf_callhome_accept(&s, NULL, srv.uri, NULL, 1000), DEVCONF_EINVAL);
+    /* options are checked before waiting (else: ETIMEOUT) */
+    devconf_session_options o = ssh_opts();
+    o.version = 99;
+    ASSERT_FAILS(devconf_callhome_accept(&s, l, srv.uri, &o, 100), DEVCONF_EINVAL);
+    o = ssh_opts();
+    o.connect_timeout_ms = -1;
+    ASSERT_FAILS(devconf_callhome_accept(&s, l, srv.uri, &o, 100), DEVCONF_EINVAL);
+    devconf_callhome_free(l);
+
+    l = listen_any(DEVCONF_CALLHOME_TLS);
+    o = tls_opts();
+    o.client_cert = NULL;
+    ASSERT_FAILS(devconf_callhome_accept(&s, l, tls.uri, &o, 100), DEVCONF_EINVAL);
+    ASSERT_MSG_HAS("client certificate");
     devconf_callhome_free(l);
 }
 END_TEST
