@@ -1778,8 +1778,6 @@ static int open_call_home(devconf_session **s, devconf_ctx *ctx, const struct gl
                                  g->call_home_port, t);
     if (rc < 0)
         return rc;
-    if (g->verbose)
-        fprintf(stderr, "devconf: waiting for %s to call home on port %d\n", uri, devconf_callhome_port(l));
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
