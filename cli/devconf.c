@@ -60,7 +60,8 @@ enum {
     OPT_TLS_INSECURE, OPT_REPLACE, OPT_CONFIRM, OPT_WAIT, OPT_DRY_RUN, OPT_AS_EDIT,
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
     OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD, OPT_MAX_REPLY, OPT_DATASTORE, OPT_CONFIG_ONLY, OPT_NONCONFIG_ONLY,
-    OPT_ORIGIN, OPT_NEGATE_ORIGIN, OPT_WITH_ORIGIN, OPT_MAX_DEPTH
+    OPT_ORIGIN, OPT_NEGATE_ORIGIN, OPT_WITH_ORIGIN, OPT_MAX_DEPTH, OPT_CALL_HOME, OPT_CALL_HOME_ADDRESS,
+    OPT_CALL_HOME_WAIT
 };
 
 /* Largest payload file read (--max-payload), checked before reading: a device file or a FIFO given
@@ -94,6 +95,10 @@ struct global_opts {
     int device_timeout_ms;
     unsigned retries;
     int progress; /* 1: a progress line on stderr (default when it is a terminal), 0: none */
+    /* --call-home: the device connects to us (RFC 8071) */
+    int call_home_port; /* -1: dial the device; 0: the RFC 8071 port; else the port */
+    const char *call_home_address; /* default 0.0.0.0 */
+    int call_home_wait_ms; /* default 60 s */
 };
 
 /* --origin may be given this many times (a usage error names the limit past it). */
@@ -1406,6 +1411,12 @@ static void print_help(void)
           "                       (default 64M); FILE must be a regular file ('-' reads standard input)\n"
           "  --max-reply SIZE     largest reply accepted from the device, in bytes or with K, M or G\n"
           "                       (default 256M); a longer reply fails, nothing of it is printed\n"
+          "  --call-home PORT     NETCONF call home (RFC 8071): do not dial; listen on PORT (0: 4334\n"
+          "                       for netconf://, 4335 for netconf+tls://) and wait for the device\n"
+          "                       to connect; the URI names it (host key or certificate checked\n"
+          "                       under its host and port, as when dialled)\n"
+          "  --call-home-address ADDR  local address to listen on (default 0.0.0.0)\n"
+          "  --call-home-wait SECONDS  how long to wait for the device to call (default 60)\n"
           "  -v, --verbose        log protocol details, including message bodies, to stderr\n"
           "\n"
           "Many devices (instead of a URI):\n"
@@ -1489,6 +1500,9 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         {"progress", required_argument, NULL, OPT_PROGRESS},
         {"max-payload", required_argument, NULL, OPT_MAX_PAYLOAD},
         {"max-reply", required_argument, NULL, OPT_MAX_REPLY},
+        {"call-home", required_argument, NULL, OPT_CALL_HOME},
+        {"call-home-address", required_argument, NULL, OPT_CALL_HOME_ADDRESS},
+        {"call-home-wait", required_argument, NULL, OPT_CALL_HOME_WAIT},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -1559,6 +1573,17 @@ static int parse_global(struct global_opts *g, int argc, char **argv)
         case OPT_MAX_REPLY:
             if (!parse_size("--max-reply", optarg, &g->max_reply))
                 return EXIT_USAGE;
+            break;
+        case OPT_CALL_HOME:
+            if (!parse_uint(NULL, "call-home port", optarg, 0, 65535, &secs))
+                return EXIT_USAGE;
+            g->call_home_port = (int)secs;
+            break;
+        case OPT_CALL_HOME_ADDRESS: g->call_home_address = optarg; break;
+        case OPT_CALL_HOME_WAIT:
+            if (!parse_uint(NULL, "call-home wait", optarg, 1, INT_MAX / 1000, &secs))
+                return EXIT_USAGE;
+            g->call_home_wait_ms = (int)secs * 1000;
             break;
         case 'v': g->verbose = 1; break;
         case 'h': print_help(); return EXIT_OK;
@@ -1725,6 +1750,48 @@ static int get_password(const struct global_opts *g, const char *uri, char *buf,
     return CONTINUE;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int cancel_on_interrupt(void *payload)
+{
+    (void)payload;
+    return interrupted;
+}
+
+/* --call-home: listen, wait for the device the URI names to connect (Ctrl-C stops the wait), and
+ * open the session over its connection. */
+static int open_call_home(devconf_session **s, devconf_ctx *ctx, const struct global_opts *g, const char *uri,
+                          devconf_session_options *so)
+{
+    devconf_callhome *l = NULL;
+    devconf_callhome_transport t = !strncmp(uri, "netconf+tls:", 12) ? DEVCONF_CALLHOME_TLS : DEVCONF_CALLHOME_SSH;
+    struct sigaction sa, old_int, old_term;
+    int rc;
+
+    rc = devconf_callhome_listen(&l, ctx, g->call_home_address ? g->call_home_address : "0.0.0.0",
+                                 g->call_home_port, t);
+    if (rc < 0)
+        return rc;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    so->cancel_cb = cancel_on_interrupt;
+    rc = devconf_callhome_accept(s, l, uri, so, g->call_home_wait_ms ? g->call_home_wait_ms : 60000);
+    so->cancel_cb = NULL;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    devconf_callhome_free(l);
+    return rc;
+}
+
 static int run(const struct global_opts *g, const char *uri, const struct command *cmd, struct cmd_args *a)
 {
     devconf_session_options so = DEVCONF_SESSION_OPTIONS_INIT;
@@ -1771,7 +1838,9 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
         if (rc == 0 && g->cache_dir)
             rc = devconf_ctx_set_cache_dir(ctx, g->cache_dir);
     }
-    if (rc == 0)
+    if (rc == 0 && g->call_home_port >= 0)
+        rc = open_call_home(&s, ctx, g, uri, &so);
+    else if (rc == 0)
         rc = devconf_session_open(&s, ctx, uri, &so);
     explicit_bzero(password, sizeof password);
     if (rc == 0)
@@ -1785,20 +1854,6 @@ static int run(const struct global_opts *g, const char *uri, const struct comman
 
 
 /* ---- --inventory: one command on many devices -------------------------------------------------- */
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-static int cancel_on_interrupt(void *payload)
-{
-    (void)payload;
-    return interrupted;
-}
 
 struct fleet_out {
     const struct global_opts *g;
@@ -2054,6 +2109,7 @@ int main(int argc, char **argv)
     struct global_opts g = {0};
     struct cmd_args a = {0};
     g.progress = -1; /* a progress line when stderr is a terminal */
+    g.call_home_port = -1; /* dial, unless --call-home */
     const struct command *cmd;
     const char *uri = NULL;
     int ex, ci;
@@ -2085,9 +2141,17 @@ int main(int argc, char **argv)
     }
     if ((ex = parse_command(cmd, argc - ci, argv + ci, &a)) != CONTINUE)
         goto out;
+    if (g.call_home_port < 0 && (g.call_home_address || g.call_home_wait_ms)) {
+        ex = usage_error(NULL, "--call-home-address and --call-home-wait go with --call-home PORT");
+        goto out;
+    }
     if (g.inventory) {
         if (uri) {
             ex = usage_error(NULL, "give either a URI or --inventory, not both");
+            goto out;
+        }
+        if (g.call_home_port >= 0) {
+            ex = usage_error(NULL, "--call-home takes one device (a URI), not --inventory");
             goto out;
         }
         if (cmd->check && (ex = cmd->check(cmd, &a)) != CONTINUE)
@@ -2098,6 +2162,11 @@ int main(int argc, char **argv)
     }
     if (!uri) {
         ex = usage_error(cmd->name, "missing URI before '%s'", cmd->name);
+        goto out;
+    }
+    if (g.call_home_port >= 0 && strncmp(uri, "netconf://", 10) && strncmp(uri, "netconf+ssh://", 14) &&
+        strncmp(uri, "netconf+tls://", 14)) {
+        ex = usage_error(NULL, "--call-home is NETCONF call home (RFC 8071): give a netconf:// or netconf+tls:// URI");
         goto out;
     }
     if (cmd->check && (ex = cmd->check(cmd, &a)) != CONTINUE)

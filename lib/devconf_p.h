@@ -318,7 +318,18 @@ struct devconf_session {
     char *etag;              /* of the last read (RESTCONF), or NULL */
     char *last_modified;
     void *tp_data; /* transport state */
+    int accepted_fd; /* while opening: a socket the device connected (call home, RFC 8071) that the
+                      * transport's open takes instead of connecting (sets it to -1), else -1 */
 };
+
+/* The caller's session options (NULL: defaults) checked and copied as of their version, with the
+ * defaults filled in: 0, or DEVCONF_EINVAL naming the problem. */
+int devconf__session_options_copy(devconf_session_options *out, const devconf_session_options *opts);
+/* devconf_session_open() over a socket the device connected (lib/callhome.c): fd (taken, also on
+ * failure) is a connected non-blocking TCP socket; uri names the device as if it were dialled (its
+ * host key / certificate name, its user) and must be a NETCONF one. */
+int devconf__session_open_fd(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                             const devconf_session_options *opts, int fd);
 
 /* Entry and exit of every public call on a session (lib/ops.c). */
 /* The RFC 6243 name of a with-defaults mode ("report-all", ...); NULL for DEVCONF_WD_DEVICE. */

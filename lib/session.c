@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define DEFAULT_RPC_TIMEOUT_MS 60000
@@ -47,18 +48,8 @@ static const devconf__transport *transport_for(devconf__scheme scheme)
     }
 }
 
-DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
-                                     const devconf_session_options *opts)
+int devconf__session_options_copy(devconf_session_options *out, const devconf_session_options *opts)
 {
-    devconf__error_clear();
-    if (!out) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL out");
-    }
-    *out = NULL;
-    if (!ctx || !uri) {
-        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL %s",
-                                  !ctx ? "ctx" : "uri");
-    }
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
     if (opts) {
         if (opts->version == 0 || opts->version > DEVCONF_SESSION_OPTIONS_VERSION) {
@@ -87,9 +78,31 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     if (!o.max_reply_bytes) {
         o.max_reply_bytes = DEVCONF_DEFAULT_MAX_REPLY_BYTES;
     }
+    *out = o;
+    return 0;
+}
+
+/* devconf_session_open(), and over a socket the device connected when *fd >= 0 (the session takes
+ * it: *fd is then -1; what is left in *fd the caller closes) */
+static int session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                        const devconf_session_options *opts, int *fd)
+{
+    if (!out) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL out");
+    }
+    *out = NULL;
+    if (!ctx || !uri) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "devconf_session_open: NULL %s",
+                                  !ctx ? "ctx" : "uri");
+    }
+    devconf_session_options o;
+    int r = devconf__session_options_copy(&o, opts);
+    if (r < 0) {
+        return r;
+    }
 
     devconf__uri u;
-    int r = devconf__uri_parse(&u, uri);
+    r = devconf__uri_parse(&u, uri);
     if (r < 0) {
         return r;
     }
@@ -109,6 +122,8 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     s->ctx = ctx;
     s->tp = tp;
     s->port = u.port;
+    s->accepted_fd = *fd;
+    *fd = -1;
     s->connect_timeout_ms = o.connect_timeout_ms;
     s->rpc_timeout_ms = o.rpc_timeout_ms;
     s->max_reply_bytes = o.max_reply_bytes;
@@ -120,6 +135,10 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     const struct devconf_ctx *prev = devconf__log_enter(ctx);
     r = tp->open(s, &u, &o);
     devconf__log_leave(prev);
+    if (s->accepted_fd >= 0) { /* not taken by the transport */
+        close(s->accepted_fd);
+        s->accepted_fd = -1;
+    }
     s->cancel.cb = NULL;
     s->cancel.payload = NULL;
     devconf__uri_dispose(&u);
@@ -131,6 +150,24 @@ DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, co
     s->counted = true;
     *out = s;
     return 0;
+}
+
+DEVCONF_API int devconf_session_open(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                                     const devconf_session_options *opts)
+{
+    devconf__error_clear();
+    int fd = -1;
+    return session_open(out, ctx, uri, opts, &fd);
+}
+
+int devconf__session_open_fd(devconf_session **out, devconf_ctx *ctx, const char *uri,
+                             const devconf_session_options *opts, int fd)
+{
+    int r = session_open(out, ctx, uri, opts, &fd);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return r;
 }
 
 DEVCONF_API void devconf_session_free(devconf_session *s)

@@ -4,7 +4,8 @@
 #
 # What it changes on the machine (see also README.md):
 #   - Debian packages (PACKAGES below, plus those of the two scripts it calls;
-#     stunnel4 is the NETCONF-over-TLS front of the tests, tests/fixtures/netconf/tls-up.sh);
+#     stunnel4 is the NETCONF-over-TLS front of the tests, tests/fixtures/netconf/tls-up.sh;
+#     socat plays the calling device in the call-home tests, RFC 8071);
 #   - a local user "devconf-test" WITHOUT a usable password: key logins only,
 #     and only the tests' private loopback sshd (tests/fixtures/netconf/
 #     netconfd-up.sh, with its own authorized_keys) lets it in. No password
@@ -32,7 +33,7 @@ PACKAGES=(
     build-essential pkg-config meson ninja-build check
     libyang2-dev libnetconf2-dev libcurl4-openssl-dev libssh-dev libyaml-dev libssl-dev
     netconfd libyuma-base openssh-server openssh-client
-    stunnel4 openssl
+    stunnel4 openssl socat
     valgrind python3 python3-pip python3-venv procps
 )
 

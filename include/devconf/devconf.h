@@ -37,5 +37,6 @@
 #include "txn.h"
 #include "fleet.h"
 #include "notify.h"
+#include "callhome.h"
 
 #endif /* DEVCONF_H */

@@ -129,17 +129,26 @@ struct ssh_session_struct;
 int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
+/* The same over a connected socket: fd >= 0 is a connected non-blocking TCP socket (taken, closed
+ * on failure too; call home, RFC 8071), -1 connects to host:port first. host and port name the
+ * device either way: the known_hosts entry its key is checked against, and messages. */
+int devconf__ssh_start(struct ssh_session_struct **out, const devconf_ctx *ctx, int fd, const char *host,
+                       uint16_t port, const char *user, const devconf_session_options *opts, int64_t deadline,
+                       const devconf__cancel *cancel);
 /* Disconnects and frees a session of devconf__ssh_connect(), closing its socket; NULL is a no-op. */
 void devconf__ssh_close(struct ssh_session_struct *s);
-/* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. */
-int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+/* Connects over SSH (host key checked, authenticated), opens the netconf subsystem: a stream. fd as
+ * for devconf__ssh_start(): -1 to connect to host:port, else a socket the device connected (taken). */
+int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, int fd, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel);
 
 /* Connects over TLS (RFC 7589: the server's certificate and name checked, the client's certificate
  * presented; tls.c), all before deadline: a stream. A missing client_cert is DEVCONF_EINVAL before
- * anything is sent. */
-int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+ * anything is sent. fd: -1 to connect to host:port, else a connected non-blocking socket the device
+ * opened (call home, RFC 8071; taken, closed on failure too), over which devconf is still the TLS
+ * client and host is still the name the certificate must carry. */
+int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, int fd, const char *host, uint16_t port,
                          const devconf_session_options *opts, int64_t deadline, const devconf__cancel *cancel);
 
 /* ---- client.c ---- */

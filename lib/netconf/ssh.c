@@ -351,6 +351,13 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel)
 {
+    return devconf__ssh_start(out, ctx, -1, host, port, user, opts, deadline, cancel);
+}
+
+int devconf__ssh_start(struct ssh_session_struct **out, const devconf_ctx *ctx, int fd, const char *host,
+                       uint16_t port, const char *user, const devconf_session_options *opts, int64_t deadline,
+                       const devconf__cancel *cancel)
+{
     *out = NULL;
     struct deadline dl = { deadline, cancel };
     char *kh_default = NULL;
@@ -358,6 +365,9 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     if (!known_hosts) {
         const char *home = getenv("HOME");
         if (asprintf(&kh_default, "%s/.ssh/known_hosts", home && *home ? home : ".") < 0) {
+            if (fd >= 0) {
+                close(fd);
+            }
             return devconf__error_oom();
         }
         known_hosts = kh_default;
@@ -372,6 +382,9 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
         int kr = devconf__kh_lookup(known_hosts, host, port, &known);
         if (kr < 0) {
             free(kh_default);
+            if (fd >= 0) {
+                close(fd);
+            }
             return kr;
         }
         hostkey_algorithms(&known, algs, sizeof algs);
@@ -380,11 +393,14 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     if (!s) {
         devconf__kh_keys_dispose(&known);
         free(kh_default);
+        if (fd >= 0) {
+            close(fd);
+        }
         return devconf__error_oom();
     }
     unsigned int uport = port;
     int no = 0;
-    int r = 0, fd = -1;
+    int r = 0;
     if (ssh_options_set(s, SSH_OPTIONS_HOST, host) < 0 || ssh_options_set(s, SSH_OPTIONS_PORT, &uport) < 0 ||
         ssh_options_set(s, SSH_OPTIONS_USER, user) < 0 ||
         /* libssh's own known_hosts handling is not used (see above) */
@@ -398,11 +414,16 @@ int devconf__ssh_connect(struct ssh_session_struct **out, const devconf_ctx *ctx
     }
     /* non-blocking from the start: every wait below is a poll() bounded by the deadline */
     ssh_set_blocking(s, 0);
-    devconf__log(ctx, DEVCONF_LOG_INFO, "ssh", "connecting to %s@%s port %u", user, host, (unsigned)port);
-    if ((fd = devconf__nc_tcp_connect(host, port, DEVCONF_ORIGIN_SSH, deadline, cancel)) < 0) {
-        r = fd;
-        fd = -1;
-        goto fail;
+    if (fd < 0) {
+        devconf__log(ctx, DEVCONF_LOG_INFO, "ssh", "connecting to %s@%s port %u", user, host, (unsigned)port);
+        if ((fd = devconf__nc_tcp_connect(host, port, DEVCONF_ORIGIN_SSH, deadline, cancel)) < 0) {
+            r = fd;
+            fd = -1;
+            goto fail;
+        }
+    } else {
+        devconf__log(ctx, DEVCONF_LOG_INFO, "ssh", "SSH as %s to %s port %u over a connection the device opened",
+                     user, host, (unsigned)port);
     }
     socket_t sfd = fd;
     if (ssh_options_set(s, SSH_OPTIONS_FD, &sfd) < 0) {
@@ -596,7 +617,7 @@ static void stream_free(devconf__nc_stream *base)
 
 static const devconf__nc_stream_ops ssh_stream_ops = { stream_read, stream_write, stream_alive, stream_free };
 
-int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, int fd, const char *host, uint16_t port,
                          const char *user, const devconf_session_options *opts, int64_t deadline,
                          const devconf__cancel *cancel)
 {
@@ -604,12 +625,15 @@ int devconf__nc_ssh_open(devconf__nc_stream **out, const devconf_ctx *ctx, const
     ssh_stream *st = calloc(1, sizeof *st);
     if (!st || !(st->host = devconf__strdup(host))) {
         free(st);
+        if (fd >= 0) {
+            close(fd);
+        }
         return devconf__error_oom();
     }
     st->base.ops = &ssh_stream_ops;
     st->port = port;
     struct deadline dl = { deadline, cancel };
-    int r = devconf__ssh_connect(&st->ssh, ctx, host, port, user, opts, deadline, cancel);
+    int r = devconf__ssh_start(&st->ssh, ctx, fd, host, port, user, opts, deadline, cancel);
     if (r < 0) {
         stream_free(&st->base);
         return r;

@@ -405,11 +405,14 @@ static int expect_host(tls_stream *st)
     return 0;
 }
 
-int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const char *host, uint16_t port,
+int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, int fd, const char *host, uint16_t port,
                          const devconf_session_options *opts, int64_t deadline, const devconf__cancel *cancel)
 {
     *out = NULL;
     if (!opts->client_cert) {
+        if (fd >= 0) {
+            close(fd);
+        }
         return devconf__error_set(DEVCONF_ORIGIN_TLS, DEVCONF_EINVAL,
                                   "NETCONF over TLS to %s needs a client certificate (RFC 7589: the device maps it to "
                                   "the user name): give client_cert and client_key", host);
@@ -417,23 +420,32 @@ int devconf__nc_tls_open(devconf__nc_stream **out, const devconf_ctx *ctx, const
     tls_stream *st = calloc(1, sizeof *st);
     if (!st || !(st->host = devconf__strdup(host))) {
         free(st);
+        if (fd >= 0) {
+            close(fd);
+        }
         return devconf__error_oom();
     }
     st->base.ops = &tls_stream_ops;
     st->port = port;
-    st->fd = -1;
+    st->fd = fd; /* stream_free() closes it from here on */
     ERR_clear_error();
     int r = configure(st, ctx, opts);
     if (r < 0) {
         stream_free(&st->base);
         return r;
     }
-    devconf__log(ctx, DEVCONF_LOG_INFO, "tls", "connecting to %s port %u (NETCONF over TLS)", host, (unsigned)port);
-    if ((st->fd = devconf__nc_tcp_connect(host, port, DEVCONF_ORIGIN_TLS, deadline, cancel)) < 0) {
-        r = st->fd;
-        st->fd = -1;
-        stream_free(&st->base);
-        return r;
+    if (fd >= 0) {
+        devconf__log(ctx, DEVCONF_LOG_INFO, "tls", "TLS to %s port %u over a connection the device opened "
+                     "(NETCONF over TLS)", host, (unsigned)port);
+    } else {
+        devconf__log(ctx, DEVCONF_LOG_INFO, "tls", "connecting to %s port %u (NETCONF over TLS)", host,
+                     (unsigned)port);
+        if ((st->fd = devconf__nc_tcp_connect(host, port, DEVCONF_ORIGIN_TLS, deadline, cancel)) < 0) {
+            r = st->fd;
+            st->fd = -1;
+            stream_free(&st->base);
+            return r;
+        }
     }
     BIO *bio = NULL;
     BIO_METHOD *m = socket_method();

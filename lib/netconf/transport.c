@@ -74,8 +74,10 @@ static int nc_open(devconf_session *s, const devconf__uri *uri, const devconf_se
     }
     int64_t start = devconf__now_ms(), deadline = start + s->connect_timeout_ms;
     devconf__nc_stream *stream = NULL;
-    int r = tls ? devconf__nc_tls_open(&stream, s->ctx, uri->host, uri->port, opts, deadline, &s->cancel)
-                : devconf__nc_ssh_open(&stream, s->ctx, uri->host, uri->port, user, opts, deadline, &s->cancel);
+    int fd = s->accepted_fd; /* call home: the device connected (lib/callhome.c); else -1: dial */
+    s->accepted_fd = -1;
+    int r = tls ? devconf__nc_tls_open(&stream, s->ctx, fd, uri->host, uri->port, opts, deadline, &s->cancel)
+                : devconf__nc_ssh_open(&stream, s->ctx, fd, uri->host, uri->port, user, opts, deadline, &s->cancel);
     devconf__ncc *client = NULL;
     if (r == 0) {
         r = devconf__ncc_open(&client, s->ctx, stream, uri->host, s->max_reply_bytes, deadline, &s->cancel);

@@ -55,6 +55,10 @@ class CtxP(c_void_p):
     """``devconf_ctx *``."""
 
 
+class CallHomeP(c_void_p):
+    """``devconf_callhome *`` (a call-home listener, RFC 8071)."""
+
+
 class SessionP(c_void_p):
     """``devconf_session *``."""
 
@@ -605,6 +609,11 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_fleet_result_elapsed_ms", ctypes.c_int64, (FleetResultP,), False),
     ("devconf_fleet_result_attempts", c_uint, (FleetResultP,), False),
     ("devconf_fleet_result_txn_state", c_int, (FleetResultP,), False),
+    # callhome.h (RFC 8071)
+    ("devconf_callhome_listen", c_int, (POINTER(CallHomeP), CtxP, c_char_p, c_int, c_int), True),
+    ("devconf_callhome_port", c_int, (CallHomeP,), False),
+    ("devconf_callhome_accept", c_int, (POINTER(SessionP), CallHomeP, c_char_p, POINTER(SessionOptions), c_int), True),
+    ("devconf_callhome_free", None, (CallHomeP,), False),
     # notify.h (declared only: the Python iterators are the next step, docs/notifications.md)
     ("devconf_subscribe_options_init", c_int, (POINTER(SubscribeOptions), c_uint), True),
     ("devconf_subscribe", c_int, (POINTER(SubscriptionP), SessionP, POINTER(SubscribeOptions)), True),
@@ -662,6 +671,10 @@ OPTIONAL = frozenset(
         "devconf_notification_text",
         "devconf_notification_dropped_before",
         "devconf_notification_free",
+        "devconf_callhome_listen",  # call home: a libdevconf without it raises UnsupportedError on use
+        "devconf_callhome_port",
+        "devconf_callhome_accept",
+        "devconf_callhome_free",
     }
 )
 

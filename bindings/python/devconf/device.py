@@ -25,7 +25,7 @@ import weakref
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 from ctypes import byref, c_char_p, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from . import _xml
@@ -261,6 +261,9 @@ class Device:
         bearer_token: Optional[str] = None,
         tls_insecure_skip_verify: bool = False,
         max_reply_bytes: Optional[int] = None,
+        call_home: Optional[int] = None,
+        call_home_address: str = "0.0.0.0",
+        call_home_timeout: float = 60,
     ) -> None:
         self._lock = threading.RLock()
         self._session: Optional[_lib.SessionP] = None
@@ -280,6 +283,9 @@ class Device:
 
         c_uri = _lib.str2c(uri, "uri")
         policy = _choice(_HOSTKEY, hostkey_policy, "hostkey_policy")
+        call_home_args = None
+        if call_home is not None:
+            call_home_args = _call_home_args(str(uri), call_home, call_home_address, call_home_timeout)
         opts = _lib.SessionOptions()
         lib = _lib.lib
         lib.devconf_session_options_init(byref(opts), _lib.SESSION_OPTIONS_VERSION)
@@ -341,7 +347,10 @@ class Device:
                 lib.devconf_ctx_add_search_dir(ctx, _lib.str2c(str(d), "search_dirs"))
             session = _lib.SessionP()
             try:
-                lib.devconf_session_open(byref(session), ctx, c_uri, byref(opts))
+                if call_home_args is None:
+                    lib.devconf_session_open(byref(session), ctx, c_uri, byref(opts))
+                else:
+                    _accept_call_home(session, ctx, c_uri, opts, *call_home_args)
             except DevconfError:
                 if self._kbdint_exc is not None:
                     exc, self._kbdint_exc = self._kbdint_exc, None
@@ -1368,6 +1377,34 @@ def _strip_blank_text(node: Any) -> None:
             _strip_blank_text(child)
 
 
+def _call_home_args(uri: str, port: Any, address: Any, timeout: Any) -> Tuple[bytes, int, int, int]:
+    """Checks the call_home arguments of :func:`connect` before anything is opened."""
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise InvalidArgument("call_home must be a port number 0-65535 (0: the RFC 8071 port), not %r" % (port,),
+                              code=_lib.EINVAL)
+    scheme = uri.partition("://")[0].lower()
+    if scheme not in ("netconf", "netconf+ssh", "netconf+tls"):
+        raise InvalidArgument("call_home is NETCONF call home (RFC 8071): give a netconf:// or netconf+tls:// URI, "
+                              "not %s://" % scheme, code=_lib.EINVAL)
+    if not _lib.has("devconf_callhome_accept"):
+        raise UnsupportedError("call_home needs a libdevconf with call home (RFC 8071)", code=_lib.EUNSUPPORTED)
+    addr = _lib.str2c(str(address), "call_home_address")
+    assert addr is not None
+    return addr, port, 2 if scheme == "netconf+tls" else 1, _ms(timeout, "call_home_timeout")
+
+
+def _accept_call_home(session: _lib.SessionP, ctx: _lib.CtxP, c_uri: Optional[bytes], opts: Any, addr: bytes,
+                      port: int, transport: int, wait_ms: int) -> None:
+    """Listens on addr:port, waits up to wait_ms for the device to connect, opens the session over it."""
+    lib = _lib.lib
+    listener = _lib.CallHomeP()
+    lib.devconf_callhome_listen(byref(listener), ctx, addr, port, transport)
+    try:
+        lib.devconf_callhome_accept(byref(session), listener, c_uri, byref(opts), wait_ms)
+    finally:
+        lib.devconf_callhome_free(listener)
+
+
 def connect(
     uri: str,
     *,
@@ -1389,6 +1426,9 @@ def connect(
     bearer_token: Optional[str] = None,
     tls_insecure_skip_verify: bool = False,
     max_reply_bytes: Optional[int] = None,
+    call_home: Optional[int] = None,
+    call_home_address: str = "0.0.0.0",
+    call_home_timeout: float = 60,
 ) -> Device:
     """Open a session to a device.
 
@@ -1425,6 +1465,16 @@ def connect(
         tls_insecure_skip_verify: accept any TLS certificate and host name. Insecure.
         max_reply_bytes: largest reply accepted from the device, in bytes (default 256 MiB); a
             longer reply raises :class:`~devconf.ProtocolError` and its memory is returned.
+        call_home: NETCONF call home (RFC 8071): do not dial; listen on this TCP port (0: the RFC
+            port, 4334 for ``netconf://``, 4335 for ``netconf+tls://``) and wait for the device to
+            connect, then open the session over its connection. ``uri`` names the device as if it
+            were dialled: its host key is checked against ``known_hosts`` under the URI's host and
+            port (``hostkey_policy`` as usual), or its certificate against ``ca_file`` and the URI's
+            host. The listener is closed once the session is open (or the wait failed).
+        call_home_address: numeric local address to listen on (default ``"0.0.0.0"``).
+        call_home_timeout: seconds to wait for the device to connect (default 60); nobody calling
+            raises :class:`~devconf.TimeoutError`. The session setup after it is bounded by
+            ``connect_timeout``.
 
     Raises:
         ConnectError, AuthError, HostKeyError, TimeoutError, InvalidArgument, NotFound.
@@ -1449,4 +1499,7 @@ def connect(
         bearer_token=bearer_token,
         tls_insecure_skip_verify=tls_insecure_skip_verify,
         max_reply_bytes=max_reply_bytes,
+        call_home=call_home,
+        call_home_address=call_home_address,
+        call_home_timeout=call_home_timeout,
     )

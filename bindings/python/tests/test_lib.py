@@ -51,6 +51,7 @@ def test_int_calls_that_can_fail_are_checked():
         "devconf_session_protocol",
         "devconf_session_has_capability",
         "devconf_session_is_connected",
+        "devconf_callhome_port",
         # a fleet run's code is read after its results (a Python callback may have raised)
         "devconf_fleet_run",
         "devconf_fleet_transaction",
