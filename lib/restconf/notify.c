@@ -585,7 +585,14 @@ static int stream_open(devconf_session *s, struct devconf__rc_stream *st, const 
     if ((r = drive(s, st, rs->deadline_ms, true)) < 0) {
         return r;
     }
-    if (!streaming(st) && st->headers_done) {
+    if (st->headers_done && streaming(st)) {
+        /* subscribed; events that came with the headers are queued, and a stream that has already
+         * ended (or broke) says so to the pulls, after them */
+        devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "subscribed to event stream '%s' of %s (%s)", st->name,
+                     rs->base, st->enc == DEVCONF_FORMAT_JSON ? "json" : "xml");
+        return 0;
+    }
+    if (st->headers_done) {
         /* an error page: read it whole (bounded) for its RESTCONF errors */
         while (!st->done && devconf__now_ms() < rs->deadline_ms) {
             if ((r = drive(s, st, rs->deadline_ms, false)) < 0) {
@@ -615,9 +622,8 @@ static int stream_open(devconf_session *s, struct devconf__rc_stream *st, const 
         }
         return devconf__rc_status_error(s, &resp, "subscribe");
     }
-    devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf", "subscribed to event stream '%s' of %s (%s)", st->name,
-                 rs->base, st->enc == DEVCONF_FORMAT_JSON ? "json" : "xml");
-    return 0;
+    return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO, "subscribe: event stream '%s' of %s: "
+                              "no event stream in the answer", st->name, rs->base); /* not reached */
 }
 
 static int subscribe_locked(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *o)
