@@ -5,6 +5,7 @@
  * without a stop time, hostile stream locations, filters and times as query parameters, local
  * refusals and an over-long event. Jetconf has no event streams: the responder is the peer. */
 #include <check.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,45 @@ START_TEST(json_events_interleaved)
     ck_assert_int_eq(count(reqs, "\"path\": \"/streams/netconf-json\""), 1);
     ck_assert_int_eq(count(reqs, "\"Accept\": \"text/event-stream\""), 1);
     free(reqs);
+}
+END_TEST
+
+struct puller {
+    devconf_subscription *sub;
+    int rc;
+    devconf_notification *n;
+};
+
+static void *pull_thread(void *arg)
+{
+    struct puller *p = arg;
+    p->rc = devconf_subscription_next(&p->n, p->sub, WAIT_MS);
+    return NULL;
+}
+
+START_TEST(pull_on_another_thread_while_requests_run)
+{
+    struct responder r;
+    responder_start(&r, "events.json");
+    devconf_session *s = open_rfc(&r);
+    devconf_subscription *sub = subscribe(s, "NETCONF", DEVCONF_FORMAT_JSON, 0);
+    for (int i = 0; i < 3; i++) {
+        devconf_notification_free(next(sub));
+    }
+    /* a pull waits on the quiet stream on one thread; this thread's request is not held up by it,
+     * and the event the request makes the responder send reaches the pull */
+    struct puller p = { sub, 1, NULL };
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, pull_thread, &p), 0);
+    read_settings(s);
+    read_settings(s);
+    ck_assert_int_eq(pthread_join(t, NULL), 0);
+    ck_assert_msg(p.rc == 0 && p.n, "pull on the other thread: %d", p.rc);
+    ck_assert_str_eq(devconf_notification_event_time(p.n), "2026-12-02T10:00:04Z");
+    devconf_notification_free(p.n);
+    devconf_subscription_free(sub);
+    devconf_session_free(s);
+    free(responder_stop(&r));
 }
 END_TEST
 
@@ -445,6 +485,7 @@ int main(void)
     TCase *tc = tcase_create("events");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, json_events_interleaved);
+    tcase_add_test(tc, pull_on_another_thread_while_requests_run);
     tcase_add_test(tc, xml_events_and_xml_streams_list);
     tcase_add_test(tc, queue_overflow);
     tcase_add_test(tc, replay_with_stop_time_ends);
