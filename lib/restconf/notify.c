@@ -228,8 +228,8 @@ static int stream_end_error(struct devconf__rc_stream *st)
     devconf__rc_state *rs = devconf__rc_st(st->s);
     if (st->too_long && strcmp(st->too_long, "memory")) {
         return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
-                                  "event stream '%s' of %s: %s is longer than the session's max_reply_bytes limit "
-                                  "of %" PRIu64 " bytes; the stream was closed", st->name, rs->base, st->too_long,
+                                  "event stream '%s' of %s: %s exceeded the session's max_reply_bytes limit of "
+                                  "%" PRIu64 " bytes; the stream was closed", st->name, rs->base, st->too_long,
                                   st->limit);
     }
     if (st->too_long) {
@@ -245,7 +245,7 @@ static int stream_end_error(struct devconf__rc_stream *st)
 }
 
 /* Reads what the stream has, waiting up to deadline. Returns 0 once events were read or the
- * deadline passed; with headers_only, once the response's headers are in. <0 on a failure of
+ * deadline passed; with headers_only, once the response's headers are in (or the deadline passed). <0 on a failure of
  * curl itself; st->done tells when the transfer ended. */
 static int drive(devconf_session *s, struct devconf__rc_stream *st, int64_t deadline, bool headers_only)
 {
@@ -264,7 +264,7 @@ static int drive(devconf_session *s, struct devconf__rc_stream *st, int64_t dead
                 st->result = m->data.result;
             }
         }
-        if (st->done || st->events || (headers_only && st->headers_done && streaming(st))) {
+        if (st->done || st->events || (headers_only && st->headers_done)) {
             return 0;
         }
         if (headers_only && devconf__cancelled(&s->cancel)) {
@@ -592,6 +592,15 @@ static int stream_open(devconf_session *s, struct devconf__rc_stream *st, const 
                      rs->base, st->enc == DEVCONF_FORMAT_JSON ? "json" : "xml");
         return 0;
     }
+    if (st->headers_done && st->status >= 200 && st->status < 300) {
+        devconf__buf shown = { 0 };
+        devconf__rc_buf_clean(&shown, st->content_type ? st->content_type : "none", 100);
+        r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                               "subscribe: event stream '%s' of %s answered %ld with Content-Type %s, not " SSE_MT,
+                               st->name, rs->base, st->status, shown.data ? shown.data : "");
+        devconf__buf_dispose(&shown);
+        return r;
+    }
     if (st->headers_done) {
         /* an error page: read it whole (bounded) for its RESTCONF errors */
         while (!st->done && devconf__now_ms() < rs->deadline_ms) {
@@ -600,30 +609,17 @@ static int stream_open(devconf_session *s, struct devconf__rc_stream *st, const 
             }
         }
     }
-    if (st->done && st->result != CURLE_OK && st->result != CURLE_OPERATION_TIMEDOUT) {
-        return stream_end_error(st); /* connection refused or broken, a reply over the limit */
-    }
-    if (!st->headers_done || (!streaming(st) && !st->done)) {
+    if (!st->done || st->result == CURLE_OPERATION_TIMEDOUT) {
         return devconf__error_set(DEVCONF_ORIGIN_HTTP, DEVCONF_ETIMEOUT,
                                   "subscribe: no answer from %s within %d ms (%s)", rs->base, rs->op_timeout_ms,
                                   rs->op_timeout_label ? rs->op_timeout_label : "the RPC timeout");
     }
-    if (st->status != 200 || !is_event_stream(st->content_type)) {
-        devconf__rc_resp resp = { .status = st->status, .body = st->error_body, .content_type = st->content_type,
-                                  .limit = st->limit };
-        if (st->status >= 200 && st->status < 300) {
-            devconf__buf shown = { 0 };
-            devconf__rc_buf_clean(&shown, st->content_type ? st->content_type : "none", 100);
-            r = devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
-                                   "subscribe: event stream '%s' of %s answered %ld with Content-Type %s, not "
-                                   SSE_MT, st->name, rs->base, st->status, shown.data ? shown.data : "");
-            devconf__buf_dispose(&shown);
-            return r;
-        }
-        return devconf__rc_status_error(s, &resp, "subscribe");
+    if (st->result != CURLE_OK || !st->headers_done) {
+        return stream_end_error(st); /* connection refused or broken, a reply over the limit */
     }
-    return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO, "subscribe: event stream '%s' of %s: "
-                              "no event stream in the answer", st->name, rs->base); /* not reached */
+    devconf__rc_resp resp = { .status = st->status, .body = st->error_body, .content_type = st->content_type,
+                              .limit = st->limit };
+    return devconf__rc_status_error(s, &resp, "subscribe");
 }
 
 static int subscribe_locked(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *o)

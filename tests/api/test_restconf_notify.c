@@ -450,6 +450,13 @@ START_TEST(refused_locally_and_by_the_server)
                   devconf_error_message(devconf_error_last()));
     o.stream = "refused";
     ASSERT_FAILS(devconf_subscribe(&sub, s, &o), DEVCONF_EAUTH);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "no event streams for you"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    /* a 200 that is no event stream (and never ends): refused at its headers */
+    o.stream = "not-sse";
+    ASSERT_FAILS(devconf_subscribe(&sub, s, &o), DEVCONF_EPROTO);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "not text/event-stream"), "%s",
+                  devconf_error_message(devconf_error_last()));
     ck_assert_ptr_null(sub);
     read_settings(s);
     devconf_session_free(s);
