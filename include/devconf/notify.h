@@ -137,7 +137,9 @@ DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s
  * @brief Take the next notification, waiting at most @p timeout_ms for one.
  *
  * Returns a queued notification at once; otherwise reads the session's connection (when no
- * operation is in flight on it) or waits for the thread whose operation is reading it.
+ * operation is in flight on it) or waits for the thread whose operation is reading it. Over
+ * RESTCONF it reads the event stream's own connection (or waits for the pull of another thread
+ * reading it).
  * @param[out] out        The notification; caller owns it, free with devconf_notification_free().
  *                        NULL when the subscription has ended (its stop time passed).
  * @param[in]  sub        Subscription made without a callback.
