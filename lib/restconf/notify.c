@@ -245,8 +245,8 @@ static int stream_end_error(struct devconf__rc_stream *st)
 }
 
 /* Reads what the stream has, waiting up to deadline. Returns 0 once events were read or the
- * deadline passed; with headers_only, once the response's headers are in (or the deadline passed). <0 on a failure of
- * curl itself; st->done tells when the transfer ended. */
+ * deadline passed; with headers_only, once the response's headers are in (or the deadline
+ * passed). <0 on a failure of curl itself; st->done tells when the transfer ended. */
 static int drive(devconf_session *s, struct devconf__rc_stream *st, int64_t deadline, bool headers_only)
 {
     st->events = 0;
