@@ -352,8 +352,9 @@ void devconf__sub_message(devconf_subscription *sub, struct ly_ctx *ly, const ch
         if (!json && sub->format == DEVCONF_FORMAT_XML) {
             r = parse_unknown_xml(msg, n, &complete);
         }
-        devconf__log(ctx, DEVCONF_LOG_WARNING, origin, "a notification from %s is not described by its schemas%s: %.200s",
-                     host, r == 0 ? " (delivered as sent)" : "; skipped (JSON needs the schema)", msg);
+        devconf__log(ctx, DEVCONF_LOG_WARNING, origin,
+                     "a notification from %s is not described by its schemas%s: %.200s", host,
+                     r == 0 ? " (delivered as sent)" : "; skipped (JSON needs the schema)", msg);
     } else if (r == DEVCONF_EPROTO) {
         devconf__log(ctx, DEVCONF_LOG_WARNING, origin, "a notification from %s is not a notification message%s; "
                      "skipped: %.200s", host, json ? " ({\"ietf-restconf:notification\": {\"eventTime\": ..., "
