@@ -383,6 +383,15 @@ void devconf__sub_detach(devconf_subscription *sub);
 /* The connection is free again (a request finished): a waiting pull may read it. */
 void devconf__sub_wake(devconf_subscription *sub);
 void devconf__notification_free(devconf_notification *n);
+struct ly_ctx;
+/* A notification message the device sent, parsed against ly and handed to the queue: enc XML is an
+ * RFC 5277 <notification> envelope (NETCONF, and RESTCONF's XML encoding), enc JSON RESTCONF's
+ * {"ietf-restconf:notification": {...}} (RFC 8040 6.4). The schemas' notifications are given in the
+ * subscription's format; others are delivered as sent (XML) or counted as rejected (JSON, or a
+ * message that is no notification), with a warning from origin; notificationComplete ends the
+ * subscription. msg is not taken. */
+void devconf__sub_message(devconf_subscription *sub, struct ly_ctx *ly, const char *msg, devconf_format enc,
+                          const char *origin);
 
 /* ---- edit.c ---- */
 

@@ -1,12 +1,15 @@
-/* Subscriptions, device-agnostic: options, the bounded queue, pulls and dispatch. The transports
- * (lib/netconf/notify.c) send the subscription and deliver what arrives; see docs/notifications.md
- * for the threading design. */
+/* Subscriptions, device-agnostic: options, the bounded queue, pulls and dispatch, and the parsing
+ * of each notification message. The transports (lib/netconf/notify.c, lib/restconf/notify.c) send
+ * the subscription and hand over what arrives; see docs/notifications.md for the threading design. */
 #include "devconf_p.h"
+#include "yang/yang_p.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <libyang/libyang.h>
 
 static const size_t subscribe_sizes[] = { sizeof(devconf_subscribe_options) };
 
@@ -175,6 +178,199 @@ void devconf__sub_wake(devconf_subscription *sub)
     pthread_mutex_lock(&sub->mu);
     pthread_cond_broadcast(&sub->cv);
     pthread_mutex_unlock(&sub->mu);
+}
+
+/* ---- each notification message, shared by the transports ---- */
+
+static char *node_name(const struct lyd_node *n)
+{
+    devconf__buf b = { 0 };
+    devconf__buf_printf(&b, "%s:%s", n->schema->module->name, n->schema->name);
+    if (b.failed) {
+        devconf__buf_dispose(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Fills n from the notification node op of a parsed tree: its name and its text in the
+ * subscription's format (the top-level node holding it, for a nested notification). */
+static int fill_from_op(devconf_subscription *sub, const struct lyd_node *op, const char *event_time,
+                        devconf_notification *n, bool *complete)
+{
+    const struct lyd_node *top = op;
+    while (top->parent && top->parent->schema) {
+        top = lyd_parent(top);
+    }
+    *complete = !strcmp(op->schema->name, "notificationComplete");
+    n->event_time = devconf__strdup(event_time ? event_time : "");
+    n->name = node_name(op);
+    lyd_print_mem(&n->text, top, sub->format == DEVCONF_FORMAT_JSON ? LYD_JSON : LYD_XML, LYD_PRINT_SHRINK);
+    return n->event_time && n->name && n->text ? 0 : DEVCONF_ENOMEM;
+}
+
+/* An XML <notification> envelope (RFC 5277; RESTCONF's XML encoding is the same) as the schemas
+ * describe it: 0 with n filled, DEVCONF_EYANG when they do not describe it. */
+static int parse_known_xml(devconf_subscription *sub, struct ly_ctx *ly, const char *msg, devconf_notification *n,
+                           bool *complete)
+{
+    struct ly_in *in = NULL;
+    struct lyd_node *env = NULL, *op = NULL;
+    if (ly_in_new_memory(msg, &in) != LY_SUCCESS) {
+        return DEVCONF_ENOMEM;
+    }
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_op(ly, NULL, in, LYD_XML, LYD_TYPE_NOTIF_NETCONF, &env, &op);
+    devconf__log_capture_end();
+    ly_in_free(in, 0);
+    int r = DEVCONF_EYANG;
+    struct lyd_node *op_top = op;
+    while (op_top && op_top->parent) {
+        op_top = lyd_parent(op_top);
+    }
+    if (lr == LY_SUCCESS && op && op->schema) {
+        r = fill_from_op(sub, op, env ? devconf__child_value(env, "eventTime") : NULL, n, complete);
+    }
+    if (op_top && op_top != env) {
+        lyd_free_all(op_top);
+    }
+    lyd_free_all(env);
+    return r;
+}
+
+/* XML the schemas do not describe: the notification's content as the device sent it. */
+static int parse_unknown_xml(const char *msg, devconf_notification *n, bool *complete)
+{
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    devconf__log_capture_end();
+    int r = DEVCONF_EPROTO;
+    if (lr == LY_SUCCESS && tree) {
+        const char *t = devconf__child_value(tree, "eventTime");
+        for (const struct lyd_node *c = lyd_child(tree); c; c = c->next) {
+            if (strcmp(devconf__node_name(c), "eventTime")) {
+                *complete = !strcmp(devconf__node_name(c), "notificationComplete");
+                n->event_time = devconf__strdup(t ? t : "");
+                lyd_print_mem(&n->text, c, LYD_XML, LYD_PRINT_SHRINK);
+                r = n->event_time && n->text ? 0 : DEVCONF_ENOMEM;
+                break;
+            }
+        }
+    }
+    lyd_free_all(tree);
+    return r;
+}
+
+/* A member name "module:name" with YANG identifier characters only (it is printed into JSON text). */
+static bool qualified_name(const char *k)
+{
+    const char *colon = strchr(k, ':');
+    if (!colon || colon == k || !colon[1] || strchr(colon + 1, ':')) {
+        return false;
+    }
+    for (const char *p = k; *p; p++) {
+        if (!(*p == ':' || *p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+              ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* RESTCONF JSON (RFC 8040 6.4): {"ietf-restconf:notification": {"eventTime": T, "module:name": {...}}}.
+ * libyang 2.1.30 has no RESTCONF envelope type: the envelope is read here (schema-less), the
+ * notification member parsed as a YANG notification. DEVCONF_EPROTO for a body that is not such an
+ * envelope, DEVCONF_EYANG for a notification the schemas do not describe. */
+static int parse_json(devconf_subscription *sub, struct ly_ctx *ly, const char *msg, devconf_notification *n,
+                      bool *complete)
+{
+    devconf__json *j = NULL;
+    if (devconf__json_parse(msg, &j, NULL, 0) < 0) {
+        return DEVCONF_EPROTO;
+    }
+    const devconf__json *env = devconf__json_get(j, "ietf-restconf:notification");
+    const char *t = devconf__json_str(env, "eventTime");
+    const devconf__json *member = NULL;
+    for (const devconf__json *c = env && env->type == DEVCONF_JSON_OBJECT ? env->child : NULL; c; c = c->next) {
+        if (strcmp(c->key, "eventTime") && strcmp(c->key, "ietf-restconf:eventTime")) {
+            member = c;
+            break;
+        }
+    }
+    if (!member || !t || !qualified_name(member->key)) {
+        devconf__json_free(j);
+        return DEVCONF_EPROTO;
+    }
+    devconf__json one = *member, wrap = { .type = DEVCONF_JSON_OBJECT, .child = &one, .count = 1 };
+    one.next = NULL;
+    char *text = devconf__json_print(&wrap);
+    if (!text) {
+        devconf__json_free(j);
+        return DEVCONF_ENOMEM;
+    }
+    struct ly_in *in = NULL;
+    struct lyd_node *tree = NULL, *op = NULL;
+    int r = DEVCONF_EYANG;
+    if (ly_in_new_memory(text, &in) != LY_SUCCESS) {
+        r = DEVCONF_ENOMEM;
+    } else {
+        devconf__log_capture_begin();
+        LY_ERR lr = lyd_parse_op(ly, NULL, in, LYD_JSON, LYD_TYPE_NOTIF_YANG, &tree, &op);
+        devconf__log_capture_end();
+        ly_in_free(in, 0);
+        if (lr == LY_SUCCESS && op && op->schema) {
+            r = fill_from_op(sub, op, t, n, complete);
+        }
+    }
+    lyd_free_all(tree);
+    free(text);
+    devconf__json_free(j);
+    return r;
+}
+
+static void clear_notification(devconf_notification *n)
+{
+    free(n->event_time);
+    free(n->name);
+    free(n->text);
+    memset(n, 0, sizeof *n);
+}
+
+void devconf__sub_message(devconf_subscription *sub, struct ly_ctx *ly, const char *msg, devconf_format enc,
+                          const char *origin)
+{
+    devconf_notification *n = calloc(1, sizeof *n);
+    bool complete = false;
+    bool json = enc == DEVCONF_FORMAT_JSON;
+    int r = !n ? DEVCONF_ENOMEM : json ? parse_json(sub, ly, msg, n, &complete) : parse_known_xml(sub, ly, msg, n,
+                                                                                                   &complete);
+    const char *host = sub->s ? sub->s->host : "the device";
+    const struct devconf_ctx *ctx = sub->s ? sub->s->ctx : NULL;
+    if (r == DEVCONF_EYANG) {
+        clear_notification(n);
+        if (!json && sub->format == DEVCONF_FORMAT_XML) {
+            r = parse_unknown_xml(msg, n, &complete);
+        }
+        devconf__log(ctx, DEVCONF_LOG_WARNING, origin,
+                     "a notification from %s is not described by its schemas%s: %.200s", host,
+                     r == 0 ? " (delivered as sent)" : "; skipped (JSON needs the schema)", msg);
+    } else if (r == DEVCONF_EPROTO) {
+        devconf__log(ctx, DEVCONF_LOG_WARNING, origin, "a notification from %s is not a notification message%s; "
+                     "skipped: %.200s", host, json ? " ({\"ietf-restconf:notification\": {\"eventTime\": ..., "
+                     "\"module:name\": ...}})" : "", msg);
+    }
+    if (r == 0 && complete) {
+        devconf__notification_free(n);
+        devconf__sub_complete(sub);
+        return;
+    }
+    if (r < 0) {
+        devconf__notification_free(n);
+        devconf__sub_reject(sub);
+        return;
+    }
+    devconf__sub_deliver(sub, n);
 }
 
 /* ---- pulls ---- */

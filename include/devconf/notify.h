@@ -6,8 +6,12 @@
  * @brief One API over both protocols for event notifications.
  *
  * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 5277
- * `<create-subscription>` (stream, subtree or XPath filter, start and stop time for replay); RESTCONF
- * event streams (RFC 8040 section 6) come later and fail with ::DEVCONF_EUNSUPPORTED today.
+ * `<create-subscription>` (stream, subtree or XPath filter, start and stop time for replay). Over
+ * RESTCONF it is an event stream (RFC 8040 section 6): the stream is looked up in
+ * ietf-restconf-monitoring, its location for the wanted encoding (XML or JSON) must be on the
+ * session's own server, and it is read as Server-Sent Events on a connection of its own, with the
+ * XPath filter, start and stop time as query parameters (subtree filters are refused: RESTCONF takes
+ * XPath only).
  *
  * Every notification the device sends is parsed against the session's schemas and kept, with its
  * event time, in a bounded queue that belongs to the subscription. The caller consumes it either by
@@ -22,7 +26,8 @@
  * is in use. One thread may pull from (or dispatch) a subscription while another calls operations
  * on the session (NETCONF :interleave): notifications that arrive while an operation waits for its
  * reply go into the queue, and a pull with no operation in flight reads the session's connection
- * itself. The session must outlive every use of its subscription; devconf_session_free() ends a
+ * itself. Over RESTCONF the event stream has its own connection, read by the pulls; the session's
+ * requests never wait for it. The session must outlive every use of its subscription; devconf_session_free() ends a
  * subscription still open on it (later pulls fail with ::DEVCONF_ECONNECT), but must not run while
  * another thread is inside devconf_subscription_next() or devconf_subscription_dispatch().
  * @{
@@ -92,22 +97,36 @@ typedef struct devconf_subscribe_options {
 DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, unsigned int version);
 
 /**
- * @brief Subscribe to an event stream of the device (NETCONF: RFC 5277 `<create-subscription>`).
+ * @brief Subscribe to an event stream of the device (NETCONF: RFC 5277 `<create-subscription>`;
+ * RESTCONF: an RFC 8040 event stream read as Server-Sent Events).
  *
- * The filter is checked against the session's schemas before anything is sent. A session holds at
- * most one subscription (RFC 5277 allows one per NETCONF session): open another session for another.
- * Freeing the subscription stops the delivery; the device may keep sending on the session until it
- * ends, and those notifications are dropped.
+ * The filter is checked before anything is sent. A session holds at most one subscription (RFC 5277
+ * allows one per NETCONF session): open another session for another. Freeing the subscription stops
+ * the delivery; over NETCONF the device may keep sending on the session until it ends, and those
+ * notifications are dropped; over RESTCONF the stream's connection is closed.
+ *
+ * Over RESTCONF the stream (NULL: "NETCONF") is looked up in ietf-restconf-monitoring (RFC 8040
+ * 9.2); its location must be an absolute path or a URL of the session's own scheme, host and port
+ * without user information (else ::DEVCONF_EPROTO, nothing is sent there). The timeout bounds the
+ * look-up and the stream's response headers; an open stream may then stay quiet for ever. When the
+ * server closes the stream, the subscription has ended (pulls give NULL) if a stop time was given,
+ * else pulls fail with ::DEVCONF_ECONNECT; an event longer than the session's max_reply_bytes fails
+ * them with ::DEVCONF_EPROTO (the stream is closed).
  * @param[out] out  New subscription. Caller owns it; free with devconf_subscription_free() before
  *                  the session.
  * @param[in]  s    Session; must outlive the subscription.
  * @param[in]  opts Options or NULL for defaults; copied (strings too), not retained.
  * @retval 0 Success.
- * @retval DEVCONF_EINVAL NULL argument, bad options, or the session already has a subscription.
- * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay for a
- *         start time, or the transport has no notifications yet (RESTCONF).
+ * @retval DEVCONF_EINVAL NULL argument, bad options (a start or stop time that is not an RFC 3339
+ *         date-time, over RESTCONF), or the session already has a subscription.
+ * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay (NETCONF)
+ *         or replay-support (RESTCONF) for a start time; over RESTCONF a subtree filter, or a stream
+ *         without a location in the wanted encoding.
  * @retval DEVCONF_EYANG The filter does not match the device's schemas.
  * @retval DEVCONF_ERPC The device refused the subscription (unknown stream, bad filter...).
+ * @retval DEVCONF_EAUTH The RESTCONF server refused the stream with 401 or 403.
+ * @retval DEVCONF_EPROTO A RESTCONF stream location elsewhere than the session's server, or an answer
+ *         that is not an event stream.
  * @retval DEVCONF_ETIMEOUT, DEVCONF_ECONNECT, DEVCONF_ECANCELED As for every request.
  * @since 0.2
  */
@@ -118,7 +137,9 @@ DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s
  * @brief Take the next notification, waiting at most @p timeout_ms for one.
  *
  * Returns a queued notification at once; otherwise reads the session's connection (when no
- * operation is in flight on it) or waits for the thread whose operation is reading it.
+ * operation is in flight on it) or waits for the thread whose operation is reading it. Over
+ * RESTCONF it reads the event stream's own connection (or waits for the pull of another thread
+ * reading it).
  * @param[out] out        The notification; caller owns it, free with devconf_notification_free().
  *                        NULL when the subscription has ended (its stop time passed).
  * @param[in]  sub        Subscription made without a callback.

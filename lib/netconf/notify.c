@@ -39,79 +39,7 @@ static int check_subtree(const char *filter)
     return 0;
 }
 
-/* ---- each notification ---- */
-
-static char *node_name(const struct lyd_node *n)
-{
-    devconf__buf b = { 0 };
-    devconf__buf_printf(&b, "%s:%s", n->schema->module->name, n->schema->name);
-    if (b.failed) {
-        devconf__buf_dispose(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
-/* The notification as the schemas describe it: 0 with *out filled, or <0 when they do not. */
-static int parse_known(devconf_subscription *sub, const char *msg, devconf_notification *n, bool *complete)
-{
-    struct ly_ctx *ly = devconf__nc_ly(sub->s);
-    struct ly_in *in = NULL;
-    struct lyd_node *env = NULL, *op = NULL;
-    if (ly_in_new_memory(msg, &in) != LY_SUCCESS) {
-        return DEVCONF_ENOMEM;
-    }
-    devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_op(ly, NULL, in, LYD_XML, LYD_TYPE_NOTIF_NETCONF, &env, &op);
-    devconf__log_capture_end();
-    ly_in_free(in, 0);
-    int r = DEVCONF_EYANG;
-    struct lyd_node *op_top = op;
-    while (op_top && op_top->parent) {
-        op_top = lyd_parent(op_top);
-    }
-    if (lr == LY_SUCCESS && op && op->schema) {
-        const struct lyd_node *top = op;
-        while (top->parent && top->parent->schema) {
-            top = lyd_parent(top);
-        }
-        const char *t = env ? devconf__child_value(env, "eventTime") : NULL;
-        *complete = !strcmp(op->schema->name, "notificationComplete");
-        n->event_time = devconf__strdup(t ? t : "");
-        n->name = node_name(op);
-        lyd_print_mem(&n->text, top, sub->format == DEVCONF_FORMAT_JSON ? LYD_JSON : LYD_XML, LYD_PRINT_SHRINK);
-        r = n->event_time && n->name && n->text ? 0 : DEVCONF_ENOMEM;
-    }
-    if (op_top && op_top != env) {
-        lyd_free_all(op_top);
-    }
-    lyd_free_all(env);
-    return r;
-}
-
-/* XML the schemas do not describe: the notification's content as the device sent it. */
-static int parse_unknown(const char *msg, devconf_notification *n, bool *complete)
-{
-    struct lyd_node *tree = NULL;
-    devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
-    devconf__log_capture_end();
-    int r = DEVCONF_EPROTO;
-    if (lr == LY_SUCCESS && tree) {
-        const char *t = devconf__child_value(tree, "eventTime");
-        for (const struct lyd_node *c = lyd_child(tree); c; c = c->next) {
-            if (strcmp(devconf__node_name(c), "eventTime")) {
-                *complete = !strcmp(devconf__node_name(c), "notificationComplete");
-                n->event_time = devconf__strdup(t ? t : "");
-                lyd_print_mem(&n->text, c, LYD_XML, LYD_PRINT_SHRINK);
-                r = n->event_time && n->text ? 0 : DEVCONF_ENOMEM;
-                break;
-            }
-        }
-    }
-    lyd_free_all(tree);
-    return r;
-}
+/* ---- each notification: parsed and queued by lib/notify.c ---- */
 
 /* The client's sink: a notification message (taken), or NULL when the connection is free again. */
 static void sink(void *payload, char *msg, size_t len)
@@ -122,33 +50,8 @@ static void sink(void *payload, char *msg, size_t len)
         devconf__sub_wake(sub);
         return;
     }
-    devconf_notification *n = calloc(1, sizeof *n);
-    bool complete = false;
-    int r = n ? parse_known(sub, msg, n, &complete) : DEVCONF_ENOMEM;
-    if (r == DEVCONF_EYANG) {
-        free(n->event_time);
-        free(n->name);
-        free(n->text);
-        memset(n, 0, sizeof *n);
-        if (sub->format == DEVCONF_FORMAT_XML) {
-            r = parse_unknown(msg, n, &complete);
-        }
-        devconf__log(sub->s->ctx, DEVCONF_LOG_WARNING, "netconf",
-                     "a notification from %s is not described by its schemas%s: %.200s", sub->s->host,
-                     r == 0 ? " (delivered as sent)" : "; skipped (JSON needs the schema)", msg);
-    }
+    devconf__sub_message(sub, devconf__nc_ly(sub->s), msg, DEVCONF_FORMAT_XML, "netconf");
     free(msg);
-    if (r == 0 && complete) {
-        devconf__notification_free(n);
-        devconf__sub_complete(sub);
-        return;
-    }
-    if (r < 0) {
-        devconf__notification_free(n);
-        devconf__sub_reject(sub);
-        return;
-    }
-    devconf__sub_deliver(sub, n);
 }
 
 /* ---- the transport's entries ---- */

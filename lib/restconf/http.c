@@ -413,7 +413,7 @@ static struct curl_slist *add_header(struct curl_slist *list, bool *failed, cons
 
 /* The URL of path on the session's server, parsed by curl's URL API and checked part by part:
  * the session's scheme, host and port, no user information, no fragment. */
-static int session_url(devconf_session *s, const char *path, const char *what, CURLU **out)
+int devconf__rc_session_url(devconf_session *s, const char *path, const char *what, CURLU **out)
 {
     devconf__rc_state *st = devconf__rc_st(s);
     *out = NULL;
@@ -494,7 +494,7 @@ int devconf__rc_request(devconf_session *s, const char *method, const char *path
     /* the URL: the session's scheme, host and port, then the checked path (set as one string so
      * curl keeps its %XX escapes as they are), and checked again once curl has parsed it */
     CURLU *u = NULL;
-    if ((r = session_url(s, path, what, &u)) < 0) {
+    if ((r = devconf__rc_session_url(s, path, what, &u)) < 0) {
         return r;
     }
     bool failed = false;

@@ -81,6 +81,9 @@ typedef struct devconf__rc_state {
     int64_t revert_at_ms;            /* when the timer reverts it (monotonic clock) */
     uint32_t confirm_timeout_s;
     bool timer_reverted;             /* the timer reverted it, and no commit or cancel-commit has said so yet */
+    /* the event stream of the session's subscription (notify.c), or NULL */
+    devconf_subscription *sub;
+    struct devconf__rc_stream *stream;
 } devconf__rc_state;
 
 static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
@@ -107,6 +110,9 @@ bool devconf__rc_is_json(const char *content_type);
 /* NULL when p is a path devconf may request ("/a/b", printable ASCII, %XX escapes, no "." or
  * ".." segment, no fragment; a query only with query_ok), else what is wrong with it. */
 const char *devconf__rc_path_problem(const char *p, bool query_ok);
+/* The URL of path (built by devconf, checked) on the session's server, parsed by curl's URL API and
+ * checked part by part (scheme, host, port, no user information, no fragment); the caller frees it. */
+int devconf__rc_session_url(devconf_session *s, const char *path, const char *what, CURLU **out);
 /* The path (and query) of ref, a reference the server gave (host-meta href, schema URL), when it
  * names a resource on the session's own server: a path, or an absolute URL with the session's
  * scheme, host and port and no user information. Else DEVCONF_EPROTO naming what and ref. */
@@ -255,5 +261,15 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
  * none (or out of memory: *oom). Used before libyang parses a resource below the datastore, which
  * libyang 2.1.30 cannot do with such members (it crashes); other members are kept byte for byte. */
 char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *out_len, size_t *dropped, bool *oom);
+
+/* ---- notify.c: event streams (RFC 8040 section 6) over Server-Sent Events ---- */
+
+/* The transport's entries (devconf__transport subscribe, pump, unsubscribe). The stream has a curl
+ * handle and connection of its own, read only by pump: the session's requests go on meanwhile. */
+int devconf__rc_subscribe(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *o);
+int devconf__rc_pump(devconf_session *s, int64_t deadline);
+void devconf__rc_unsubscribe(devconf_session *s, devconf_subscription *sub);
+/* The session closes: the stream is closed and the subscription detached (later pulls fail). */
+void devconf__rc_notify_close(devconf_session *s);
 
 #endif /* DEVCONF_RESTCONF_P_H */

@@ -1,5 +1,5 @@
 /* The RESTCONF entry of the transport table: opening a session (curl handle, discovery, schemas,
- * capabilities) and closing it; the operations live in read.c, edit.c and ops.c. */
+ * capabilities) and closing it; the operations live in read.c, edit.c, ops.c and notify.c. */
 #include "restconf_p.h"
 
 #include <stdio.h>
@@ -70,6 +70,7 @@ static void rc_close(devconf_session *s)
         return;
     }
     devconf__rc_confirm_close(s); /* reverts a confirmed commit not confirmed; stops the timer */
+    devconf__rc_notify_close(s);  /* closes the event stream; later pulls fail */
     if (st->curl) {
         curl_easy_cleanup(st->curl);
     }
@@ -170,4 +171,7 @@ const devconf__transport devconf__restconf_transport = {
     .edit_data = rc_edit_data,
     .has_nmda = rc_has_nmda,
     .yang_ctx = rc_yang_ctx,
+    .subscribe = devconf__rc_subscribe,
+    .pump = devconf__rc_pump,
+    .unsubscribe = devconf__rc_unsubscribe,
 };
