@@ -605,7 +605,7 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_fleet_result_elapsed_ms", ctypes.c_int64, (FleetResultP,), False),
     ("devconf_fleet_result_attempts", c_uint, (FleetResultP,), False),
     ("devconf_fleet_result_txn_state", c_int, (FleetResultP,), False),
-    # notify.h (declared only: the Python iterators are the next step, docs/notifications.md)
+    # notify.h (devconf.notify: Device.subscribe() and its Subscription)
     ("devconf_subscribe_options_init", c_int, (POINTER(SubscribeOptions), c_uint), True),
     ("devconf_subscribe", c_int, (POINTER(SubscriptionP), SessionP, POINTER(SubscribeOptions)), True),
     ("devconf_subscription_next", c_int, (POINTER(NotificationP), SubscriptionP, c_int), True),
