@@ -20,7 +20,8 @@ notifications. One reader at a time: reads of one subscription from several thre
 Reads wait in slices of at most 0.2 s inside the C library (the GIL is released meanwhile), so
 Ctrl-C, :meth:`Subscription.close` from another thread and the cancellation of an asyncio task
 take effect within one slice. ``async for n in sub`` runs each slice on the thread pool of
-:mod:`devconf.aio`: the event loop never blocks.
+:mod:`devconf.aio`: the event loop never blocks, and a notification that a cancelled wait took
+after its task had gone is kept for the next read (nothing is lost to a cancellation).
 
 Closing. :meth:`Subscription.close` (or leaving ``with``) may be called from any thread, also while
 another thread waits in :meth:`Subscription.next` or a ``for`` loop: it marks the subscription
@@ -31,6 +32,7 @@ reader returns ``None`` (its loop ends). Closing the device closes its subscript
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as _dt
 import json
 import re
@@ -187,6 +189,8 @@ class Subscription:
         self._pull = threading.Lock()  # one reader at a time; close waits for it
         self._state = threading.Lock()  # guards _sub against a concurrent free
         self._final = (0, 0, 0)  # counters kept at close
+        # notifications a cancelled asyncio wait took after its task had gone: the next read's
+        self._stash: "collections.deque[Notification]" = collections.deque()
 
     # ------------------------------------------------------------------ reading
 
@@ -195,6 +199,8 @@ class Subscription:
         with self._pull:
             if self._closing or self._sub is None:
                 return True, None
+            if self._stash:
+                return True, self._stash.popleft()
             if self._ended:
                 return True, None
             _lib.note_thread()
@@ -253,13 +259,27 @@ class Subscription:
         deadline = None if timeout is None else loop.time() + float(timeout)
         while True:
             left = SLICE if deadline is None else min(SLICE, max(0.0, deadline - loop.time()))
-            done, n = await loop.run_in_executor(_executor(), self._slice, left)
+            cfut = _executor().submit(self._slice, left)
+            try:
+                done, n = await asyncio.wrap_future(cfut)
+            except asyncio.CancelledError:
+                # a slice already running finishes (at most SLICE): what it took is kept for the next read
+                cfut.add_done_callback(self._keep)
+                raise
             if done:
                 return n
             if deadline is not None and loop.time() >= deadline:
                 raise _Timeout(
                     "no notification from %s within %g s" % (self._device.host, timeout), code=_lib.ETIMEOUT
                 )
+
+    def _keep(self, fut: Any) -> None:
+        if fut.cancelled() or fut.exception() is not None:
+            return
+        n = fut.result()[1]
+        if n is not None:
+            with self._pull:
+                self._stash.append(n)
 
     def __aiter__(self) -> AsyncIterator[Notification]:
         return self
