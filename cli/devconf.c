@@ -1337,7 +1337,10 @@ static int check_subscribe(const struct command *cmd, struct cmd_args *a)
 /* Writes text from the device to stdout: escaped on a terminal, as it is to a pipe or a file. */
 static void put_data(const char *s)
 {
-    if (isatty(STDOUT_FILENO))
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(STDOUT_FILENO);
+    if (tty)
         put_escaped(stdout, s, SHOW_DATA);
     else
         fputs(s, stdout);
