@@ -6,6 +6,8 @@
 #   1 connect + hello            2 sequential small get-config       3 full get-config of a large
 #   configuration (wall, peak memory)   4 edit-config + commit   5 many sessions at once (threads)
 #   6 RESTCONF: GETs of one resource, and a many-leaf configuration push
+#   then the notification benchmark (bench/notify/run.sh: notifications per second through the C
+#   callback, the C pull, Python's iterator and ncclient; a slow consumer's memory and drops)
 #
 # Usage (as root: the test servers' sshd must switch to the test user):
 #   bench/run.sh           full sizes: 1,000 RPCs, 10,000 interfaces, 100 sessions, 1,000 leaves,
