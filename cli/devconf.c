@@ -61,7 +61,7 @@ enum {
     OPT_INVENTORY, OPT_LIMIT, OPT_FORKS, OPT_OUTPUT_DIR, OPT_DEVICE_TIMEOUT, OPT_RETRIES, OPT_ALL_OR_NOTHING,
     OPT_WEAK, OPT_PROGRESS, OPT_MAX_PAYLOAD, OPT_MAX_REPLY, OPT_DATASTORE, OPT_CONFIG_ONLY, OPT_NONCONFIG_ONLY,
     OPT_ORIGIN, OPT_NEGATE_ORIGIN, OPT_WITH_ORIGIN, OPT_MAX_DEPTH, OPT_CALL_HOME, OPT_CALL_HOME_ADDRESS,
-    OPT_CALL_HOME_WAIT
+    OPT_CALL_HOME_WAIT, OPT_STREAM, OPT_COUNT, OPT_UNTIL, OPT_START_TIME
 };
 
 /* Largest payload file read (--max-payload), checked before reading: a device file or a FIFO given
@@ -138,6 +138,16 @@ struct cmd_args {
     int negate_origin;
     int with_origin;
     unsigned max_depth;
+    /* subscribe */
+    const char *stream;       /* --stream */
+    unsigned long count;      /* --count; 0: no limit */
+    const char *until;        /* --until as given */
+    int64_t until_s;          /* --until: a duration in seconds (until_abs 0) or a UTC time (until_abs 1) */
+    int until_abs;
+    const char *start_time;   /* --start-time as given (checked) */
+    char stop_time[32];       /* --until as the RFC 5277 stopTime, with --start-time */
+    devconf_format sub_format; /* subscribe --format; 0: the global --format */
+    int verbose;              /* the global -v */
 };
 
 struct command {
@@ -758,6 +768,15 @@ static const struct option opts_apply[] = {
     {"wait", no_argument, NULL, OPT_WAIT},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     O_END};
+static const struct option opts_subscribe[] = {
+    O_HELP,
+    {"stream", required_argument, NULL, OPT_STREAM},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"start-time", required_argument, NULL, OPT_START_TIME},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    O_END};
 static const struct option opts_schema[] = {
     O_HELP,
     {"version", required_argument, NULL, OPT_REVISION},
@@ -1195,6 +1214,310 @@ static int run_capabilities(devconf_session *s, struct cmd_args *a)
     return 0;
 }
 
+/* ---- Ctrl-C: subscribe, --call-home and fleet runs end cleanly ------------------------------ */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int cancel_on_interrupt(void *payload)
+{
+    (void)payload;
+    return interrupted;
+}
+
+/* ---- subscribe ------------------------------------------------------------------------------- */
+
+static int two_digits(const char *p)
+{
+    return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' ? (p[0] - '0') * 10 + (p[1] - '0') : -1;
+}
+
+/* An RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)) as seconds since the
+ * epoch (the fraction is ignored). Returns 1, or 0 when s is not one. */
+static int parse_rfc3339(const char *s, int64_t *out)
+{
+    struct tm tm;
+    int y0 = two_digits(s), y1 = two_digits(s + 2), mon, day, hh, mm, ss, off = 0;
+    const char *p;
+
+    memset(&tm, 0, sizeof tm);
+    if (strlen(s) < 20 || y0 < 0 || y1 < 0 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+        s[13] != ':' || s[16] != ':')
+        return 0;
+    mon = two_digits(s + 5), day = two_digits(s + 8), hh = two_digits(s + 11), mm = two_digits(s + 14),
+    ss = two_digits(s + 17);
+    if (mon < 1 || mon > 12 || day < 1 || day > 31 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+        return 0;
+    p = s + 19;
+    if (*p == '.') {
+        if (p[1] < '0' || p[1] > '9')
+            return 0;
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    }
+    if ((*p == 'Z' || *p == 'z') && !p[1]) {
+        off = 0;
+    } else if ((*p == '+' || *p == '-') && two_digits(p + 1) >= 0 && two_digits(p + 1) <= 23 && p[3] == ':' &&
+               two_digits(p + 4) >= 0 && two_digits(p + 4) <= 59 && !p[6]) {
+        off = (two_digits(p + 1) * 60 + two_digits(p + 4)) * 60 * (*p == '-' ? -1 : 1);
+    } else {
+        return 0;
+    }
+    tm.tm_year = y0 * 100 + y1 - 1900;
+    tm.tm_mon = mon - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_sec = ss;
+    *out = (int64_t)timegm(&tm) - off;
+    return 1;
+}
+
+/* A duration: digits, optionally followed by s, m or h (seconds when there is no unit). */
+static int parse_duration(const char *s, int64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    int64_t mult = 1;
+
+    if (*s < '0' || *s > '9')
+        return 0;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (*end == 's')
+        end++;
+    else if (*end == 'm')
+        mult = 60, end++;
+    else if (*end == 'h')
+        mult = 3600, end++;
+    if (*end || errno || v == 0 || v > (unsigned long long)INT32_MAX / (unsigned long long)mult)
+        return 0;
+    *out = (int64_t)v * mult;
+    return 1;
+}
+
+static void format_rfc3339(char *buf, size_t size, int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int check_subscribe(const struct command *cmd, struct cmd_args *a)
+{
+    int64_t start = 0, now = (int64_t)time(NULL);
+
+    if (a->n_filters > 1)
+        return usage_error(cmd->name, "give --filter only once");
+    if (a->stream && (!*a->stream || strlen(a->stream) > 256))
+        return usage_error(cmd->name, "invalid stream name (expected 1 to 256 characters)");
+    if (a->start_time && !parse_rfc3339(a->start_time, &start))
+        return usage_error(cmd->name, "invalid --start-time '%s' (expected an RFC 3339 date-time such as "
+                                      "2026-01-31T12:00:00Z)", a->start_time);
+    if (a->until) {
+        if (parse_rfc3339(a->until, &a->until_s)) {
+            a->until_abs = 1;
+        } else if (!parse_duration(a->until, &a->until_s)) {
+            return usage_error(cmd->name, "invalid --until '%s' (expected an RFC 3339 date-time such as "
+                                          "2026-01-31T12:00:00Z, or a duration: SECONDS, or a number with s, m or h)",
+                               a->until);
+        }
+        if (a->start_time) {
+            int64_t stop = a->until_abs ? a->until_s : now + a->until_s;
+            if (stop <= start)
+                return usage_error(cmd->name, "--until must be later than --start-time");
+            format_rfc3339(a->stop_time, sizeof a->stop_time, stop);
+        } else if (a->until_abs && a->until_s <= now) {
+            return usage_error(cmd->name, "--until %s has passed already", a->until);
+        }
+    }
+    return CONTINUE;
+}
+
+/* Writes text from the device to stdout: escaped on a terminal, as it is to a pipe or a file. */
+static void put_data(const char *s)
+{
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(STDOUT_FILENO);
+    if (tty)
+        put_escaped(stdout, s, SHOW_DATA);
+    else
+        fputs(s, stdout);
+}
+
+/* XML text with &, < and > escaped (for the event time, which is device text). */
+static void put_xml_text(const char *s)
+{
+    char one[2] = {0, 0};
+    for (; *s; s++) {
+        if (*s == '&')
+            fputs("&amp;", stdout);
+        else if (*s == '<')
+            fputs("&lt;", stdout);
+        else if (*s == '>')
+            fputs("&gt;", stdout);
+        else {
+            one[0] = *s;
+            put_data(one);
+        }
+    }
+}
+
+/* RFC 7951 JSON from the library on one line: whitespace between tokens dropped, strings kept. */
+static void put_json_compact(const char *s)
+{
+    int in_str = 0, esc = 0;
+    char one[2] = {0, 0};
+
+    for (; *s; s++) {
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (*s == '\\')
+                esc = 1;
+            else if (*s == '"')
+                in_str = 0;
+        } else if (*s == '"') {
+            in_str = 1;
+        } else if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+            continue;
+        }
+        if ((unsigned char)*s < 0x20) { /* raw control characters inside a string are escaped */
+            fprintf(stdout, "\\u%04x", (unsigned)(unsigned char)*s);
+            continue;
+        }
+        one[0] = *s;
+        put_data(one);
+    }
+}
+
+/* One record. JSON: {"event_time":...,"name":...,"data":{...}} on one line. XML: the notification
+ * as the device gave it, in its RFC 5277 envelope with the eventTime, followed by a line ]]>]]>
+ * (the record never holds ']]>': it is written ']]&gt;', the same XML). */
+static void print_notification(const devconf_notification *n, devconf_format f)
+{
+    const char *t = devconf_notification_event_time(n), *name = devconf_notification_name(n);
+    const char *text = devconf_notification_text(n), *p;
+
+    if (f == DEVCONF_FORMAT_JSON) {
+        fputs("{\"event_time\":", stdout);
+        if (t)
+            put_json_string(stdout, t);
+        else
+            fputs("null", stdout);
+        fputs(",\"name\":", stdout);
+        if (name)
+            put_json_string(stdout, name);
+        else
+            fputs("null", stdout);
+        fputs(",\"data\":", stdout);
+        if (text && *text)
+            put_json_compact(text);
+        else
+            fputs("null", stdout);
+        fputs("}\n", stdout);
+    } else {
+        fputs("<notification xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\">\n  <eventTime>", stdout);
+        put_xml_text(t ? t : "");
+        fputs("</eventTime>\n", stdout);
+        for (p = text ? text : ""; *p;) {
+            const char *q = strstr(p, "]]>");
+            size_t len = q ? (size_t)(q - p) : strlen(p);
+            char *chunk = strndup(p, len);
+            if (chunk)
+                put_data(chunk);
+            free(chunk);
+            if (!q)
+                break;
+            fputs("]]&gt;", stdout);
+            p = q + 3;
+        }
+        if (text && *text && text[strlen(text) - 1] != '\n')
+            fputc('\n', stdout);
+        fputs("</notification>\n]]>]]>\n", stdout);
+    }
+    fflush(stdout);
+}
+
+/* subscribe: one record per notification until --count, --until, the end of the subscription or a
+ * signal (SIGINT, SIGTERM: a clean end, exit status 0). */
+static int run_subscribe(devconf_session *s, struct cmd_args *a)
+{
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    devconf_subscription *sub = NULL;
+    devconf_format f = a->sub_format ? a->sub_format : a->format == DEVCONF_FORMAT_JSON ? DEVCONF_FORMAT_JSON
+                                                                                          : DEVCONF_FORMAT_XML;
+    struct sigaction sa;
+    unsigned long printed = 0;
+    int64_t deadline = 0;
+    int rc;
+
+    if (tl_capture)
+        return DEVCONF_EINVAL; /* refused in run_fleet */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    o.stream = a->stream;
+    o.filter = a->filter;
+    o.filter_type = a->filter_type;
+    o.start_time = a->start_time;
+    o.stop_time = a->start_time && a->until ? a->stop_time : NULL;
+    o.format = f;
+    o.cancel_cb = cancel_on_interrupt;
+    if ((rc = devconf_subscribe(&sub, s, &o)) != 0)
+        return interrupted && rc == DEVCONF_ECANCELED ? 0 : rc;
+    if (a->verbose)
+        note("subscribed to the %s stream; waiting for notifications", a->stream ? a->stream : "device's default");
+    if (a->until && !a->start_time)
+        deadline = a->until_abs ? mono_ms() + (a->until_s - (int64_t)time(NULL)) * 1000
+                                : mono_ms() + a->until_s * 1000;
+    while (!interrupted && (!a->count || printed < a->count)) {
+        devconf_notification *n = NULL;
+        int slice = 250;
+        if (deadline) {
+            int64_t left = deadline - mono_ms();
+            if (left <= 0)
+                break;
+            if (left < slice)
+                slice = (int)left;
+        }
+        rc = devconf_subscription_next(&n, sub, slice);
+        if (rc == DEVCONF_ETIMEOUT) {
+            rc = 0;
+            continue;
+        }
+        if (rc != 0)
+            break;
+        if (!n) {
+            note("the subscription ended (its stop time passed)");
+            break;
+        }
+        if (devconf_notification_dropped_before(n))
+            note("%" PRIu64 " notifications dropped just before this one (the queue was full)",
+                 devconf_notification_dropped_before(n));
+        print_notification(n, f);
+        devconf_notification_free(n);
+        printed++;
+    }
+    if (rc != 0)
+        keep_error();
+    if (devconf_subscription_dropped(sub))
+        note("%" PRIu64 " of %" PRIu64 " notifications received were dropped (the queue was full)",
+             devconf_subscription_dropped(sub), devconf_subscription_received(sub));
+    devconf_subscription_free(sub);
+    return rc;
+}
+
 #define HELP_FILTERS                                                                                   \
     "  --filter F            subtree filter when F starts with '<', else an XPath expression\n"       \
     "  --xpath X             XPath filter (needs the :xpath capability)\n"                              \
@@ -1344,6 +1667,26 @@ static const struct command commands[] = {
     {"kill-session", opts_none, 1, 1, check_kill_session, run_kill_session, "kill-session ID",
      "force another session to close (<kill-session>)",
      "Closes the device's session number ID, releasing its locks.\n"},
+    {"subscribe", opts_subscribe, 0, 0, check_subscribe, run_subscribe,
+     "subscribe [--stream S] [--filter F] [--count N] [--until T] [--start-time T] [--format xml|json]",
+     "print event notifications as they arrive (RFC 5277 <create-subscription>)",
+     "Subscribes to an event stream and prints each notification as one record, until --count\n"
+     "records are printed, --until passes, the subscription ends, or SIGINT/SIGTERM (each a clean\n"
+     "end: the session is closed, exit status 0).\n\n"
+     "  --stream S        event stream (default: the device's, NETCONF)\n"
+     "  --filter F        subtree filter when F starts with '<', else an XPath expression\n"
+     "  --count N         stop after N notifications (1 to 4294967295)\n"
+     "  --until T         an RFC 3339 date-time (2026-01-31T12:00:00Z) or a duration: SECONDS, or a\n"
+     "                    number with s, m or h (30s, 5m, 2h). With --start-time it is the\n"
+     "                    subscription's stop time (the device ends it then); without, a local\n"
+     "                    deadline\n"
+     "  --start-time T    replay stored notifications from the RFC 3339 date-time T (needs :replay)\n"
+     "  --format xml|json encoding of the records (default: the global --format, else xml)\n\n"
+     "Records. JSON: one object per line, {\"event_time\": T, \"name\": \"module:name\", \"data\": {...}}\n"
+     "with data the RFC 7951 notification (one member, \"module:name\"). XML: the notification in its\n"
+     "RFC 5277 envelope with its eventTime, then a line ]]>]]> ending the record (a record never\n"
+     "holds ']]>' otherwise: it is written ']]&gt;', the same XML). Notifications dropped because\n"
+     "the queue was full are reported on stderr.\n"},
 };
 
 static const struct command *find_command(const char *name)
@@ -1687,6 +2030,17 @@ static int parse_command(const struct command *cmd, int argc, char **argv, struc
             ok = keyword(cmd->name, "--schema-format", optarg, schema_formats, &v);
             a->schema_format = optarg;
             break;
+        case OPT_STREAM: a->stream = optarg; break;
+        case OPT_COUNT:
+            ok = parse_uint(cmd->name, "count", optarg, 1, UINT32_MAX, &n);
+            a->count = n;
+            break;
+        case OPT_UNTIL: a->until = optarg; break;
+        case OPT_START_TIME: a->start_time = optarg; break;
+        case OPT_FORMAT:
+            ok = keyword(cmd->name, "--format", optarg, formats, &v);
+            a->sub_format = (devconf_format)v;
+            break;
         default: bad_option(cmd->name, argv, c); return EXIT_USAGE;
         }
         if (!ok)
@@ -1748,20 +2102,6 @@ static int get_password(const struct global_opts *g, const char *uri, char *buf,
     }
     *out = buf;
     return CONTINUE;
-}
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-static int cancel_on_interrupt(void *payload)
-{
-    (void)payload;
-    return interrupted;
 }
 
 /* --call-home: listen, wait for the device the URI names to connect (Ctrl-C stops the wait), and
@@ -2012,7 +2352,7 @@ static int run_fleet(const struct global_opts *g, const struct command *cmd, str
     int rc, ex = EXIT_OK;
 
     if (cmd->run == run_confirm || !strcmp(cmd->name, "kill-session") || !strcmp(cmd->name, "lock") ||
-        !strcmp(cmd->name, "unlock"))
+        !strcmp(cmd->name, "unlock") || cmd->run == run_subscribe)
         return usage_error(cmd->name, "%s makes no sense across an inventory (each device's session ends "
                                       "with its job)", cmd->name);
     /* Session settings of the devices come from the inventory (timeout, connect_timeout,
@@ -2172,6 +2512,7 @@ int main(int argc, char **argv)
     if (cmd->check && (ex = cmd->check(cmd, &a)) != CONTINUE)
         goto out;
     a.format = g.format;
+    a.verbose = g.verbose;
     ex = run(&g, uri, cmd, &a);
 
 out:

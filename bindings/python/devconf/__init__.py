@@ -43,6 +43,7 @@ from .errors import (
 )
 from .fleet import Fleet, FleetShard, Host, Result, RunResult, run_on_dask, run_shard
 from .log import logger
+from .notify import Notification, Subscription
 
 #: Version of this Python package.
 __version__ = "0.2.0"
@@ -71,6 +72,8 @@ __all__ = [
     "run_on_dask",
     "Session",
     "Transaction",
+    "Subscription",
+    "Notification",
     "Payload",
     "KbdintHandler",
     "DevconfError",

@@ -614,7 +614,7 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_callhome_port", c_int, (CallHomeP,), False),
     ("devconf_callhome_accept", c_int, (POINTER(SessionP), CallHomeP, c_char_p, POINTER(SessionOptions), c_int), True),
     ("devconf_callhome_free", None, (CallHomeP,), False),
-    # notify.h (declared only: the Python iterators are the next step, docs/notifications.md)
+    # notify.h (devconf.notify: Device.subscribe() and its Subscription)
     ("devconf_subscribe_options_init", c_int, (POINTER(SubscribeOptions), c_uint), True),
     ("devconf_subscribe", c_int, (POINTER(SubscriptionP), SessionP, POINTER(SubscribeOptions)), True),
     ("devconf_subscription_next", c_int, (POINTER(NotificationP), SubscriptionP, c_int), True),

@@ -158,6 +158,12 @@ class AsyncDevice:
     def __repr__(self) -> str:
         return "<devconf.aio.AsyncDevice %s>" % repr(self._dev)[1:-1]
 
+    async def subscribe(self, *args: Any, timeout: Optional[float] = None, **kw: Any) -> Any:
+        """Subscribe (:meth:`devconf.Device.subscribe`, same arguments; ``timeout=`` bounds the
+        request). The :class:`~devconf.notify.Subscription` is read with ``async for n in sub``
+        (or ``await sub.anext(timeout=)``) while this device goes on with other calls."""
+        return await _run(self._dev.subscribe, *args, timeout=timeout, **kw)
+
     async def transaction(self) -> "AsyncTransaction":
         """Begin a transaction (:meth:`devconf.Device.transaction`)."""
         return AsyncTransaction(await _run(self._dev.transaction))

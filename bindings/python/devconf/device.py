@@ -25,12 +25,15 @@ import weakref
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 from ctypes import byref, c_char_p, c_void_p
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from . import _xml
 from . import log as _log
 from .errors import CallbackError, ConnectError, DevconfError, InvalidArgument, UnsupportedError
+
+if TYPE_CHECKING:  # pragma: no cover - devconf.notify imports this module
+    from .notify import Subscription
 
 __all__ = ["Device", "Transaction", "connect", "Payload", "KbdintHandler"]
 
@@ -276,6 +279,7 @@ class Device:
         self._timeout = timeout
         self._call_timeout_ms = 0  # 0: the session's RPC timeout (see the timeout property)
         self._txns: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
+        self._subs: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
         # NAPALM-style lifecycle state
         self._rollback_config: Optional[str] = None
         self._pending_deadline: Optional[float] = None
@@ -404,6 +408,7 @@ class Device:
         self._timeout = None
         self._call_timeout_ms = 0
         self._txns = weakref.WeakSet()
+        self._subs = weakref.WeakSet()
         self._rollback_config = None
         self._pending_deadline = None
         self.last_commit_message = None
@@ -457,11 +462,15 @@ class Device:
 
     def _free(self) -> None:
         if self._borrowed:
+            for sub in list(getattr(self, "_subs", ())):
+                sub.close()
             self._session = None
             return
         lib = _lib.lib
         for txn in list(getattr(self, "_txns", ())):  # transactions end before their session
             txn._free()
+        for sub in list(getattr(self, "_subs", ())):  # so do subscriptions (waiting for a reader's slice)
+            sub.close()
         if self._session is not None:
             s, self._session = self._session, None
             lib.devconf_session_free(s)
@@ -904,6 +913,49 @@ class Device:
         text, _ = _payload_text(data, "data")
         out = self._out(_lib.lib.devconf_convert, _lib.str2c(text, "data"), _choice(_OUT_FORMATS, to, "to"))
         return _parse_output(out, to)
+
+    def subscribe(
+        self,
+        stream: Optional[str] = None,
+        filter: Optional[Any] = None,
+        *,
+        filter_type: Optional[str] = None,
+        start_time: Optional[Any] = None,
+        stop_time: Optional[Any] = None,
+        format: str = "xml",
+        queue: Optional[int] = None,
+    ) -> "Subscription":
+        """Subscribe to an event stream of the device (NETCONF: RFC 5277 ``<create-subscription>``).
+
+        Args:
+            stream: the event stream; ``None``: the device's default (``"NETCONF"``).
+            filter: a subtree filter (XML text or element) or an XPath expression; ``None``: every
+                event. Checked against the device's schemas before anything is sent.
+            filter_type: ``"subtree"`` or ``"xpath"``; ``None`` guesses from the first character.
+            start_time: replay stored events from then (an RFC 3339 text or an aware
+                :class:`datetime.datetime`; needs the :replay capability).
+            stop_time: end the subscription then (needs ``start_time``).
+            format: ``"xml"`` or ``"json"`` (RFC 7951): the encoding of each notification's text.
+            queue: notifications kept before newly arriving ones are dropped (default 1024).
+
+        Returns:
+            a :class:`~devconf.notify.Subscription`: ``for n in sub``, ``sub.next(timeout=)``,
+            ``async for n in sub``; close it (or ``with``) before the device.
+
+        Raises:
+            devconf.InvalidArgument: bad arguments, or the session already has a subscription
+                (one per session: open another device for another).
+            devconf.UnsupportedError: the device has no notifications (or no :replay for a start
+                time); a libdevconf without notifications.
+            devconf.YangError: the filter does not match the device's schemas.
+            devconf.RpcError: the device refused the subscription.
+        """
+        from .notify import subscribe as _subscribe
+
+        return _subscribe(
+            self, stream, filter, filter_type=filter_type, start_time=start_time, stop_time=stop_time,
+            format=format, queue=queue,
+        )
 
     def transaction(self) -> "Transaction":
         """Begin a transaction (``devconf_txn_begin()``): the NAPALM life cycle done by the C

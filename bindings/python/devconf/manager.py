@@ -15,7 +15,8 @@ What is covered: :func:`connect` (alias :func:`connect_ssh`) and :class:`Manager
 ``server_capabilities``, ``client_capabilities``, ``session_id``, ``connected``, ``timeout``,
 ``raise_mode``, ``get``, ``get_config``, ``edit_config``, ``copy_config``, ``delete_config``,
 ``lock``, ``unlock``, ``locked``, ``commit``, ``cancel_commit``, ``discard_changes``,
-``validate``, ``get_schema``, ``dispatch``, ``kill_session``, ``close_session``. Replies are
+``validate``, ``get_schema``, ``dispatch``, ``kill_session``, ``close_session``,
+``create_subscription`` and ``take_notification`` (RFC 5277 notifications). Replies are
 :class:`RPCReply` objects (``.xml``, ``.data_xml``, ``.data_ele``/``.data``, ``.ok``, ``.errors``,
 ``.error``); device errors raise :class:`RPCError` (ncclient's attributes: ``type``, ``tag``,
 ``app_tag``, ``severity``, ``path``, ``message``, ``info``, ``errors``, ``xml``, ``to_dict()``).
@@ -71,6 +72,7 @@ __all__ = [
     "OperationError",
     "TimeoutExpiredError",
     "RaiseMode",
+    "Notification",
 ]
 
 logger = logging.getLogger("devconf.manager")
@@ -427,6 +429,59 @@ def _to_text(obj: Any, what: str) -> str:
     raise TypeError("%s must be XML text or an element, not %s" % (what, type(obj).__name__))
 
 
+class Notification:
+    """A notification from :meth:`Manager.take_notification` (ncclient's attributes).
+
+    ``notification_xml``: the ``<notification>`` with its ``<eventTime>`` (text);
+    ``notification_ele``: the same parsed (lxml when installed, else ElementTree); also
+    ``event_time``/``eventTime`` (RFC 3339 text), ``event_datetime``, ``name`` (``"module:name"``),
+    ``dropped_before`` (devconf's: notifications lost to a full queue just before this one), and
+    ``notification`` (the underlying :class:`devconf.Notification`).
+    """
+
+    def __init__(self, n: Any) -> None:
+        self.notification = n
+        self._ele: Any = None
+
+    @property
+    def notification_xml(self) -> str:
+        return self.notification.envelope_xml
+
+    @property
+    def xml(self) -> str:
+        return self.notification_xml
+
+    @property
+    def notification_ele(self) -> Any:
+        if self._ele is None:
+            self._ele = _parse_element(self.notification_xml)
+        return self._ele
+
+    @property
+    def event_time(self) -> str:
+        return self.notification.event_time
+
+    eventTime = event_time
+
+    @property
+    def event_datetime(self) -> Any:
+        return self.notification.event_datetime
+
+    @property
+    def name(self) -> Optional[str]:
+        return self.notification.name
+
+    @property
+    def dropped_before(self) -> int:
+        return self.notification.dropped_before
+
+    def __str__(self) -> str:
+        return self.notification_xml
+
+    def __repr__(self) -> str:
+        return "<devconf.manager.Notification %s %s>" % (self.event_time, self.name)
+
+
 class Manager:
     """A NETCONF session in ncclient's dialect (create it with :func:`connect`)."""
 
@@ -441,6 +496,7 @@ class Manager:
             if m:
                 ns_to_module[u.split("?", 1)[0]] = m.group(1)
         self._ns_to_module = ns_to_module
+        self._sub: Optional[Any] = None  # devconf.Subscription of create_subscription()
 
     # ---- properties
 
@@ -684,6 +740,58 @@ class Manager:
         if re.match(r"<data[\s>/]", out):
             return GetReply(out, data_xml=out)
         return GetReply(out, data_xml='<data xmlns="%s">%s</data>' % (_xml.NETCONF_BASE_NS, out))
+
+    # ---- notifications (RFC 5277)
+
+    def create_subscription(
+        self,
+        filter: Any = None,
+        stream_name: Optional[str] = None,
+        start_time: Optional[Any] = None,
+        stop_time: Optional[Any] = None,
+        *,
+        queue: Optional[int] = None,
+    ) -> RPCReply:
+        """``<create-subscription>`` (ncclient's arguments): notifications are then read with
+        :meth:`take_notification`.
+
+        ``filter`` as for :meth:`get` (``("subtree", xml)``, ``("xpath", expr)``, a ``<filter>``);
+        ``start_time``/``stop_time`` RFC 3339 text or aware datetimes (replay, needs :replay).
+        ``queue`` (devconf's): notifications kept before newly arriving ones are dropped (default
+        1024; :attr:`notifications_dropped` counts them). One subscription per session (RFC 5277).
+        """
+        if self._sub is not None:
+            raise InvalidArgument(
+                "this session already has a subscription (RFC 5277 allows one per session): open another "
+                "session for another", code=_lib.EINVAL,
+            )
+        flt, ftype = self._filter(filter)
+        sub, err = self._run(
+            self._dev.subscribe, stream_name, flt, filter_type=ftype, start_time=start_time,
+            stop_time=stop_time, format="xml", queue=queue,
+        )
+        if err is not None:
+            return RPCReply("<ok/>", errors=err.errors)
+        self._sub = sub
+        return _ok_reply()
+
+    def take_notification(self, block: bool = True, timeout: Optional[float] = None) -> Optional["Notification"]:
+        """The next notification (ncclient's): ``block=False`` returns only what has arrived;
+        ``timeout`` (seconds) bounds the wait; ``None`` when nothing came in time, when there is no
+        subscription, or once it has ended."""
+        sub = self._sub
+        if sub is None:
+            return None
+        try:
+            n = sub.next(0 if not block else timeout)
+        except _DevconfTimeout:
+            return None
+        return Notification(n) if n is not None else None
+
+    @property
+    def notifications_dropped(self) -> int:
+        """Notifications dropped because the subscription's queue was full (devconf's)."""
+        return self._sub.dropped if self._sub is not None else 0
 
     def _route_base_rpc(self, text: str, source: Optional[str], filter: Any) -> Optional[RPCReply]:
         try:
