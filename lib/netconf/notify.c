@@ -39,6 +39,40 @@ static int check_subtree(const char *filter)
     return 0;
 }
 
+/* Replay without the :replay capability: some servers (yuma123 netconfd 2.13) keep a replay log and
+ * say so in the RFC 5277 stream list (/netconf/streams/stream/replaySupport) but leave :replay out of
+ * their hello. 1 when the stream's replaySupport is true, 0 when not (or no list), <0 on failure. */
+static int stream_replays(devconf_session *s, const char *stream)
+{
+    devconf__buf b = { 0 };
+    devconf__buf_puts(&b, "<get><filter type=\"subtree\"><netconf xmlns=\"urn:ietf:params:xml:ns:netmod:notification\">"
+                          "<streams><stream><name>");
+    put_text(&b, stream);
+    devconf__buf_puts(&b, "</name></stream></streams></netconf></filter></get>");
+    char *text = NULL;
+    size_t len = 0;
+    int r = devconf__nc_data_call(s, &b, "get", &text, &len);
+    if (r < 0) {
+        return r == DEVCONF_ERPC ? 0 : r;
+    }
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    devconf__log_capture_end();
+    free(text);
+    int yes = 0;
+    for (const struct lyd_node *top = lr == LY_SUCCESS ? tree : NULL; top && !yes; top = top->next) {
+        for (const struct lyd_node *ss = lyd_child(top); ss && !yes; ss = ss->next) {
+            for (const struct lyd_node *st = lyd_child(ss); st && !yes; st = st->next) {
+                const char *name = devconf__child_value(st, "name"), *rs = devconf__child_value(st, "replaySupport");
+                yes = name && rs && !strcmp(name, stream) && !strcmp(rs, "true");
+            }
+        }
+    }
+    lyd_free_all(tree);
+    return yes;
+}
+
 /* ---- each notification ---- */
 
 static char *node_name(const struct lyd_node *n)
@@ -165,8 +199,13 @@ int devconf__nc_subscribe(devconf_session *s, devconf_subscription *sub, const d
     if ((r = devconf__require_cap(s, "notification", "subscribe")) < 0) {
         return r;
     }
-    if (o->start_time && (r = devconf__require_cap(s, "replay", "subscribe with a start time (replay)")) < 0) {
-        return r;
+    if (o->start_time && !devconf_session_has_capability(s, "replay")) {
+        int yes = stream_replays(s, o->stream ? o->stream : "NETCONF");
+        if (yes <= 0) {
+            return yes < 0 ? yes : devconf__require_cap(s, "replay", "subscribe with a start time (replay)");
+        }
+        devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s does not announce :replay but its stream list says "
+                     "the stream replays: sending the start time", s->host);
     }
     devconf_filter_type ft = o->filter_type;
     if (o->filter && ft == DEVCONF_FILTER_AUTO) {
