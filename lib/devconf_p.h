@@ -277,6 +277,10 @@ typedef struct devconf__transport {
     int (*subscribe)(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *opts);
     int (*pump)(devconf_session *s, int64_t deadline);
     void (*unsubscribe)(devconf_session *s, devconf_subscription *sub);
+    /* Partial lock (RFC 5717): NULL where the transport has none (RESTCONF). selects checked for
+     * NULL and count by ops.c; the transport checks them against the schemas. */
+    int (*partial_lock)(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id);
+    int (*partial_unlock)(devconf_session *s, uint32_t lock_id);
 } devconf__transport;
 
 /* Server quirks code above the transports may need to work around (the transports' profile

@@ -306,6 +306,11 @@ void devconf__nc_xpath_element(devconf__buf *b, struct ly_ctx *ly, const char *x
  * filter accepted last on the session is not checked again. */
 int devconf__nc_check_filter(devconf_session *s, const char *filter, devconf_filter_type type, const char *what);
 
+/* ---- plock.c: partial lock (RFC 5717) ---- */
+
+int devconf__nc_partial_lock(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id);
+int devconf__nc_partial_unlock(devconf_session *s, uint32_t lock_id);
+
 /* ---- nmda.c: RFC 8526 <get-data> and <edit-data> ---- */
 
 int devconf__nc_get_data(devconf_session *s, char **out, const struct devconf__get_data_req *req);

@@ -550,7 +550,9 @@ static struct ly_ctx *nc_yang_ctx(devconf_session *s)
     .edit_data = devconf__nc_edit_data, \
     .subscribe = devconf__nc_subscribe, \
     .pump = devconf__nc_pump, \
-    .unsubscribe = devconf__nc_unsubscribe,
+    .unsubscribe = devconf__nc_unsubscribe, \
+    .partial_lock = devconf__nc_partial_lock, \
+    .partial_unlock = devconf__nc_partial_unlock,
 
 const devconf__transport devconf__netconf_ssh_transport = {
     .name = "netconf+ssh",
