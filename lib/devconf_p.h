@@ -372,6 +372,10 @@ struct devconf_subscription {
     bool complete;            /* notificationComplete read: after the queue, the subscription has ended */
     int end_code;             /* <0: the session ended or broke (with end_msg) */
     char *end_msg;
+    uint32_t id;              /* RFC 8639: the device's subscription id (0: RFC 5277) */
+    bool rfc8639;             /* made with establish-subscription: freeing it sends delete-subscription */
+    bool ended;               /* RFC 8639: completed or terminated by the device (nothing to delete) */
+    devconf_subscription *next; /* the session's other RFC 8639 subscriptions (the transport's list) */
 };
 
 /* Queues n (taken) or drops it when the queue is full; wakes a waiting pull. Any thread. */

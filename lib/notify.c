@@ -389,6 +389,11 @@ static uint64_t counter(const devconf_subscription *sub, const uint64_t *field)
     return v;
 }
 
+DEVCONF_API uint32_t devconf_subscription_id(const devconf_subscription *sub)
+{
+    return sub ? sub->id : 0;
+}
+
 DEVCONF_API uint64_t devconf_subscription_dropped(const devconf_subscription *sub)
 {
     return sub ? counter(sub, &sub->dropped) : 0;

@@ -5,8 +5,10 @@
  * @defgroup notify Notifications
  * @brief One API over both protocols for event notifications.
  *
- * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 5277
- * `<create-subscription>` (stream, subtree or XPath filter, start and stop time for replay); RESTCONF
+ * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 8639
+ * `<establish-subscription>` when the device implements ietf-subscribed-notifications (several per
+ * session; freeing one sends `<delete-subscription>`), else an RFC 5277 `<create-subscription>` (one
+ * per session): stream, subtree or XPath filter, start and stop time for replay; RESTCONF
  * event streams (RFC 8040 section 6) come later and fail with ::DEVCONF_EUNSUPPORTED today.
  *
  * Every notification the device sends is parsed against the session's schemas and kept, with its
@@ -92,18 +94,26 @@ typedef struct devconf_subscribe_options {
 DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, unsigned int version);
 
 /**
- * @brief Subscribe to an event stream of the device (NETCONF: RFC 5277 `<create-subscription>`).
+ * @brief Subscribe to an event stream of the device (NETCONF: RFC 8639 `<establish-subscription>`
+ * where the device implements ietf-subscribed-notifications, else RFC 5277 `<create-subscription>`).
  *
- * The filter is checked against the session's schemas before anything is sent. A session holds at
- * most one subscription (RFC 5277 allows one per NETCONF session): open another session for another.
- * Freeing the subscription stops the delivery; the device may keep sending on the session until it
- * ends, and those notifications are dropped.
+ * The filter and the times are checked before anything is sent (RFC 3339 times, the stop time
+ * later than the start time). RFC 5277: a session holds at most one subscription (open another
+ * session for another); freeing it stops the delivery, the device may keep sending on the session
+ * until it ends, and those notifications are dropped. RFC 8639: a session may hold several;
+ * the device's state notifications that name one (replay-completed...) go to it, events (which name
+ * no subscription in the NETCONF envelope) go to every subscription of the session;
+ * subscription-completed ends it like RFC 5277 notificationComplete, subscription-terminated makes
+ * pulls fail with ::DEVCONF_ERPC naming the reason; freeing it sends `<delete-subscription>`
+ * (bounded by the session's RPC timeout; a failure is logged). A device without :replay whose
+ * RFC 5277 stream list says the stream replays (yuma123 netconfd) gets the start time.
  * @param[out] out  New subscription. Caller owns it; free with devconf_subscription_free() before
  *                  the session.
  * @param[in]  s    Session; must outlive the subscription.
  * @param[in]  opts Options or NULL for defaults; copied (strings too), not retained.
  * @retval 0 Success.
- * @retval DEVCONF_EINVAL NULL argument, bad options, or the session already has a subscription.
+ * @retval DEVCONF_EINVAL NULL argument, bad options (a time not RFC 3339, a stop time not later than
+ *         the start time), or the session already has an RFC 5277 subscription.
  * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay for a
  *         start time, or the transport has no notifications yet (RESTCONF).
  * @retval DEVCONF_EYANG The filter does not match the device's schemas.
@@ -129,6 +139,8 @@ DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s
  * @retval DEVCONF_EINVAL NULL argument, negative timeout, or a subscription with a callback.
  * @retval DEVCONF_ECONNECT The session ended or its connection broke.
  * @retval DEVCONF_EPROTO The device broke the protocol; the session is closed.
+ * @retval DEVCONF_ERPC The device terminated the subscription (RFC 8639 subscription-terminated; the
+ *         message names the reason); every later call says the same.
  * @since 0.2
  */
 DEVCONF_API int devconf_subscription_next(devconf_notification **out, devconf_subscription *sub, int timeout_ms);
@@ -147,6 +159,14 @@ DEVCONF_API int devconf_subscription_next(devconf_notification **out, devconf_su
  * @since 0.2
  */
 DEVCONF_API int devconf_subscription_dispatch(devconf_subscription *sub, int timeout_ms);
+
+/**
+ * @brief The device's id of an RFC 8639 subscription (establish-subscription's answer).
+ * @param[in] sub Subscription (NULL gives 0).
+ * @return The id, or 0 for an RFC 5277 subscription (which has none) and NULL.
+ * @since 0.2
+ */
+DEVCONF_API uint32_t devconf_subscription_id(const devconf_subscription *sub);
 
 /**
  * @brief Notifications dropped because the queue was full, since the subscription began.

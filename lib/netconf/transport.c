@@ -145,6 +145,7 @@ static void nc_close(devconf_session *s)
         devconf__nc_unsubscribe(s, sub);
         devconf__sub_detach(sub);
     }
+    devconf__nc_subs_detach(s);
     int bound = s->rpc_timeout_ms < 2000 ? s->rpc_timeout_ms : 2000;
     devconf__ncc_close(st->client, devconf__now_ms() + bound);
     free(st->checked_filter);
