@@ -524,9 +524,12 @@ DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *i
 /**
  * @brief Lock part of the running datastore (`<partial-lock>`, RFC 5717).
  *
- * Each select is an XPath 1.0 expression written with module names as prefixes (as the XPath
- * filters of reads: `/ietf-interfaces:interfaces/interface[name='eth0']`); it must compile against
- * the session's schemas and name configuration nodes only, or nothing is sent. The device locks the
+ * Each select is an XPath 1.0 expression written with module names as prefixes, as the XPath
+ * filters of reads (`/ietf-interfaces:interfaces/interface[name='eth0']`: a name without a prefix
+ * is in the module of the prefix before it); devconf sends every name test with its module's XML
+ * prefix and namespace declaration, since to the device a name without a prefix has no namespace.
+ * Each must compile against the session's schemas, name something and name configuration nodes
+ * only, or nothing is sent. The device locks the
  * instances the selects name at this moment; other sessions cannot change them (RFC 5717 2.4) until
  * devconf_partial_unlock() or the end of this session. A session may hold several partial locks.
  * NETCONF only.

@@ -311,6 +311,9 @@ int devconf__nc_check_filter(devconf_session *s, const char *filter, devconf_fil
 
 /* ---- plock.c: partial lock (RFC 5717) ---- */
 
+/* The XPath with the module name on every unprefixed name test (the nearest prefix before it), for
+ * devices that read XPath 1.0 with XML namespaces (malloc'ed; NULL when out of memory). */
+char *devconf__nc_xpath_qualify(const char *xpath);
 int devconf__nc_partial_lock(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id);
 int devconf__nc_partial_unlock(devconf_session *s, uint32_t lock_id);
 

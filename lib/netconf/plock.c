@@ -13,6 +13,94 @@
 #define PLOCK_NS "urn:ietf:params:xml:ns:netconf:partial-lock:1.0"
 #define PLOCK_CAP "urn:ietf:params:netconf:capability:partial-lock:1.0"
 
+static bool name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool name_char(char c)
+{
+    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* The select with the module name written on every name test: in devconf's XPath style a step
+ * without a prefix is in its parent's module (as in RFC 7951 and libyang), but the device reads
+ * XPath 1.0 with XML namespaces, where it means "no namespace". Each unprefixed name test gets the
+ * module of the nearest prefix before it (the parent's, for a path and its predicates); function
+ * names, axes, attributes, variables and operators are left alone. NULL when out of memory. */
+char *devconf__nc_xpath_qualify(const char *x)
+{
+    devconf__buf b = { 0 };
+    const char *mod = NULL;
+    size_t modlen = 0;
+    bool operand = false; /* the previous token ends an operand: a name here is an operator */
+    for (const char *p = x; *p;) {
+        if (*p == '\'' || *p == '"') {
+            const char *e = strchr(p + 1, *p);
+            e = e ? e + 1 : p + strlen(p);
+            devconf__buf_printf(&b, "%.*s", (int)(e - p), p);
+            p = e;
+            operand = true;
+            continue;
+        }
+        if (!name_start(*p)) {
+            bool num = *p >= '0' && *p <= '9';
+            const char *e = p + 1;
+            while (num && ((*e >= '0' && *e <= '9') || *e == '.')) {
+                e++;
+            }
+            devconf__buf_printf(&b, "%.*s", (int)(e - p), p);
+            if (*p == '@' || *p == '$') { /* an attribute or a variable: the name after it stays */
+                while (name_char(*e) || *e == ':') {
+                    e++;
+                }
+                devconf__buf_printf(&b, "%.*s", (int)(e - (p + 1)), p + 1);
+                operand = true;
+            } else if (*p != ' ' && *p != '\t' && *p != '\n') {
+                operand = num || *p == ')' || *p == ']' || *p == '*' || *p == '.';
+            }
+            p = e;
+            continue;
+        }
+        const char *e = p;
+        while (name_char(*e)) {
+            e++;
+        }
+        size_t n = (size_t)(e - p);
+        const char *after = e;
+        while (*after == ' ' || *after == '\t') {
+            after++;
+        }
+        if (e[0] == ':' && e[1] != ':' && (name_start(e[1]) || e[1] == '*')) { /* prefix:name */
+            mod = p;
+            modlen = n;
+            const char *f = e + 1;
+            while (name_char(*f) || *f == '*') {
+                f++;
+            }
+            devconf__buf_printf(&b, "%.*s", (int)(f - p), p);
+            p = f;
+            operand = true;
+            continue;
+        }
+        bool op = operand && ((n == 3 && (!strncmp(p, "and", 3) || !strncmp(p, "div", 3) || !strncmp(p, "mod", 3))) ||
+                              (n == 2 && !strncmp(p, "or", 2)));
+        if (op || *after == '(' || (after[0] == ':' && after[1] == ':') || !mod) {
+            devconf__buf_printf(&b, "%.*s", (int)n, p); /* an operator, a function, an axis, or no module yet */
+            operand = !op && *after != '(' && !(after[0] == ':' && after[1] == ':');
+        } else {
+            devconf__buf_printf(&b, "%.*s:%.*s", (int)modlen, mod, (int)n, p);
+            operand = true;
+        }
+        p = e;
+    }
+    if (b.failed) {
+        devconf__buf_dispose(&b);
+        return NULL;
+    }
+    return b.data ? b.data : devconf__strdup("");
+}
+
 /* A select must compile against the schemas and name configuration nodes only (RFC 5717 2.4.1:
  * a lock on state data is an error). */
 static int check_select(devconf_session *s, const char *xpath, size_t i)
@@ -85,8 +173,14 @@ int devconf__nc_partial_lock(devconf_session *s, const char *const *selects, siz
     }
     devconf__buf b = { 0 };
     devconf__buf_puts(&b, "<partial-lock xmlns=\"" PLOCK_NS "\">");
-    for (size_t i = 0; i < n; i++) {
-        devconf__nc_xpath_element(&b, devconf__nc_ly(s), selects[i], "select");
+    for (size_t i = 0; i < n && !b.failed; i++) {
+        char *q = devconf__nc_xpath_qualify(selects[i]);
+        if (!q) {
+            b.failed = true;
+            break;
+        }
+        devconf__nc_xpath_element(&b, devconf__nc_ly(s), q, "select");
+        free(q);
     }
     devconf__buf_puts(&b, "</partial-lock>");
     if (b.failed) {

@@ -17,7 +17,7 @@
 
 #define IF_NS "urn:ietf:params:xml:ns:yang:ietf-interfaces"
 #define WAIT_MS 30000
-#define ETH0 "/ietf-interfaces:interfaces/ietf-interfaces:interface[ietf-interfaces:name='pl0']"
+#define ETH0 "/ietf-interfaces:interfaces/interface[name='pl0']" /* devconf adds the module to each step */
 #define ETH1 "/ietf-interfaces:interfaces/ietf-interfaces:interface[ietf-interfaces:name='pl1']"
 
 static test_server srv;   /* netconfd */
