@@ -6,9 +6,9 @@
  * @brief One API over both protocols for event notifications.
  *
  * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 8639
- * `<establish-subscription>` when the device implements ietf-subscribed-notifications (several per
- * session; freeing one sends `<delete-subscription>`), else an RFC 5277 `<create-subscription>` (one
- * per session): stream, subtree or XPath filter, start and stop time for replay; RESTCONF
+ * `<establish-subscription>` when the device implements ietf-subscribed-notifications (freeing it
+ * sends `<delete-subscription>`), else an RFC 5277 `<create-subscription>`; one per session either
+ * way: stream, subtree or XPath filter, start and stop time for replay; RESTCONF
  * event streams (RFC 8040 section 6) come later and fail with ::DEVCONF_EUNSUPPORTED today.
  *
  * Every notification the device sends is parsed against the session's schemas and kept, with its
@@ -100,12 +100,12 @@ DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, 
  * The filter and the times are checked before anything is sent (RFC 3339 times, the stop time
  * later than the start time). RFC 5277: a session holds at most one subscription (open another
  * session for another); freeing it stops the delivery, the device may keep sending on the session
- * until it ends, and those notifications are dropped. RFC 8639: a session may hold several;
- * the device's state notifications that name one (replay-completed...) go to it, events (which name
- * no subscription in the NETCONF envelope) go to every subscription of the session;
- * subscription-completed ends it like RFC 5277 notificationComplete, subscription-terminated makes
- * pulls fail with ::DEVCONF_ERPC naming the reason; freeing it sends `<delete-subscription>`
- * (bounded by the session's RPC timeout; a failure is logged). A device without :replay whose
+ * until it ends, and those notifications are dropped. RFC 8639: also one open per session,
+ * although RFC 8639 allows several (over NETCONF an event does not say which subscription it is
+ * for); the state notifications (replay-completed...) are delivered, subscription-completed ends it
+ * like RFC 5277 notificationComplete, subscription-terminated makes pulls fail with ::DEVCONF_ERPC
+ * naming the reason; freeing it sends `<delete-subscription>` (bounded by the session's RPC timeout;
+ * a failure is logged). A device without :replay whose
  * RFC 5277 stream list says the stream replays (yuma123 netconfd) gets the start time.
  * @param[out] out  New subscription. Caller owns it; free with devconf_subscription_free() before
  *                  the session.
@@ -113,7 +113,7 @@ DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, 
  * @param[in]  opts Options or NULL for defaults; copied (strings too), not retained.
  * @retval 0 Success.
  * @retval DEVCONF_EINVAL NULL argument, bad options (a time not RFC 3339, a stop time not later than
- *         the start time), or the session already has an RFC 5277 subscription.
+ *         the start time), or the session already has a subscription.
  * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay for a
  *         start time, or the transport has no notifications yet (RESTCONF).
  * @retval DEVCONF_EYANG The filter does not match the device's schemas.
