@@ -260,6 +260,12 @@ static void sink8639(void *payload, char *msg, size_t len)
         while (x && x->id != (uint32_t)id) {
             x = x->next;
         }
+        /* before the establish-subscription reply: the one being made (never its end: that may be a
+         * late one of a subscription already deleted) */
+        bool ending = !strcmp(name, "subscription-completed") || !strcmp(name, "subscription-terminated");
+        for (devconf_subscription *p = st->subs8639; !x && !ending && p; p = p->next) {
+            x = p->id ? NULL : p;
+        }
         if (!x) {
             devconf__log(s->ctx, DEVCONF_LOG_DEBUG, "netconf", "%s from %s for subscription %lld, not one of this "
                          "session's: dropped", name, s->host, (long long)id);
