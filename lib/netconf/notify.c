@@ -209,7 +209,8 @@ static void sink(void *payload, char *msg, size_t len)
     devconf__sub_deliver(sub, n);
 }
 
-/* ---- RFC 8639 dynamic subscriptions (establish-subscription), several per session ---- */
+/* ---- RFC 8639 dynamic subscriptions (establish-subscription) ----
+ * Kept in a list per session, routed by id; one open at a time (see subscribe8639). */
 
 #define SN_NS "urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications"
 
@@ -230,7 +231,7 @@ static int64_t parse_u32(const char *v)
 
 /* Routes each notification of a session with RFC 8639 subscriptions: the state notifications name
  * their subscription (<id>); events do not (the RFC 5277 envelope of RFC 8640 has no id) and go to
- * every subscription of the session. */
+ * every open subscription of the session (one, as subscribe8639 keeps it). */
 static void sink8639(void *payload, char *msg, size_t len)
 {
     devconf_session *s = payload;
