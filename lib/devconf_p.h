@@ -277,6 +277,10 @@ typedef struct devconf__transport {
     int (*subscribe)(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *opts);
     int (*pump)(devconf_session *s, int64_t deadline);
     void (*unsubscribe)(devconf_session *s, devconf_subscription *sub);
+    /* Partial lock (RFC 5717): NULL where the transport has none (RESTCONF). selects checked for
+     * NULL and count by ops.c; the transport checks them against the schemas. */
+    int (*partial_lock)(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id);
+    int (*partial_unlock)(devconf_session *s, uint32_t lock_id);
 } devconf__transport;
 
 /* Server quirks code above the transports may need to work around (the transports' profile
@@ -368,6 +372,10 @@ struct devconf_subscription {
     bool complete;            /* notificationComplete read: after the queue, the subscription has ended */
     int end_code;             /* <0: the session ended or broke (with end_msg) */
     char *end_msg;
+    uint32_t id;              /* RFC 8639: the device's subscription id (0: RFC 5277) */
+    bool rfc8639;             /* made with establish-subscription: freeing it sends delete-subscription */
+    bool ended;               /* RFC 8639: completed or terminated by the device (nothing to delete) */
+    devconf_subscription *next; /* the session's other RFC 8639 subscriptions (the transport's list) */
 };
 
 /* Queues n (taken) or drops it when the queue is full; wakes a waiting pull. Any thread. */

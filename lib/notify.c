@@ -5,6 +5,7 @@
 #include "yang/yang_p.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +16,79 @@ static const size_t subscribe_sizes[] = { sizeof(devconf_subscribe_options) };
 
 /* A bound on the queue: past it a caller's mistake (a size_t from a negative int) is likelier than a need. */
 #define MAX_QUEUE_CAPACITY (1u << 24)
+
+/* An RFC 3339 date-time (yang:date-and-time) as seconds since the epoch plus nanoseconds: 0, or -1
+ * when the text is not one. Days are checked against the month (leap years too). */
+static int parse_time(const char *t, int64_t *secs, long *nanos)
+{
+    int y, mo, d, h, mi, se, n = 0;
+    if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 19) {
+        return -1;
+    }
+    static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 ||
+        se > 60) {
+        return -1;
+    }
+    const char *p = t + 19;
+    long ns = 0, scale = 100000000L;
+    if (*p == '.') {
+        if (!(p[1] >= '0' && p[1] <= '9')) {
+            return -1;
+        }
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            ns += (*p - '0') * scale;
+            scale /= 10;
+        }
+    }
+    int off = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || oh > 23 || om > 59) {
+            return -1;
+        }
+        off = (*p == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (*p) {
+        return -1;
+    }
+    /* days from the civil date (Howard Hinnant's algorithm), no time zone of this process involved */
+    int yy = y - (mo <= 2);
+    int era = (yy >= 0 ? yy : yy - 399) / 400;
+    int yoe = yy - era * 400;
+    int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    *secs = days * 86400 + h * 3600 + mi * 60 + se - off;
+    *nanos = ns;
+    return 0;
+}
+
+/* Start and stop times: RFC 3339 text, and the stop time later than the start time (RFC 5277
+ * section 2.1.1, RFC 8639 section 2.4.2), checked before anything is sent. */
+static int check_times(const char *start, const char *stop)
+{
+    int64_t s0 = 0, s1 = 0;
+    long n0 = 0, n1 = 0;
+    const char *bad = start && parse_time(start, &s0, &n0) < 0 ? start : stop && parse_time(stop, &s1, &n1) < 0 ? stop : NULL;
+    if (bad) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscribe: %s time '%.64s' is not an RFC 3339 date-time "
+                                  "(e.g. 2026-01-31T12:00:00Z)", bad == start ? "the start" : "the stop", bad);
+    }
+    if (start && stop && (s1 < s0 || (s1 == s0 && n1 <= n0))) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
+                                  "devconf_subscribe: the stop time %.64s must be later than the start time %.64s "
+                                  "(RFC 5277 section 2.1.1)", stop, start);
+    }
+    return 0;
+}
 
 DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, unsigned int version)
 {
@@ -72,6 +146,9 @@ DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s
     if (o.stop_time && !o.start_time) {
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
                                   "devconf_subscribe: a stop time needs a start time (RFC 5277 section 2.1.1)");
+    }
+    if ((r = check_times(o.start_time, o.stop_time)) < 0) {
+        return r;
     }
     struct devconf__call call = { o.timeout_ms, o.cancel_cb, o.cancel_payload };
     const struct devconf_ctx *prev;
@@ -506,6 +583,11 @@ static uint64_t counter(const devconf_subscription *sub, const uint64_t *field)
     uint64_t v = *field;
     pthread_mutex_unlock(&m->mu);
     return v;
+}
+
+DEVCONF_API uint32_t devconf_subscription_id(const devconf_subscription *sub)
+{
+    return sub ? sub->id : 0;
 }
 
 DEVCONF_API uint64_t devconf_subscription_dropped(const devconf_subscription *sub)

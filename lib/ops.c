@@ -385,6 +385,39 @@ DEVCONF_API int devconf_kill_session(devconf_session *s, uint32_t session_id, co
     CALL(s, &call, "kill-session", kill, "kill-session", session_id);
 }
 
+DEVCONF_API int devconf_partial_lock(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id,
+                                     const devconf_call_options *opts)
+{
+    struct devconf__call call;
+    if (!selects || !lock_id || !n || n > DEVCONF_MAX_PARTIAL_LOCK_SELECTS) {
+        return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "partial-lock: %s",
+                                  !selects || !lock_id ? "NULL selects or lock_id"
+                                  : !n ? "no select (give at least one XPath)"
+                                       : "more selects than DEVCONF_MAX_PARTIAL_LOCK_SELECTS");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!selects[i] || !*devconf__skip_ws(selects[i])) {
+            return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "partial-lock: select %zu is %s", i,
+                                      selects[i] ? "empty" : "NULL");
+        }
+    }
+    int r = call_opts(opts, &call);
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "partial-lock", partial_lock, "partial-lock (RFC 5717, a NETCONF operation)", selects, n, lock_id);
+}
+
+DEVCONF_API int devconf_partial_unlock(devconf_session *s, uint32_t lock_id, const devconf_call_options *opts)
+{
+    struct devconf__call call;
+    int r = call_opts(opts, &call);
+    if (r < 0) {
+        return r;
+    }
+    CALL(s, &call, "partial-unlock", partial_unlock, "partial-unlock (RFC 5717, a NETCONF operation)", lock_id);
+}
+
 DEVCONF_API int devconf_rpc(char **out, devconf_session *s, const char *rpc, const devconf_rpc_options *opts)
 {
     if (out) {

@@ -5,13 +5,14 @@
  * @defgroup notify Notifications
  * @brief One API over both protocols for event notifications.
  *
- * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 5277
- * `<create-subscription>` (stream, subtree or XPath filter, start and stop time for replay). Over
- * RESTCONF it is an event stream (RFC 8040 section 6): the stream is looked up in
- * ietf-restconf-monitoring, its location for the wanted encoding (XML or JSON) must be on the
- * session's own server, and it is read as Server-Sent Events on a connection of its own, with the
- * XPath filter, start and stop time as query parameters (subtree filters are refused: RESTCONF takes
- * XPath only).
+ * A subscription is made on a session with devconf_subscribe(). Over NETCONF it is an RFC 8639
+ * `<establish-subscription>` when the device implements ietf-subscribed-notifications (freeing it
+ * sends `<delete-subscription>`), else an RFC 5277 `<create-subscription>` (stream, subtree or XPath
+ * filter, start and stop time for replay). Over RESTCONF it is an event stream (RFC 8040 section 6):
+ * the stream is looked up in ietf-restconf-monitoring, its location for the wanted encoding (XML or
+ * JSON) must be on the session's own server, and it is read as Server-Sent Events on a connection of
+ * its own, with the XPath filter, start and stop time as query parameters (subtree filters are
+ * refused: RESTCONF takes XPath only).
  *
  * Every notification the device sends is parsed against the session's schemas and kept, with its
  * event time, in a bounded queue that belongs to the subscription. The caller consumes it either by
@@ -97,13 +98,20 @@ typedef struct devconf_subscribe_options {
 DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, unsigned int version);
 
 /**
- * @brief Subscribe to an event stream of the device (NETCONF: RFC 5277 `<create-subscription>`;
+ * @brief Subscribe to an event stream of the device (NETCONF: RFC 8639 `<establish-subscription>`
+ * where the device implements ietf-subscribed-notifications, else RFC 5277 `<create-subscription>`;
  * RESTCONF: an RFC 8040 event stream read as Server-Sent Events).
  *
- * The filter is checked before anything is sent. A session holds at most one subscription (RFC 5277
- * allows one per NETCONF session): open another session for another. Freeing the subscription stops
- * the delivery; over NETCONF the device may keep sending on the session until it ends, and those
- * notifications are dropped; over RESTCONF the stream's connection is closed.
+ * The filter and the times are checked before anything is sent (RFC 3339 times, the stop time later
+ * than the start time). A session holds at most one subscription: open another session for another.
+ * RFC 5277: freeing it stops the delivery, the device may keep sending on the session until it ends,
+ * and those notifications are dropped. RFC 8639: also one per session, although RFC 8639 allows
+ * several (over NETCONF an event does not say which subscription it is for); the state
+ * notifications (replay-completed...) are delivered, subscription-completed ends it like RFC 5277
+ * notificationComplete, subscription-terminated makes pulls fail with ::DEVCONF_ERPC naming the
+ * reason; freeing it sends `<delete-subscription>` (bounded by the session's RPC timeout; a failure
+ * is logged). A device without :replay whose RFC 5277 stream list says the stream replays (yuma123
+ * netconfd) gets the start time.
  *
  * Over RESTCONF the stream (NULL: "NETCONF") is looked up in ietf-restconf-monitoring (RFC 8040
  * 9.2); its location must be an absolute path or a URL of the session's own scheme, host and port
@@ -111,17 +119,17 @@ DEVCONF_API int devconf_subscribe_options_init(devconf_subscribe_options *opts, 
  * look-up and the stream's response headers; an open stream may then stay quiet for ever. When the
  * server closes the stream, the subscription has ended (pulls give NULL) if a stop time was given,
  * else pulls fail with ::DEVCONF_ECONNECT; an event longer than the session's max_reply_bytes fails
- * them with ::DEVCONF_EPROTO (the stream is closed).
+ * them with ::DEVCONF_EPROTO (the stream is closed); freeing the subscription closes the stream.
  * @param[out] out  New subscription. Caller owns it; free with devconf_subscription_free() before
  *                  the session.
  * @param[in]  s    Session; must outlive the subscription.
  * @param[in]  opts Options or NULL for defaults; copied (strings too), not retained.
  * @retval 0 Success.
- * @retval DEVCONF_EINVAL NULL argument, bad options (a start or stop time that is not an RFC 3339
- *         date-time, over RESTCONF), or the session already has a subscription.
- * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay (NETCONF)
- *         or replay-support (RESTCONF) for a start time; over RESTCONF a subtree filter, or a stream
- *         without a location in the wanted encoding.
+ * @retval DEVCONF_EINVAL NULL argument, bad options (a time not RFC 3339, a stop time not later than
+ *         the start time), or the session already has a subscription.
+ * @retval DEVCONF_EUNSUPPORTED The device has no notifications (:notification), or no :replay (NETCONF,
+ *         nor a stream list saying the stream replays) or replay-support (RESTCONF) for a start time;
+ *         over RESTCONF a subtree filter, or a stream without a location in the wanted encoding.
  * @retval DEVCONF_EYANG The filter does not match the device's schemas.
  * @retval DEVCONF_ERPC The device refused the subscription (unknown stream, bad filter...).
  * @retval DEVCONF_EAUTH The RESTCONF server refused the stream with 401 or 403.
@@ -150,6 +158,8 @@ DEVCONF_API int devconf_subscribe(devconf_subscription **out, devconf_session *s
  * @retval DEVCONF_EINVAL NULL argument, negative timeout, or a subscription with a callback.
  * @retval DEVCONF_ECONNECT The session ended or its connection broke.
  * @retval DEVCONF_EPROTO The device broke the protocol; the session is closed.
+ * @retval DEVCONF_ERPC The device terminated the subscription (RFC 8639 subscription-terminated; the
+ *         message names the reason); every later call says the same.
  * @since 0.2
  */
 DEVCONF_API int devconf_subscription_next(devconf_notification **out, devconf_subscription *sub, int timeout_ms);
@@ -168,6 +178,14 @@ DEVCONF_API int devconf_subscription_next(devconf_notification **out, devconf_su
  * @since 0.2
  */
 DEVCONF_API int devconf_subscription_dispatch(devconf_subscription *sub, int timeout_ms);
+
+/**
+ * @brief The device's id of an RFC 8639 subscription (establish-subscription's answer).
+ * @param[in] sub Subscription (NULL gives 0).
+ * @return The id, or 0 for an RFC 5277 subscription (which has none) and NULL.
+ * @since 0.2
+ */
+DEVCONF_API uint32_t devconf_subscription_id(const devconf_subscription *sub);
 
 /**
  * @brief Notifications dropped because the queue was full, since the subscription began.

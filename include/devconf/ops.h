@@ -518,6 +518,51 @@ DEVCONF_API int devconf_delete_config(devconf_session *s, devconf_datastore targ
 DEVCONF_API int devconf_get_schema(char **out, devconf_session *s, const char *identifier, const char *version,
                                    const char *format, const devconf_call_options *opts);
 
+/** Most XPath selects devconf_partial_lock() takes at once. */
+#define DEVCONF_MAX_PARTIAL_LOCK_SELECTS 256
+
+/**
+ * @brief Lock part of the running datastore (`<partial-lock>`, RFC 5717).
+ *
+ * Each select is an XPath 1.0 expression written with module names as prefixes, as the XPath
+ * filters of reads (`/ietf-interfaces:interfaces/interface[name='eth0']`: a name without a prefix
+ * is in the module of the prefix before it); devconf sends every name test with its module's XML
+ * prefix and namespace declaration, since to the device a name without a prefix has no namespace.
+ * Each must compile against the session's schemas, name something and name configuration nodes
+ * only, or nothing is sent. The device locks the
+ * instances the selects name at this moment; other sessions cannot change them (RFC 5717 2.4) until
+ * devconf_partial_unlock() or the end of this session. A session may hold several partial locks.
+ * NETCONF only.
+ * @param[in]  s       Session.
+ * @param[in]  selects XPath expressions; borrowed for the call.
+ * @param[in]  n       How many (1 to ::DEVCONF_MAX_PARTIAL_LOCK_SELECTS).
+ * @param[out] lock_id The lock's id (the device's), for devconf_partial_unlock(); unchanged on failure.
+ * @param[in]  opts    Timeout and cancel callback, or NULL.
+ * @retval 0 Success.
+ * @retval DEVCONF_EINVAL NULL or empty argument, @p n 0 or over the limit.
+ * @retval DEVCONF_EYANG A select does not compile against the schemas, names nothing, or names
+ *         state data; nothing was sent.
+ * @retval DEVCONF_ERPC Refused; tag "lock-denied" when another session holds a lock on part of it
+ *         (the error message names that session's id when the device gives it in error-info).
+ * @retval DEVCONF_EUNSUPPORTED The device does not announce :partial-lock, or RESTCONF.
+ * @retval DEVCONF_EPROTO The reply has no valid lock-id.
+ * @retval DEVCONF_ETIMEOUT, DEVCONF_ECONNECT, DEVCONF_ECANCELED As for every request.
+ * @since 0.2
+ */
+DEVCONF_API int devconf_partial_lock(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id,
+                                     const devconf_call_options *opts);
+
+/**
+ * @brief Release a partial lock (`<partial-unlock>`, RFC 5717).
+ * @param[in] s       Session that holds the lock.
+ * @param[in] lock_id Id from devconf_partial_lock().
+ * @param[in] opts    Timeout and cancel callback, or NULL.
+ * @retval 0 Success. @retval DEVCONF_ERPC Refused (an id this session does not hold).
+ * @retval DEVCONF_EUNSUPPORTED As for devconf_partial_lock().
+ * @since 0.2
+ */
+DEVCONF_API int devconf_partial_unlock(devconf_session *s, uint32_t lock_id, const devconf_call_options *opts);
+
 /**
  * @brief Force another session to close (`<kill-session>`).
  * @param[in] s          Session.

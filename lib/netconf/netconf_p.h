@@ -229,6 +229,7 @@ struct devconf__nc_state {
     char *checked_filter;             /* the last filter check_filter() accepted, and its type: */
     devconf_filter_type checked_type; /* the same filter again is not parsed again */
     devconf_subscription *sub;        /* the session's subscription (RFC 5277: one), or NULL */
+    devconf_subscription *subs8639;   /* RFC 8639 subscriptions (several), under notify.c's list lock */
 };
 
 /* ---- notify.c: RFC 5277 subscriptions ---- */
@@ -236,6 +237,8 @@ struct devconf__nc_state {
 int devconf__nc_subscribe(devconf_session *s, devconf_subscription *sub, const devconf_subscribe_options *opts);
 int devconf__nc_pump(devconf_session *s, int64_t deadline);
 void devconf__nc_unsubscribe(devconf_session *s, devconf_subscription *sub);
+/* The session is closing: every RFC 8639 subscription is detached (later pulls: DEVCONF_ECONNECT). */
+void devconf__nc_subs_detach(devconf_session *s);
 
 static inline devconf__ncc *devconf__nc_client(const devconf_session *s)
 {
@@ -305,6 +308,14 @@ void devconf__nc_xpath_element(devconf__buf *b, struct ly_ctx *ly, const char *x
  * top-level elements known; XPath: compiles and selects something; the xpath capability); the
  * filter accepted last on the session is not checked again. */
 int devconf__nc_check_filter(devconf_session *s, const char *filter, devconf_filter_type type, const char *what);
+
+/* ---- plock.c: partial lock (RFC 5717) ---- */
+
+/* The XPath with the module name on every unprefixed name test (the nearest prefix before it), for
+ * devices that read XPath 1.0 with XML namespaces (malloc'ed; NULL when out of memory). */
+char *devconf__nc_xpath_qualify(const char *xpath);
+int devconf__nc_partial_lock(devconf_session *s, const char *const *selects, size_t n, uint32_t *lock_id);
+int devconf__nc_partial_unlock(devconf_session *s, uint32_t lock_id);
 
 /* ---- nmda.c: RFC 8526 <get-data> and <edit-data> ---- */
 

@@ -145,6 +145,7 @@ static void nc_close(devconf_session *s)
         devconf__nc_unsubscribe(s, sub);
         devconf__sub_detach(sub);
     }
+    devconf__nc_subs_detach(s);
     int bound = s->rpc_timeout_ms < 2000 ? s->rpc_timeout_ms : 2000;
     devconf__ncc_close(st->client, devconf__now_ms() + bound);
     free(st->checked_filter);
@@ -550,7 +551,9 @@ static struct ly_ctx *nc_yang_ctx(devconf_session *s)
     .edit_data = devconf__nc_edit_data, \
     .subscribe = devconf__nc_subscribe, \
     .pump = devconf__nc_pump, \
-    .unsubscribe = devconf__nc_unsubscribe,
+    .unsubscribe = devconf__nc_unsubscribe, \
+    .partial_lock = devconf__nc_partial_lock, \
+    .partial_unlock = devconf__nc_partial_unlock,
 
 const devconf__transport devconf__netconf_ssh_transport = {
     .name = "netconf+ssh",

@@ -5,9 +5,12 @@
  * subscriptions freed mid-stream. */
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <devconf/devconf.h>
 
@@ -357,6 +360,214 @@ START_TEST(a_subscription_outliving_its_session_fails_cleanly)
 }
 END_TEST
 
+/* ---- replay, stop time, filters, a broken session ---- */
+
+#define SESSION_START "ietf-netconf-notifications:netconf-session-start"
+#define REPLAY_COMPLETE "nc-notifications:replayComplete"
+
+/* The device's current time, as RFC 3339 text in UTC, shifted by delta seconds (the device runs
+ * on this machine: one clock). */
+static void time_text(char *buf, size_t len, long delta)
+{
+    time_t now = time(NULL) + delta;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Pulls until a notification whose text contains needle; returns it (event order kept in *seen). */
+static devconf_notification *next_containing(const char *needle)
+{
+    for (;;) {
+        devconf_notification *n = NULL;
+        int r = devconf_subscription_next(&n, sub, WAIT_MS);
+        ck_assert_msg(r == 0 && n, "next failed: %d %s", r, devconf_error_message(devconf_error_last()));
+        if (strstr(devconf_notification_text(n), needle)) {
+            return n;
+        }
+        devconf_notification_free(n);
+    }
+}
+
+START_TEST(replay_returns_earlier_events_in_order_with_their_times)
+{
+    /* netconfd 2.13 keeps a replay log (replaySupport true in /netconf/streams) but does not announce
+     * :replay in its hello: devconf asks the stream list before refusing a start time */
+    ck_assert(!devconf_session_has_capability(s, "urn:ietf:params:netconf:capability:replay:1.0"));
+    char start[40];
+    time_text(start, sizeof start, -2);
+    commit_change("replay-a", "replay a");
+    commit_change("replay-b", "replay b");
+    sleep(1); /* the subscription's own time is after the events' (whole seconds in the device's log) */
+    char before[40];
+    time_text(before, sizeof before, 0);
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    o.start_time = start;
+    subscribe(&o);
+    devconf_notification *a = next_containing("replay-a");
+    devconf_notification *b = next_containing("replay-b");
+    const char *ta = devconf_notification_event_time(a), *tb = devconf_notification_event_time(b);
+    /* original event times: not later than the subscription, in order (same-format RFC 3339 text) */
+    ck_assert_msg(strcmp(ta, tb) <= 0, "out of order: %s then %s", ta, tb);
+    ck_assert_msg(strncmp(tb, before, 19) <= 0, "event time %s is not before the subscription (%s)", tb, before);
+    ck_assert_msg(strncmp(ta, start, 19) >= 0, "event time %s is before the start time %s", ta, start);
+    devconf_notification_free(a);
+    devconf_notification_free(b);
+    /* then the end of the replay, and live events after it */
+    devconf_notification *rc = NULL;
+    for (;;) {
+        ck_assert_int_eq(devconf_subscription_next(&rc, sub, WAIT_MS), 0);
+        ck_assert_ptr_nonnull(rc);
+        if (devconf_notification_name(rc) && !strcmp(devconf_notification_name(rc), REPLAY_COMPLETE)) {
+            break;
+        }
+        devconf_notification_free(rc);
+    }
+    devconf_notification_free(rc);
+    commit_change("replay-c", "live after replay");
+    devconf_notification *c = next_containing("replay-c");
+    devconf_notification_free(c);
+}
+END_TEST
+
+START_TEST(a_stop_time_ends_the_subscription)
+{
+    char start[40], stop[40];
+    time_text(start, sizeof start, -2);
+    commit_change("stop-a", "before the stop time");
+    sleep(1);
+    time_text(stop, sizeof stop, 0);
+    sleep(1);
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    o.start_time = start;
+    o.stop_time = stop;
+    subscribe(&o);
+    devconf_notification *a = next_containing("stop-a");
+    devconf_notification_free(a);
+    /* replayComplete may come, then notificationComplete ends it: 0 with NULL, and again */
+    bool replay_complete = false;
+    for (;;) {
+        devconf_notification *n = NULL;
+        int r = devconf_subscription_next(&n, sub, WAIT_MS);
+        ck_assert_msg(r == 0, "next failed: %d %s", r, devconf_error_message(devconf_error_last()));
+        if (!n) {
+            break;
+        }
+        const char *name = devconf_notification_name(n);
+        ck_assert_msg(!strstr(devconf_notification_text(n), "stop-b"), "an event after the stop time");
+        replay_complete |= name && !strcmp(name, REPLAY_COMPLETE);
+        devconf_notification_free(n);
+    }
+    ck_assert(replay_complete);
+    devconf_notification *n = (devconf_notification *)1;
+    ck_assert_int_eq(devconf_subscription_next(&n, sub, 0), 0);
+    ck_assert_ptr_null(n);
+    ck_assert_int_eq(devconf_subscription_next(&n, sub, 100), 0);
+    ck_assert_ptr_null(n);
+    /* the session goes on */
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<interfaces xmlns=\"" IF_NS "\"/>", NULL));
+    devconf_free(out);
+}
+END_TEST
+
+START_TEST(bad_replay_times_are_refused)
+{
+    char past[40], future[40];
+    time_text(past, sizeof past, -3600);
+    time_text(future, sizeof future, 3600);
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    /* a stop time before the start time: refused locally (RFC 5277 2.1.1), nothing sent */
+    o.start_time = future;
+    o.stop_time = past;
+    ASSERT_FAILS(devconf_subscribe(&sub, s, &o), DEVCONF_EINVAL);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "later than"));
+    /* not RFC 3339 text: refused locally */
+    o.start_time = "yesterday";
+    o.stop_time = NULL;
+    ASSERT_FAILS(devconf_subscribe(&sub, s, &o), DEVCONF_EINVAL);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "RFC 3339"));
+    /* a start time in the future: only the device knows its clock; its rpc-error is surfaced */
+    o.start_time = future;
+    int r = devconf_subscribe(&sub, s, &o);
+    ck_assert_msg(r == DEVCONF_ERPC, "start time in the future: %d %s", r, devconf_error_message(devconf_error_last()));
+    ck_assert_ptr_null(sub);
+    ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "create-subscription"), "%s",
+                  devconf_error_message(devconf_error_last()));
+    /* the session can still subscribe */
+    o.start_time = past;
+    subscribe(&o);
+}
+END_TEST
+
+/* XPath filters are tested against the scripted server (test_notify_scripted.c): netconfd 2.13
+ * aborts on an assertion (agt_acm.c:2603, 'cache is NULL!') when it evaluates an XPath-filtered
+ * subscription against an event.
+ *
+ * Subscribed with filter: a third session opens (session-start) and commits (config-change); only
+ * what the filter selects arrives. */
+static void only_session_starts_arrive(void)
+{
+    devconf_session *third = open_session();
+    commit_change("eth0", "filtered out");
+    devconf_notification *n = NULL;
+    ck_assert_int_eq(devconf_subscription_next(&n, sub, WAIT_MS), 0);
+    ck_assert_ptr_nonnull(n);
+    ck_assert_str_eq(devconf_notification_name(n), SESSION_START);
+    devconf_notification_free(n);
+    devconf_session_free(third);
+    /* a get on the subscribed session reads everything the device sent before its reply */
+    char *out = NULL;
+    ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<interfaces xmlns=\"" IF_NS "\"/>", NULL));
+    devconf_free(out);
+    ck_assert_int_eq(devconf_subscription_next(&n, sub, 0), DEVCONF_ETIMEOUT);
+    ck_assert_uint_eq(devconf_subscription_received(sub), 1);
+}
+
+START_TEST(a_subtree_filter_selects_some_events)
+{
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    o.filter = "<netconf-session-start xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\"/>";
+    subscribe(&o);
+    only_session_starts_arrive();
+}
+END_TEST
+
+static void *pull_once(void *arg)
+{
+    struct puller *p = arg;
+    devconf_notification *n = NULL;
+    do {
+        devconf_notification_free(n);
+        n = NULL;
+        p->code = devconf_subscription_next(&n, p->sub, WAIT_MS);
+    } while (p->code == 0 && n);
+    devconf_notification_free(n);
+    if (p->code < 0) {
+        p->text = strdup(devconf_error_message(devconf_error_last()));
+    }
+    devconf_thread_cleanup();
+    return NULL;
+}
+
+START_TEST(a_session_killed_while_a_pull_waits_fails_the_pull)
+{
+    devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
+    o.filter = "<netconf-config-change xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\"/>";
+    subscribe(&o);
+    struct puller p = { sub, 0, NULL };
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, pull_once, &p), 0);
+    usleep(300 * 1000); /* let the pull start waiting (the outcome is the same if it has not yet) */
+    ASSERT_OK(devconf_kill_session(other, devconf_session_id(s), NULL)); /* the device ends it */
+    pthread_join(th, NULL);
+    ck_assert_msg(p.code == DEVCONF_ECONNECT, "pull: %d %s", p.code, p.text ? p.text : "");
+    free(p.text);
+    devconf_notification *n = NULL;
+    ASSERT_FAILS(devconf_subscription_next(&n, sub, 0), DEVCONF_ECONNECT); /* and keeps saying so */
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("api-notify");
@@ -376,6 +587,11 @@ int main(void)
     tcase_add_test(tc, a_pull_on_another_thread_while_requests_run);
     tcase_add_test(tc, freeing_a_subscription_mid_stream_is_clean);
     tcase_add_test(tc, a_subscription_outliving_its_session_fails_cleanly);
+    tcase_add_test(tc, replay_returns_earlier_events_in_order_with_their_times);
+    tcase_add_test(tc, a_stop_time_ends_the_subscription);
+    tcase_add_test(tc, bad_replay_times_are_refused);
+    tcase_add_test(tc, a_subtree_filter_selects_some_events);
+    tcase_add_test(tc, a_session_killed_while_a_pull_waits_fails_the_pull);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }

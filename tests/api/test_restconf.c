@@ -452,6 +452,12 @@ START_TEST(what_restconf_cannot_do_is_unsupported)
     ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "lock"));
     ASSERT_FAILS(devconf_validate(s, DEVCONF_DS_CANDIDATE, NULL, NULL), DEVCONF_EUNSUPPORTED);
     ASSERT_FAILS(devconf_kill_session(s, 5, NULL), DEVCONF_EUNSUPPORTED);
+    const char *sel[] = { "/ietf-interfaces:interfaces" };
+    uint32_t lock_id = 3;
+    ASSERT_FAILS(devconf_partial_lock(s, sel, 1, &lock_id, NULL), DEVCONF_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(devconf_error_message(devconf_error_last()), "partial-lock (RFC 5717, a NETCONF"));
+    ck_assert_uint_eq(lock_id, 3);
+    ASSERT_FAILS(devconf_partial_unlock(s, 1, NULL), DEVCONF_EUNSUPPORTED);
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.test_option = DEVCONF_TEST_ONLY;
     ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1}}", &eo),

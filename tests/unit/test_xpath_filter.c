@@ -81,6 +81,30 @@ START_TEST(quoted_text_and_unknown_names_are_left_alone)
 }
 END_TEST
 
+/* lib/netconf/plock.c: every unprefixed name test gets the module of the nearest prefix before it. */
+static void qualified(const char *in, const char *want)
+{
+    char *got = devconf__nc_xpath_qualify(in);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(!strcmp(got, want), "%s -> %s, want %s", in, got, want);
+    free(got);
+}
+
+START_TEST(unprefixed_name_tests_get_the_module_before_them)
+{
+    qualified("/ietf-interfaces:interfaces/interface[name='eth0']",
+              "/ietf-interfaces:interfaces/ietf-interfaces:interface[ietf-interfaces:name='eth0']");
+    qualified("/a:x/y | /b:z/w", "/a:x/a:y | /b:z/b:w");
+    qualified("/a:x/y[count(z) > 1 and q = \"n:a me\"]/a:k",
+              "/a:x/a:y[count(a:z) > 1 and a:q = \"n:a me\"]/a:k");
+    qualified("/a:x/*/@attr", "/a:x/*/@attr");
+    qualified("/a:x/child::y[. = 'v' or 1.5 div 2 mod 3]", "/a:x/child::a:y[. = 'v' or 1.5 div 2 mod 3]");
+    qualified("noprefix/at/all", "noprefix/at/all");
+    qualified("/a:x/b:y/z", "/a:x/b:y/b:z");
+    qualified("", "");
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("xpath_filter");
@@ -89,6 +113,7 @@ int main(void)
     tcase_add_test(tc, every_module_of_a_long_union_is_declared);
     tcase_add_test(tc, a_shared_prefix_keeps_the_module_names);
     tcase_add_test(tc, quoted_text_and_unknown_names_are_left_alone);
+    tcase_add_test(tc, unprefixed_name_tests_get_the_module_before_them);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }

@@ -570,6 +570,9 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_delete_config", c_int, (SessionP, c_int, POINTER(CallOptions)), True),
     ("devconf_get_schema", c_int, (POINTER(c_void_p), SessionP, c_char_p, c_char_p, c_char_p, POINTER(CallOptions)), True),
     ("devconf_kill_session", c_int, (SessionP, c_uint32, POINTER(CallOptions)), True),
+    ("devconf_partial_lock", c_int,
+     (SessionP, POINTER(c_char_p), ctypes.c_size_t, POINTER(c_uint32), POINTER(CallOptions)), True),
+    ("devconf_partial_unlock", c_int, (SessionP, c_uint32, POINTER(CallOptions)), True),
     ("devconf_rpc", c_int, (POINTER(c_void_p), SessionP, c_char_p, POINTER(RpcOptions)), True),
     ("devconf_diff", c_int, (POINTER(c_void_p), SessionP, c_int, c_char_p, POINTER(EditOptions), c_int), True),
     ("devconf_dry_run", c_int, (SessionP, c_int, c_char_p, POINTER(EditOptions)), True),
@@ -622,6 +625,7 @@ _FUNCTIONS: Sequence[Tuple[str, Any, Sequence[Any], bool]] = (
     ("devconf_subscription_dropped", c_uint64, (SubscriptionP,), False),
     ("devconf_subscription_received", c_uint64, (SubscriptionP,), False),
     ("devconf_subscription_rejected", c_uint64, (SubscriptionP,), False),
+    ("devconf_subscription_id", c_uint32, (SubscriptionP,), False),
     ("devconf_subscription_free", None, (SubscriptionP,), False),
     ("devconf_notification_event_time", c_char_p, (NotificationP,), False),
     ("devconf_notification_name", c_char_p, (NotificationP,), False),
@@ -675,6 +679,9 @@ OPTIONAL = frozenset(
         "devconf_callhome_port",
         "devconf_callhome_accept",
         "devconf_callhome_free",
+        "devconf_subscription_id",  # RFC 8639
+        "devconf_partial_lock",  # RFC 5717 (declared only; no Python method yet)
+        "devconf_partial_unlock",
     }
 )
 
