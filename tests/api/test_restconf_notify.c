@@ -325,7 +325,7 @@ START_TEST(replay_with_stop_time_ends)
     o.format = DEVCONF_FORMAT_JSON;
     o.filter = "/dcte:alarm[severity='major']";
     o.start_time = "2026-12-01T00:00:00Z";
-    o.stop_time = "2026-12-01T01:00:00+01:00";
+    o.stop_time = "2026-12-01T02:00:00+01:00";
     devconf_subscription *sub = NULL;
     ASSERT_OK(devconf_subscribe(&sub, s, &o));
     expect(sub, ALARM, "2026-12-01T00:00:01Z", "\"r1\"");
@@ -341,7 +341,7 @@ START_TEST(replay_with_stop_time_ends)
     char *reqs = responder_stop(&r);
     /* the filter and the times, percent-encoded query parameters (RFC 8040 4.8.4, 4.8.7, 4.8.8) */
     const char *want = "\"path\": \"/streams/replay-json?filter=%2Fdcte%3Aalarm%5Bseverity%3D%27major%27%5D"
-                       "&start-time=2026-12-01T00%3A00%3A00Z&stop-time=2026-12-01T01%3A00%3A00%2B01%3A00\"";
+                       "&start-time=2026-12-01T00%3A00%3A00Z&stop-time=2026-12-01T02%3A00%3A00%2B01%3A00\"";
     ck_assert_msg(count(reqs, want) == 1, "%s", reqs);
     free(reqs);
 }

@@ -147,12 +147,14 @@ else
     fail "term subscriber did not subscribe: $(cat "$dir/term.err")"
 fi
 
-# ---- replay: --start-time needs :replay, which this netconfd does not announce: refused, named ----
-# (with a device that has it, --until becomes the RFC 5277 stopTime and the device ends the
-# subscription: the record loop then says "the subscription ended" and exits 0)
+# ---- replay: netconfd keeps a replay log (its stream list says replaySupport, though its hello has
+# no :replay): --start-time replays the commits above, and --until becomes the RFC 5277 stopTime, at
+# which the device ends the subscription (the record loop says so and exits 0) ----
 start=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)
-check "--start-time without :replay refused before sending" 9 "" "'replay' capability.*nothing was sent" -- \
-    "${nc[@]}" "$uri" subscribe --filter "$change" --start-time "$start" --until 1s
+until=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
+check "--start-time replays earlier events, --until ends it at the device's stopTime" 0 \
+    "netconf-config-change" "" -- \
+    "${nc[@]}" "$uri" subscribe --format json --filter "$change" --start-time "$start" --until "$until"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

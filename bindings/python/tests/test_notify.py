@@ -182,6 +182,21 @@ def test_closing_the_device_closes_its_subscription(server):
     assert sub.next(timeout=0) is None
 
 
+def test_replay_then_the_stop_time_ends_the_iteration(pair):
+    """netconfd keeps a replay log (its stream list says so, though its hello has no :replay): a
+    start time in the past replays a commit made before the subscription, and the stop time ends
+    the iteration (RFC 5277 notificationComplete)."""
+    dev, other = pair
+    commit(other, "py replayed")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    with dev.subscribe(filter=CHANGE_FILTER, start_time=now - datetime.timedelta(hours=1),
+                       stop_time=now + datetime.timedelta(seconds=3)) as sub:
+        got = [n for n in sub]  # ends at the stop time
+    changes = [n for n in got if n.name == CHANGE]
+    assert changes, [n.name for n in got]
+    assert all(n.event_datetime <= now + datetime.timedelta(seconds=1) for n in changes)
+
+
 def test_refusals_before_sending(pair):
     dev, _ = pair
     with pytest.raises(devconf.InvalidArgument, match="stop_time needs start_time"):
@@ -196,9 +211,8 @@ def test_refusals_before_sending(pair):
         dev.subscribe(format="yaml")
     with pytest.raises(devconf.YangError):
         dev.subscribe(filter="<unclosed")
-    # netconfd announces no :replay
-    with pytest.raises(devconf.UnsupportedError, match="replay"):
-        dev.subscribe(start_time=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1))
+    with pytest.raises(devconf.InvalidArgument, match="later than the start time"):
+        dev.subscribe(start_time="2030-01-02T00:00:00Z", stop_time="2030-01-01T00:00:00Z")
     with dev.subscribe() as sub:
         with pytest.raises(devconf.InvalidArgument, match="already has a subscription"):
             dev.subscribe()
