@@ -51,25 +51,7 @@ device_calls() {
     connectors+=($!)
 }
 
-passed=0 failed=0
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        echo "FAIL $name: status $status (want $want)"
-        echo "  stdout: ${out:0:400}"
-        echo "  stderr: ${err:0:400}"
-        failed=$((failed + 1))
-    else
-        echo "ok   $name"
-        passed=$((passed + 1))
-    fi
-}
+. "$src/tests/cli/lib.sh"
 
 p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$sshd_port"
@@ -110,5 +92,4 @@ check "--call-home with --inventory" 2 "" "not --inventory" -- \
 check "--call-home-address must be numeric" 2 "" "not a numeric" -- \
     "$cli" --call-home 4334 --call-home-address localhost "$uri" get-config
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
