@@ -128,7 +128,8 @@ START_TEST(json_events_interleaved)
     devconf_session_free(s);
     char *reqs = test_responder_stop(&r);
     ck_assert_int_eq(test_count(reqs, "\"unexpected\""), 0);
-    ck_assert_int_eq(test_count(reqs, "\"path\": \"/restconf/data/ietf-restconf-monitoring:restconf-state/streams\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/restconf/data/ietf-restconf-monitoring:restconf-state/streams\""),
+                     1);
     /* the location was an absolute URL of the session's server; the stream asked for events */
     ck_assert_int_eq(test_count(reqs, "\"path\": \"/streams/netconf-json\""), 1);
     ck_assert_int_eq(test_count(reqs, "\"Accept\": \"text/event-stream\""), 1);

@@ -84,6 +84,23 @@ void test_ctx_down(devconf_ctx **ctx, int remove_cache)
     test_log_reset();
 }
 
+int test_commit_description(devconf_session *s, const char *name, const char *description)
+{
+    char *x = NULL;
+    ck_assert_int_ge(asprintf(&x,
+                              "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">"
+                              "<interface><name>%s</name>"
+                              "<type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">ianaift:ethernetCsmacd"
+                              "</type><description>%s</description></interface></interfaces>", name, description),
+                     0);
+    int r = devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, NULL);
+    free(x);
+    if (r == 0) {
+        r = devconf_commit(s, NULL);
+    }
+    return r;
+}
+
 int test_run_suite(Suite *su)
 {
     SRunner *sr = srunner_create(su);

@@ -47,6 +47,11 @@ void test_ctx_up_tmp(devconf_ctx **ctx, const char *cache_template, const char *
  * devconf_deinit() and the capture emptied. */
 void test_ctx_down(devconf_ctx **ctx, int remove_cache);
 
+/* On session s, sets the description of interface name (ietf-interfaces, type ethernetCsmacd) in
+ * the candidate and commits: 0, or the code of the edit or the commit that failed (the candidate
+ * left as the failure left it). */
+int test_commit_description(devconf_session *s, const char *name, const char *description);
+
 /* Runs the suite (CK_NORMAL), frees it; the exit status for main(). */
 int test_run_suite(Suite *su);
 
