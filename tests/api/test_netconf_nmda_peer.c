@@ -78,16 +78,6 @@ static char *gd(devconf_datastore ds, const char *filter, const devconf_get_data
 #define HAS(out, needle) ck_assert_msg(strstr((out), (needle)) != NULL, "'%s' missing from: %.1500s", (needle), (out))
 #define LACKS(out, needle) ck_assert_msg(strstr((out), (needle)) == NULL, "'%s' present in: %.1500s", (needle), (out))
 
-/* How many times needle occurs in hay. */
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) {
-        n++;
-    }
-    return n;
-}
-
 START_TEST(nmda_is_announced_and_no_quirk_applies)
 {
     ck_assert_int_eq(devconf_session_has_capability(s, "nmda"), 1);
@@ -138,13 +128,13 @@ START_TEST(subtree_and_xpath_filters_select)
     LACKS(out, "<name>lo</name>");
     LACKS(out, "<description>");
     LACKS(out, "netconf-state");
-    ck_assert_int_eq(count(out, "<interface>"), 1);
+    ck_assert_int_eq(test_count(out, "<interface>"), 1);
     devconf_free(out);
 
     out = gd(DEVCONF_DS_RUNNING, "/ietf-interfaces:interfaces/interface[name='eth0']", NULL);
     HAS(out, "<description>devconf test interface 0</description>");
     LACKS(out, "eth1");
-    ck_assert_int_eq(count(out, "<interface>"), 1);
+    ck_assert_int_eq(test_count(out, "<interface>"), 1);
     devconf_free(out);
 
     devconf_get_data_options o = gd_opts();
@@ -217,7 +207,7 @@ START_TEST(origin_filters_and_their_negation)
     o.config_filter = DEVCONF_CONFIG_FILTER_ANY;
     out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
     HAS(out, "<interfaces-state");
-    ck_assert_int_eq(count(out, "<oper-status>"), 3);
+    ck_assert_int_eq(test_count(out, "<oper-status>"), 3);
     devconf_free(out);
 }
 END_TEST
@@ -234,7 +224,7 @@ START_TEST(max_depth_one_returns_the_top_nodes_only)
     devconf_free(out);
     o.max_depth = 2;
     out = gd(DEVCONF_DS_RUNNING, NULL, &o);
-    ck_assert_int_eq(count(out, "<interface>"), 2); /* the entries, with their keys */
+    ck_assert_int_eq(test_count(out, "<interface>"), 2); /* the entries, with their keys */
     HAS(out, "<name>eth0</name>");
     LACKS(out, "<description>");
     devconf_free(out);
@@ -271,22 +261,22 @@ START_TEST(with_defaults_report_all_tagged_and_trim)
     o.config_filter = DEVCONF_CONFIG_FILTER_CONFIG;
     o.with_defaults = DEVCONF_WD_EXPLICIT;
     char *out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
-    ck_assert_int_eq(count(out, "<enabled>true</enabled>"), 1); /* eth0 only: lo's is not set */
+    ck_assert_int_eq(test_count(out, "<enabled>true</enabled>"), 1); /* eth0 only: lo's is not set */
     devconf_free(out);
     o.with_defaults = DEVCONF_WD_REPORT_ALL;
     out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
-    ck_assert_int_eq(count(out, "<enabled>true</enabled>"), 2); /* eth0 and lo */
+    ck_assert_int_eq(test_count(out, "<enabled>true</enabled>"), 2); /* eth0 and lo */
     devconf_free(out);
     /* report-all-tagged: RFC 6243's wd:default on both (a value equal to its default is tagged, set or
      * not: RFC 6243 3.4), parsed (devconf's ncwd prefix) */
     o.with_defaults = DEVCONF_WD_REPORT_ALL_TAGGED;
     out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
-    ck_assert_int_eq(count(out, "ncwd:default=\"true\""), 2);
+    ck_assert_int_eq(test_count(out, "ncwd:default=\"true\""), 2);
     HAS(out, "xmlns:ncwd=\"urn:ietf:params:xml:ns:netconf:default:1.0\"");
     devconf_free(out);
     o.format = DEVCONF_FORMAT_JSON;
     out = gd(DEVCONF_DS_OPERATIONAL, NULL, &o);
-    ck_assert_int_eq(count(out, "\"ietf-netconf-with-defaults:default\""), 2);
+    ck_assert_int_eq(test_count(out, "\"ietf-netconf-with-defaults:default\""), 2);
     devconf_free(out);
     o.format = DEVCONF_FORMAT_AUTO;
     o.with_defaults = DEVCONF_WD_TRIM;

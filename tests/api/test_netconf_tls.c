@@ -35,19 +35,12 @@ static void server_down(void)
 
 static void ctx_up(void)
 {
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
+    test_ctx_up(&ctx, srv.cache_dir, NULL);
 }
 
 static void ctx_down(void)
 {
-    devconf_ctx_free(ctx);
-    ctx = NULL;
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 0);
 }
 
 static devconf_session_options tls_opts(void)

@@ -53,11 +53,7 @@ static devconf_session *open_session(void)
 
 static void sessions_up(void)
 {
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, srv.cache_dir), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
+    test_ctx_up(&ctx, srv.cache_dir, NULL);
     s = open_session();
     other = open_session();
 }
@@ -69,24 +65,13 @@ static void sessions_down(void)
     devconf_session_free(s);
     devconf_session_free(other);
     s = other = NULL;
-    devconf_ctx_free(ctx);
-    ctx = NULL;
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 0);
 }
 
 /* The other session changes an interface's description and commits it. */
 static void commit_change(const char *name, const char *description)
 {
-    char *x = NULL;
-    ck_assert_int_ge(asprintf(&x,
-                              "<interfaces xmlns=\"" IF_NS "\"><interface><name>%s</name>"
-                              "<type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">ianaift:ethernetCsmacd"
-                              "</type><description>%s</description></interface></interfaces>", name, description),
-                     0);
-    ASSERT_OK(devconf_edit_config(other, DEVCONF_DS_CANDIDATE, x, NULL));
-    free(x);
-    ASSERT_OK(devconf_commit(other, NULL));
+    ASSERT_OK(test_commit_description(other, name, description));
 }
 
 static void subscribe(const devconf_subscribe_options *o)

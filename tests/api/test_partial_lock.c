@@ -15,7 +15,6 @@
 #include "test_server.h"
 #include "test_util.h"
 
-#define IF_NS "urn:ietf:params:xml:ns:yang:ietf-interfaces"
 #define WAIT_MS 30000
 #define ETH0 "/ietf-interfaces:interfaces/interface[name='pl0']" /* devconf adds the module to each step */
 #define ETH1 "/ietf-interfaces:interfaces/ietf-interfaces:interface[ietf-interfaces:name='pl1']"
@@ -49,40 +48,20 @@ static devconf_session *open_session(const char *uri, const char *known_hosts, c
     return ss;
 }
 
-static void ctx_up(const char *cache_dir)
-{
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache_dir), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
-}
-
 /* b changes interface name's description in the candidate and commits: 0 or the error code. */
 static int change(const char *name, const char *description)
 {
-    char *x = NULL;
-    ck_assert_int_ge(asprintf(&x,
-                              "<interfaces xmlns=\"" IF_NS "\"><interface><name>%s</name>"
-                              "<type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">ianaift:ethernetCsmacd"
-                              "</type><description>%s</description></interface></interfaces>", name, description),
-                     0);
-    int r = devconf_edit_config(b, DEVCONF_DS_CANDIDATE, x, NULL);
-    free(x);
-    if (r == 0) {
-        r = devconf_commit(b, NULL);
-    }
+    int r = test_commit_description(b, name, description);
     if (r < 0) {
-        int saved = r;
         devconf_discard_changes(b, NULL);
-        return saved;
+        return r;
     }
     return 0;
 }
 
 static void sessions_up(void)
 {
-    ctx_up(test_scripted_cache_dir(&pl));
+    test_ctx_up(&ctx, test_scripted_cache_dir(&pl), NULL);
     a = open_session(test_scripted_uri(&pl), test_scripted_known_hosts(&pl), test_scripted_key(&pl));
     b = open_session(test_scripted_uri(&pl), test_scripted_known_hosts(&pl), test_scripted_key(&pl));
     ck_assert_int_eq(change("pl0", "created"), 0);
@@ -94,10 +73,7 @@ static void sessions_down(void)
     devconf_session_free(a);
     devconf_session_free(b);
     a = b = NULL;
-    devconf_ctx_free(ctx);
-    ctx = NULL;
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 0);
 }
 
 START_TEST(bad_selects_are_refused_before_sending)
@@ -201,7 +177,7 @@ static void netconfd_down(void)
 
 START_TEST(netconfd_refuses_every_partial_lock)
 {
-    ctx_up(srv.cache_dir);
+    test_ctx_up(&ctx, srv.cache_dir, NULL);
     devconf_session *s = open_session(srv.uri, srv.known_hosts, srv.key);
     ck_assert(devconf_session_has_capability(s, "urn:ietf:params:netconf:capability:partial-lock:1.0"));
     const char *sel[] = { "/ietf-interfaces:interfaces/ietf-interfaces:interface[ietf-interfaces:name='eth0']" };
@@ -211,9 +187,7 @@ START_TEST(netconfd_refuses_every_partial_lock)
     ck_assert_uint_eq(id, 9);
     ASSERT_FAILS(devconf_partial_unlock(s, 1, NULL), DEVCONF_ERPC);
     devconf_session_free(s);
-    devconf_ctx_free(ctx);
-    ctx = NULL;
-    devconf_deinit();
+    test_ctx_down(&ctx, 0);
 }
 END_TEST
 
@@ -234,7 +208,7 @@ static void scripted_down(void)
 
 START_TEST(a_device_without_the_capability_is_unsupported)
 {
-    ctx_up(test_scripted_cache_dir(&sc));
+    test_ctx_up(&ctx, test_scripted_cache_dir(&sc), NULL);
     devconf_session *s = open_session(test_scripted_uri(&sc), test_scripted_known_hosts(&sc), test_scripted_key(&sc));
     const char *sel[] = { "/ietf-interfaces:interfaces" };
     uint32_t id = 5;
@@ -244,9 +218,7 @@ START_TEST(a_device_without_the_capability_is_unsupported)
     ck_assert_uint_eq(id, 5);
     ck_assert_int_eq(test_scripted_stat(&sc, 0, "rpcs.partial-lock"), 0);
     devconf_session_free(s);
-    devconf_ctx_free(ctx);
-    ctx = NULL;
-    devconf_deinit();
+    test_ctx_down(&ctx, 0);
 }
 END_TEST
 

@@ -88,15 +88,6 @@ static void assert_nothing_elsewhere(const struct hostile *h)
     free(e);
 }
 
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
-
 static devconf_session_options options(const struct hostile *h, cred c)
 {
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
@@ -173,24 +164,12 @@ static bool printable_line(const char *s)
 
 static void setup(void)
 {
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    char cache[] = "/tmp/devconf-hostile-cache-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(cache));
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache), 0);
-    ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
+    test_ctx_up_tmp(&ctx, "/tmp/devconf-hostile-cache-XXXXXX", "/usr/share/yuma/modules/ietf");
 }
 
 static void teardown(void)
 {
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", devconf_ctx_cache_dir(ctx));
-    devconf_ctx_free(ctx);
-    (void)system(cmd);
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 1);
 }
 
 /* ---- credentials stay on the session's scheme, host and port ---- */
@@ -214,7 +193,7 @@ static void host_meta_elsewhere(bool tls)
         }
         assert_nothing_elsewhere(&h);
         char *reqs = hostile_file(&h, "requests.jsonl");
-        ck_assert_msg(count(reqs, "/.well-known/host-meta") == 2, "%s", reqs);
+        ck_assert_msg(test_count(reqs, "/.well-known/host-meta") == 2, "%s", reqs);
         free(reqs);
         hostile_stop(&h);
     }
@@ -247,7 +226,7 @@ START_TEST(host_meta_unsafe_paths_are_refused)
         ck_assert_msg(strstr(m, "host-meta") && strstr(m, "conf"), "%s: %s", scenarios[i], m);
         ck_assert_msg(printable_line(m), "%s", m);
         char *reqs = hostile_file(&h, "requests.jsonl");
-        ck_assert_msg(count(reqs, "\"path\"") == 1, "only host-meta was asked: %s", reqs);
+        ck_assert_msg(test_count(reqs, "\"path\"") == 1, "only host-meta was asked: %s", reqs);
         free(reqs);
         hostile_stop(&h);
     }
@@ -664,8 +643,8 @@ START_TEST(edit_with_65_deletions_is_sent_whole)
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, payload, &eo));
     devconf_session_free(s);
     char *reqs = hostile_file(&h, "requests.jsonl");
-    ck_assert_msg(count(reqs, "\\\"operation\\\":\\\"remove\\\"") == 65, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "item=i64"), 1);
+    ck_assert_msg(test_count(reqs, "\\\"operation\\\":\\\"remove\\\"") == 65, "%s", reqs);
+    ck_assert_int_eq(test_count(reqs, "item=i64"), 1);
     free(reqs);
     hostile_stop(&h);
 }

@@ -13,56 +13,22 @@
 
 #include <devconf/devconf.h>
 
+#include "test_responder.h"
 #include "test_server.h"
 #include "test_util.h"
 
-static char dir[256], uri[128], cache[300];
-static int pid;
+static test_responder responder;
+static char cache[300];
 static devconf_ctx *ctx;
-
-static void responder_start(void)
-{
-    const char *src = getenv("DEVCONF_SOURCE_DIR");
-    snprintf(dir, sizeof dir, "/tmp/devconf-rfc8525-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd,
-             "python3 '%s/tests/fixtures/restconf/responder.py' '%s/tests/fixtures/restconf/responder/rfc8525.json' "
-             "'%s' >'%s/responder.log' 2>&1 &", src ? src : ".", src ? src : ".", dir, dir);
-    ck_assert_int_eq(system(cmd), 0);
-    char path[400];
-    snprintf(path, sizeof path, "%s/port", dir);
-    char *port = NULL;
-    for (int i = 0; i < 200 && !(port = test_read_file(path)); i++) {
-        usleep(50 * 1000);
-    }
-    ck_assert_msg(port != NULL, "the responder did not start");
-    snprintf(uri, sizeof uri, "restconf+http://127.0.0.1:%d", atoi(port));
-    free(port);
-    snprintf(path, sizeof path, "%s/responder.pid", dir);
-    char *p = test_read_file(path);
-    ck_assert_ptr_nonnull(p);
-    pid = atoi(p);
-    free(p);
-}
-
-/* What the responder received (requests.jsonl), which the caller frees. */
-static char *requests(void)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/requests.jsonl", dir);
-    char *r = test_read_file(path);
-    return r ? r : strdup("");
-}
 
 static void setup(void)
 {
     /* every module from the device: no trusted directory that would take precedence */
     unsetenv("DEVCONF_YANG_PATH");
-    responder_start();
+    test_responder_start_in(&responder, "rfc8525.json", "/tmp/devconf-rfc8525-XXXXXX");
     ck_assert_int_ge(devconf_init(), 1);
     ASSERT_OK(devconf_ctx_new(&ctx));
-    snprintf(cache, sizeof cache, "%s/cache", dir);
+    snprintf(cache, sizeof cache, "%s/cache", responder.dir);
     ASSERT_OK(devconf_ctx_set_cache_dir(ctx, cache));
     devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
     test_log_reset();
@@ -73,28 +39,16 @@ static void teardown(void)
     devconf_ctx_free(ctx);
     ctx = NULL;
     devconf_deinit();
-    kill(pid, SIGTERM);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    (void)system(cmd);
+    free(test_responder_stop(&responder));
     test_log_reset();
 }
 
 static devconf_session *open_session(void)
 {
     devconf_session *s = NULL;
-    int rc = devconf_session_open(&s, ctx, uri, NULL);
+    int rc = devconf_session_open(&s, ctx, responder.uri, NULL);
     ck_assert_msg(rc == 0, "open: %d %s", rc, devconf_error_message(devconf_error_last()));
     return s;
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
 }
 
 START_TEST(modules_from_the_rfc8525_library_cold_then_warm)
@@ -102,13 +56,13 @@ START_TEST(modules_from_the_rfc8525_library_cold_then_warm)
     devconf_session *s = open_session();
     /* the three modules the library names, each from its location URL */
     ck_assert_uint_eq(devconf_session_schema_requests(s), 3);
-    char *reqs = requests();
-    ck_assert_int_eq(count(reqs, "\"path\": \"/restconf/data/ietf-yang-library:yang-library\""), 1);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/yang/ietf-interfaces.yang\""), 1);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/yang/devconf-example.yang\""), 1);
+    char *reqs = test_responder_requests(&responder);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/restconf/data/ietf-yang-library:yang-library\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/yang/ietf-interfaces.yang\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/yang/devconf-example.yang\""), 1);
     /* RFC 7895 is not asked for once the root says 2019-01-04 */
-    ck_assert_int_eq(count(reqs, "modules-state"), 0);
-    ck_assert_int_eq(count(reqs, "\"matched\": \"unexpected\""), 0);
+    ck_assert_int_eq(test_count(reqs, "modules-state"), 0);
+    ck_assert_int_eq(test_count(reqs, "\"matched\": \"unexpected\""), 0);
     free(reqs);
     char id[80];
     snprintf(id, sizeof id, "%s", devconf_session_schema_id(s));
@@ -118,8 +72,8 @@ START_TEST(modules_from_the_rfc8525_library_cold_then_warm)
     s = open_session();
     ck_assert_uint_eq(devconf_session_schema_requests(s), 0);
     ck_assert_str_eq(devconf_session_schema_id(s), id);
-    reqs = requests();
-    ck_assert_int_eq(count(reqs, "\"path\": \"/yang/ietf-interfaces.yang\""), 1);
+    reqs = test_responder_requests(&responder);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/yang/ietf-interfaces.yang\""), 1);
     free(reqs);
     devconf_session_free(s);
 }
@@ -149,9 +103,9 @@ END_TEST
 START_TEST(edits_are_checked_against_the_library_modules)
 {
     devconf_session *s = open_session();
-    char *before = requests();
-    int sent_before = count(before, "\"method\": \"PATCH\"") + count(before, "\"method\": \"PUT\"") +
-                      count(before, "\"method\": \"POST\"");
+    char *before = test_responder_requests(&responder);
+    int sent_before = test_count(before, "\"method\": \"PATCH\"") + test_count(before, "\"method\": \"PUT\"") +
+                      test_count(before, "\"method\": \"POST\"");
     free(before);
     /* out of range for devconf-example's mtu, an unknown node of ietf-interfaces: refused locally */
     ASSERT_FAILS(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":10}}", NULL),
@@ -161,9 +115,9 @@ START_TEST(edits_are_checked_against_the_library_modules)
                                      "{\"ietf-interfaces:interfaces\":{\"interface\":[{\"name\":\"eth0\","
                                      "\"speed\":1}]}}", NULL),
                  DEVCONF_EYANG);
-    char *after = requests();
-    int sent_after = count(after, "\"method\": \"PATCH\"") + count(after, "\"method\": \"PUT\"") +
-                     count(after, "\"method\": \"POST\"");
+    char *after = test_responder_requests(&responder);
+    int sent_after = test_count(after, "\"method\": \"PATCH\"") + test_count(after, "\"method\": \"PUT\"") +
+                     test_count(after, "\"method\": \"POST\"");
     free(after);
     ck_assert_int_eq(sent_after, sent_before); /* nothing sent */
     devconf_session_free(s);

@@ -14,6 +14,7 @@
 
 #include <devconf/devconf.h>
 
+#include "test_responder.h"
 #include "test_server.h"
 #include "test_util.h"
 
@@ -22,91 +23,19 @@
 #define ALARM "devconf-test-events:alarm"
 #define RESTARTED "devconf-test-events:restarted"
 
-struct responder {
-    char dir[256];
-    char uri[128];
-    int pid;
-};
-
 static devconf_ctx *ctx;
-
-static void responder_start(struct responder *r, const char *scenario)
-{
-    const char *src = getenv("DEVCONF_SOURCE_DIR");
-    snprintf(r->dir, sizeof r->dir, "/tmp/devconf-responder-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(r->dir));
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "python3 '%s/tests/fixtures/restconf/responder.py' '%s/tests/fixtures/restconf/responder/%s' '%s' "
-             ">'%s/responder.log' 2>&1 &", src ? src : ".", src ? src : ".", scenario, r->dir, r->dir);
-    ck_assert_int_eq(system(cmd), 0);
-    char path[400];
-    snprintf(path, sizeof path, "%s/port", r->dir);
-    char *port = NULL;
-    for (int i = 0; i < 200 && !(port = test_read_file(path)); i++) {
-        usleep(50 * 1000);
-    }
-    ck_assert_msg(port != NULL, "the responder did not start");
-    snprintf(r->uri, sizeof r->uri, "restconf+http://127.0.0.1:%d", atoi(port));
-    free(port);
-    snprintf(path, sizeof path, "%s/responder.pid", r->dir);
-    char *pid = test_read_file(path);
-    ck_assert_ptr_nonnull(pid);
-    r->pid = atoi(pid);
-    free(pid);
-}
-
-/* What the responder received so far (requests.jsonl); the caller frees it. */
-static char *responder_requests(const struct responder *r)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
-    char *reqs = test_read_file(path);
-    return reqs ? reqs : strdup("");
-}
-
-/* Stops the responder; returns what it received, which the caller frees. */
-static char *responder_stop(struct responder *r)
-{
-    kill(r->pid, SIGTERM);
-    char *reqs = responder_requests(r);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
-    (void)system(cmd);
-    return reqs;
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
 
 static void setup(void)
 {
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    char cache[] = "/tmp/devconf-rcnotify-cache-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(cache));
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
+    test_ctx_up_tmp(&ctx, "/tmp/devconf-rcnotify-cache-XXXXXX", NULL);
 }
 
 static void teardown(void)
 {
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", devconf_ctx_cache_dir(ctx));
-    devconf_ctx_free(ctx);
-    (void)system(cmd);
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 1);
 }
 
-static devconf_session *open_with(const struct responder *r, uint64_t max_reply_bytes)
+static devconf_session *open_with(const test_responder *r, uint64_t max_reply_bytes)
 {
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
     o.rpc_timeout_ms = WAIT_MS;
@@ -118,7 +47,7 @@ static devconf_session *open_with(const struct responder *r, uint64_t max_reply_
     return s;
 }
 
-static devconf_session *open_rfc(const struct responder *r)
+static devconf_session *open_rfc(const test_responder *r)
 {
     return open_with(r, 0);
 }
@@ -169,8 +98,8 @@ static void read_settings(devconf_session *s)
 
 START_TEST(json_events_interleaved)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = subscribe(s, NULL, DEVCONF_FORMAT_JSON, 0); /* the NETCONF stream */
     /* a comment first, then an event */
@@ -197,12 +126,13 @@ START_TEST(json_events_interleaved)
     devconf_subscription_free(sub);
     read_settings(s); /* the session goes on after the subscription */
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/restconf/data/ietf-restconf-monitoring:restconf-state/streams\""), 1);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_int_eq(test_count(reqs, "\"unexpected\""), 0);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/restconf/data/ietf-restconf-monitoring:restconf-state/streams\""),
+                     1);
     /* the location was an absolute URL of the session's server; the stream asked for events */
-    ck_assert_int_eq(count(reqs, "\"path\": \"/streams/netconf-json\""), 1);
-    ck_assert_int_eq(count(reqs, "\"Accept\": \"text/event-stream\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/streams/netconf-json\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"Accept\": \"text/event-stream\""), 1);
     free(reqs);
 }
 END_TEST
@@ -222,8 +152,8 @@ static void *pull_thread(void *arg)
 
 START_TEST(pull_on_another_thread_while_requests_run)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = subscribe(s, "NETCONF", DEVCONF_FORMAT_JSON, 0);
     for (int i = 0; i < 3; i++) {
@@ -242,7 +172,7 @@ START_TEST(pull_on_another_thread_while_requests_run)
     devconf_notification_free(p.n);
     devconf_subscription_free(sub);
     devconf_session_free(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
@@ -256,8 +186,8 @@ static int on_notification(const devconf_notification *n, void *payload)
 
 START_TEST(xml_events_and_xml_streams_list)
 {
-    struct responder r;
-    responder_start(&r, "events-xml.json");
+    test_responder r;
+    test_responder_start(&r, "events-xml.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = subscribe(s, "NETCONF", DEVCONF_FORMAT_XML, 0);
     /* one event in two data: lines, joined by \n */
@@ -283,17 +213,17 @@ START_TEST(xml_events_and_xml_streams_list)
     ck_assert_int_eq(seen, 3);
     devconf_subscription_free(sub);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/streams/netconf-xml\""), 2);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_int_eq(test_count(reqs, "\"unexpected\""), 0);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/streams/netconf-xml\""), 2);
     free(reqs);
 }
 END_TEST
 
 START_TEST(queue_overflow)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = subscribe(s, "burst", DEVCONF_FORMAT_JSON, 1);
     /* three events in one write: the queue of one keeps the first */
@@ -311,14 +241,14 @@ START_TEST(queue_overflow)
     ck_assert_uint_eq(devconf_subscription_received(sub), 4);
     devconf_subscription_free(sub);
     devconf_session_free(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
 START_TEST(replay_with_stop_time_ends)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
     o.stream = "replay";
@@ -338,19 +268,19 @@ START_TEST(replay_with_stop_time_ends)
     ck_assert_ptr_null(n);
     devconf_subscription_free(sub);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     /* the filter and the times, percent-encoded query parameters (RFC 8040 4.8.4, 4.8.7, 4.8.8) */
     const char *want = "\"path\": \"/streams/replay-json?filter=%2Fdcte%3Aalarm%5Bseverity%3D%27major%27%5D"
                        "&start-time=2026-12-01T00%3A00%3A00Z&stop-time=2026-12-01T02%3A00%3A00%2B01%3A00\"";
-    ck_assert_msg(count(reqs, want) == 1, "%s", reqs);
+    ck_assert_msg(test_count(reqs, want) == 1, "%s", reqs);
     free(reqs);
 }
 END_TEST
 
 START_TEST(stream_closed_without_stop_time)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = subscribe(s, "broken", DEVCONF_FORMAT_JSON, 0);
     expect(sub, ALARM, "2026-12-02T12:00:00Z", "\"b1\"");
@@ -373,14 +303,14 @@ START_TEST(stream_closed_without_stop_time)
     ck_assert_msg(strstr(devconf_error_message(devconf_error_last()), "closed"), "%s",
                   devconf_error_message(devconf_error_last()));
     devconf_subscription_free(sub);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
 START_TEST(hostile_locations_refused)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session_options so = DEVCONF_SESSION_OPTIONS_INIT;
     so.username = "admin";
     so.password = "sekrit-pw";
@@ -406,16 +336,16 @@ START_TEST(hostile_locations_refused)
     ck_assert(!test_log_contains("sekrit-pw"));
     read_settings(s);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "evil-json"), 0);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_int_eq(test_count(reqs, "evil-json"), 0);
     free(reqs);
 }
 END_TEST
 
 START_TEST(refused_locally_and_by_the_server)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_rfc(&r);
     devconf_subscription *sub = NULL;
     devconf_subscribe_options o = DEVCONF_SUBSCRIBE_OPTIONS_INIT;
@@ -431,8 +361,8 @@ START_TEST(refused_locally_and_by_the_server)
     o.filter = NULL;
     o.start_time = "yesterday";
     ASSERT_FAILS(devconf_subscribe(&sub, s, &o), DEVCONF_EINVAL);
-    char *reqs = responder_requests(&r);
-    ck_assert_int_eq(count(reqs, "restconf-state/streams"), 0); /* nothing was sent */
+    char *reqs = test_responder_requests(&r);
+    ck_assert_int_eq(test_count(reqs, "restconf-state/streams"), 0); /* nothing was sent */
     free(reqs);
     /* the NETCONF stream here has no replay log */
     o.start_time = "2026-12-01T00:00:00Z";
@@ -460,17 +390,17 @@ START_TEST(refused_locally_and_by_the_server)
     ck_assert_ptr_null(sub);
     read_settings(s);
     devconf_session_free(s);
-    reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/streams/refused-json\""), 1);
-    ck_assert_int_eq(count(reqs, "\"path\": \"/streams/netconf-xml\""), 0);
+    reqs = test_responder_stop(&r);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/streams/refused-json\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"path\": \"/streams/netconf-xml\""), 0);
     free(reqs);
 }
 END_TEST
 
 START_TEST(over_long_event_breaks_the_stream)
 {
-    struct responder r;
-    responder_start(&r, "events.json");
+    test_responder r;
+    test_responder_start(&r, "events.json");
     devconf_session *s = open_with(&r, 65536);
     devconf_subscription *sub = subscribe(s, "big", DEVCONF_FORMAT_JSON, 0);
     expect(sub, ALARM, "2026-12-02T14:00:00Z", "\"small\"");
@@ -482,7 +412,7 @@ START_TEST(over_long_event_breaks_the_stream)
     read_settings(s);
     devconf_subscription_free(sub);
     devconf_session_free(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 

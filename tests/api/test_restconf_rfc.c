@@ -11,95 +11,30 @@
 
 #include <devconf/devconf.h>
 
+#include "test_responder.h"
 #include "test_server.h"
 #include "test_util.h"
 
-struct responder {
-    char dir[256];
-    char uri[128];
-    int pid;
-};
-
 static devconf_ctx *ctx;
-static void responder_start(struct responder *r, const char *scenario)
-{
-    const char *src = getenv("DEVCONF_SOURCE_DIR");
-    snprintf(r->dir, sizeof r->dir, "/tmp/devconf-responder-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(r->dir));
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "python3 '%s/tests/fixtures/restconf/responder.py' '%s/tests/fixtures/restconf/responder/%s' '%s' "
-             ">'%s/responder.log' 2>&1 &", src ? src : ".", src ? src : ".", scenario, r->dir, r->dir);
-    ck_assert_int_eq(system(cmd), 0);
-    char path[400];
-    snprintf(path, sizeof path, "%s/port", r->dir);
-    char *port = NULL;
-    for (int i = 0; i < 200 && !(port = test_read_file(path)); i++) {
-        usleep(50 * 1000);
-    }
-    ck_assert_msg(port != NULL, "the responder did not start");
-    snprintf(r->uri, sizeof r->uri, "restconf+http://127.0.0.1:%d", atoi(port));
-    free(port);
-    snprintf(path, sizeof path, "%s/responder.pid", r->dir);
-    char *pid = test_read_file(path);
-    ck_assert_ptr_nonnull(pid);
-    r->pid = atoi(pid);
-    free(pid);
-}
-
-/* Stops the responder; returns what it received (requests.jsonl), which the caller frees. */
-static char *responder_stop(struct responder *r)
-{
-    kill(r->pid, SIGTERM);
-    char path[400];
-    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
-    char *reqs = test_read_file(path);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
-    (void)system(cmd);
-    return reqs ? reqs : strdup("");
-}
-
-static int count(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)); p++) {
-        n++;
-    }
-    return n;
-}
-
 /* Nothing the responder did not expect, and nothing a strict server refuses (strict mode). */
 static void assert_clean(const char *reqs)
 {
-    ck_assert_msg(count(reqs, "\"unexpected\"") == 0, "unexpected requests: %s", reqs);
-    ck_assert_msg(count(reqs, "\"rejected: ") == 0, "requests a strict server refuses: %s", reqs);
+    ck_assert_msg(test_count(reqs, "\"unexpected\"") == 0, "unexpected requests: %s", reqs);
+    ck_assert_msg(test_count(reqs, "\"rejected: ") == 0, "requests a strict server refuses: %s", reqs);
 }
 
 static void setup(void)
 {
-    ck_assert_int_ge(devconf_init(), 1);
-    ck_assert_int_eq(devconf_ctx_new(&ctx), 0);
-    char cache[] = "/tmp/devconf-rfc-cache-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(cache));
-    ck_assert_int_eq(devconf_ctx_set_cache_dir(ctx, cache), 0);
     /* ietf-netconf, for nc:operation in payloads */
-    ck_assert_int_eq(devconf_ctx_add_search_dir(ctx, "/usr/share/yuma/modules/ietf"), 0);
-    devconf_ctx_set_log_callback(ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
-    test_log_reset();
+    test_ctx_up_tmp(&ctx, "/tmp/devconf-rfc-cache-XXXXXX", "/usr/share/yuma/modules/ietf");
 }
 
 static void teardown(void)
 {
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", devconf_ctx_cache_dir(ctx));
-    devconf_ctx_free(ctx);
-    (void)system(cmd);
-    devconf_deinit();
-    test_log_reset();
+    test_ctx_down(&ctx, 1);
 }
 
-static devconf_session *open_rfc(const struct responder *r)
+static devconf_session *open_rfc(const test_responder *r)
 {
     devconf_session *s = NULL;
     int rc = devconf_session_open(&s, ctx, r->uri, NULL);
@@ -113,8 +48,8 @@ static devconf_session *open_rfc(const struct responder *r)
 
 START_TEST(rfc_server_profile_and_capabilities)
 {
-    struct responder r;
-    responder_start(&r, "patch-merge.json");
+    test_responder r;
+    test_responder_start(&r, "patch-merge.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:profile:rfc8040"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "depth"), 1);
@@ -123,22 +58,22 @@ START_TEST(rfc_server_profile_and_capabilities)
     ck_assert_int_eq(devconf_session_has_capability(s, "candidate"), 1); /* client-side */
     ck_assert(test_log_contains("plain HTTP"));
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     assert_clean(reqs);
-    ck_assert_int_eq(count(reqs, "/.well-known/host-meta"), 1);
+    ck_assert_int_eq(test_count(reqs, "/.well-known/host-meta"), 1);
     free(reqs);
 }
 END_TEST
 
 START_TEST(merge_is_a_plain_patch)
 {
-    struct responder r;
-    responder_start(&r, "patch-merge.json");
+    test_responder r;
+    test_responder_start(&r, "patch-merge.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -149,8 +84,8 @@ END_TEST
  * reported as a non-atomic series. */
 START_TEST(delete_only_edit_is_one_delete)
 {
-    struct responder r;
-    responder_start(&r, "delete-only.json");
+    test_responder r;
+    test_responder_start(&r, "delete-only.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, DELETE_BETA, NULL));
     /* the same through the client-side candidate */
@@ -158,9 +93,9 @@ START_TEST(delete_only_edit_is_one_delete)
     ASSERT_OK(devconf_commit(s, NULL));
     ck_assert_msg(!test_log_contains("NOT atomically"), "%s", test_log_text());
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
-    ck_assert_msg(count(reqs, "\"PATCH\"") == 0, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1 && test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(test_count(reqs, "\"PATCH\"") == 0, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -168,26 +103,26 @@ END_TEST
 
 START_TEST(several_edits_become_one_yang_patch)
 {
-    struct responder r;
-    responder_start(&r, "yang-patch.json");
+    test_responder r;
+    test_responder_start(&r, "yang-patch.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 1);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING,
                                   "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA,
                                   NULL));
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     assert_clean(reqs);
-    ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
+    ck_assert_int_eq(test_count(reqs, "\"PATCH\""), 1);
     free(reqs);
 }
 END_TEST
 
 START_TEST(yang_patch_errors_are_reported)
 {
-    struct responder r;
-    responder_start(&r, "yang-patch-error.json");
+    test_responder r;
+    test_responder_start(&r, "yang-patch-error.json");
     devconf_session *s = open_rfc(&r);
     int rc = devconf_edit_config(s, DEVCONF_DS_RUNNING,
                                  "<settings xmlns=\"urn:devconf:example\"><mtu>1400</mtu></settings>" DELETE_BETA, NULL);
@@ -201,14 +136,14 @@ START_TEST(yang_patch_errors_are_reported)
     ck_assert_str_eq(devconf_rpc_error_path(re), "/devconf-example:items/item[name='beta']");
     ck_assert_ptr_nonnull(strstr(devconf_error_message(e), "Data does not exist for delete"));
     devconf_session_free(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
 START_TEST(if_match_carries_the_etag_and_412_is_reported)
 {
-    struct responder r;
-    responder_start(&r, "if-match.json");
+    test_responder r;
+    test_responder_start(&r, "if-match.json");
     devconf_session *s = open_rfc(&r);
     devconf_edit_options eo = DEVCONF_EDIT_OPTIONS_INIT;
     eo.if_match = 1;
@@ -225,8 +160,8 @@ START_TEST(if_match_carries_the_etag_and_412_is_reported)
     ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 412);
     ck_assert_str_eq(devconf_rpc_error_tag(devconf_error_rpc_error(devconf_error_last(), 0)), "operation-failed");
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -234,8 +169,8 @@ END_TEST
 
 START_TEST(xml_bodies_are_understood)
 {
-    struct responder r;
-    responder_start(&r, "xml-bodies.json");
+    test_responder r;
+    test_responder_start(&r, "xml-bodies.json");
     devconf_session *s = open_rfc(&r);
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.format = DEVCONF_FORMAT_JSON;
@@ -252,14 +187,14 @@ START_TEST(xml_bodies_are_understood)
     ck_assert_str_eq(devconf_rpc_error_message(re), "Data does not exist");
     ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 404);
     devconf_session_free(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
 START_TEST(an_error_page_still_gives_a_clear_message)
 {
-    struct responder r;
-    responder_start(&r, "error-page.json");
+    test_responder r;
+    test_responder_start(&r, "error-page.json");
     devconf_session *s = NULL;
     char uri[200];
     snprintf(uri, sizeof uri, "%s/restconf", r.uri);
@@ -268,14 +203,14 @@ START_TEST(an_error_page_still_gives_a_clear_message)
     ck_assert_msg(strstr(m, "HTTP 502") && strstr(m, "502 Bad Gateway"), "%s", m);
     ck_assert_int_eq(devconf_error_http_status(devconf_error_last()), 502);
     ck_assert_ptr_null(s);
-    free(responder_stop(&r));
+    free(test_responder_stop(&r));
 }
 END_TEST
 
 START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
 {
-    struct responder r;
-    responder_start(&r, "client-candidate.json");
+    test_responder r;
+    test_responder_start(&r, "client-candidate.json");
     devconf_session *s = open_rfc(&r);
     /* staged and dropped: nothing sent */
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":2000}}", NULL));
@@ -291,8 +226,8 @@ START_TEST(client_side_candidate_sends_in_order_without_yang_patch)
     ck_assert(test_log_contains("NOT atomically"));
     ASSERT_OK(devconf_commit(s, NULL)); /* nothing left: nothing sent */
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1 && test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -300,8 +235,8 @@ END_TEST
 
 START_TEST(client_side_candidate_commits_as_one_yang_patch)
 {
-    struct responder r;
-    responder_start(&r, "client-candidate-yang-patch.json");
+    test_responder r;
+    test_responder_start(&r, "client-candidate-yang-patch.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
@@ -313,9 +248,9 @@ START_TEST(client_side_candidate_commits_as_one_yang_patch)
                                   "<item nc:operation=\"remove\"><name>gamma/1</name></item></items>", &eo));
     ASSERT_OK(devconf_commit(s, NULL));
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"PATCH\""), 1);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    ck_assert_int_eq(test_count(reqs, "\"PATCH\""), 1);
     assert_clean(reqs);
     free(reqs);
 }
@@ -323,8 +258,8 @@ END_TEST
 
 START_TEST(rpc_over_an_rfc_server)
 {
-    struct responder r;
-    responder_start(&r, "rpc.json");
+    test_responder r;
+    test_responder_start(&r, "rpc.json");
     devconf_session *s = open_rfc(&r);
     char *out = NULL;
     ASSERT_OK(devconf_rpc(&out, s, "<echo xmlns=\"urn:devconf:example\"><message>hi</message><repeat>2</repeat></echo>", RPC_OPTS(DEVCONF_FORMAT_XML)));
@@ -332,8 +267,8 @@ START_TEST(rpc_over_an_rfc_server)
                   strstr(out, "<length xmlns=\"urn:devconf:example\">5</length>"), "%s", out);
     devconf_free(out);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -341,8 +276,8 @@ END_TEST
 
 START_TEST(bearer_token_is_sent_and_never_logged)
 {
-    struct responder r;
-    responder_start(&r, "bearer.json");
+    test_responder r;
+    test_responder_start(&r, "bearer.json");
     devconf_session_options o = DEVCONF_SESSION_OPTIONS_INIT;
     o.bearer_token = "tok-Sekr1t-123";
     devconf_session *s = NULL;
@@ -353,8 +288,8 @@ START_TEST(bearer_token_is_sent_and_never_logged)
     devconf_free(out);
     devconf_session_free(s);
     ck_assert(!test_log_contains("Sekr1t"));
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -362,8 +297,8 @@ END_TEST
 
 START_TEST(query_parameters_are_sent)
 {
-    struct responder r;
-    responder_start(&r, "query.json");
+    test_responder r;
+    test_responder_start(&r, "query.json");
     devconf_session *s = open_rfc(&r);
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.with_defaults = DEVCONF_WD_REPORT_ALL;
@@ -378,8 +313,8 @@ START_TEST(query_parameters_are_sent)
     ck_assert_ptr_nonnull(strstr(out, "<item-count>2</item-count>"));
     devconf_free(out);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1 && test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -392,8 +327,8 @@ END_TEST
  * what RESTCONF cannot say refused before anything is sent. */
 START_TEST(nmda_datastore_resources)
 {
-    struct responder r;
-    responder_start(&r, "nmda.json");
+    test_responder r;
+    test_responder_start(&r, "nmda.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "nmda"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "with-origin"), 1);
@@ -438,13 +373,13 @@ START_TEST(nmda_datastore_resources)
     ASSERT_FAILS(devconf_edit_data(s, DEVCONF_DS_OPERATIONAL, "<settings xmlns=\"urn:devconf:example\"/>", NULL),
                  DEVCONF_EINVAL);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     for (int i = 0; i < 7; i++) {
         char seq[32];
         snprintf(seq, sizeof seq, "\"sequence:%d\"", i);
-        ck_assert_msg(count(reqs, seq) == 1, "%s missing: %s", seq, reqs);
+        ck_assert_msg(test_count(reqs, seq) == 1, "%s missing: %s", seq, reqs);
     }
-    ck_assert_int_eq(count(reqs, "/restconf/ds/"), 7);
+    ck_assert_int_eq(test_count(reqs, "/restconf/ds/"), 7);
     assert_clean(reqs);
     free(reqs);
 }
@@ -454,8 +389,8 @@ END_TEST
  * resources: get-data and edit-data fail before anything is sent, saying why. */
 START_TEST(nmda_refused_on_a_pre_nmda_server)
 {
-    struct responder r;
-    responder_start(&r, "query.json");
+    test_responder r;
+    test_responder_start(&r, "query.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "nmda"), 0);
     char *out = NULL;
@@ -466,8 +401,8 @@ START_TEST(nmda_refused_on_a_pre_nmda_server)
     ASSERT_FAILS(devconf_edit_data(s, DEVCONF_DS_RUNNING, "<settings xmlns=\"urn:devconf:example\"/>", NULL),
                  DEVCONF_EUNSUPPORTED);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_int_eq(count(reqs, "/restconf/ds/"), 0);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_int_eq(test_count(reqs, "/restconf/ds/"), 0);
     assert_clean(reqs);
     free(reqs);
 }
@@ -478,8 +413,8 @@ END_TEST
  * them); a leaf whose value its type refuses is an error that names it and shows the value. */
 START_TEST(depth_limited_reads_show_what_the_device_sent)
 {
-    struct responder r;
-    responder_start(&r, "depth.json");
+    test_responder r;
+    test_responder_start(&r, "depth.json");
     devconf_session *s = open_rfc(&r);
     devconf_read_options ro = DEVCONF_READ_OPTIONS_INIT;
     ro.depth = 1;
@@ -495,7 +430,7 @@ START_TEST(depth_limited_reads_show_what_the_device_sent)
     ro.depth = 2;
     ro.format = DEVCONF_FORMAT_XML;
     ASSERT_OK(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro));
-    ck_assert_msg(count(out, "<item/>") == 2, "%s", out);
+    ck_assert_msg(test_count(out, "<item/>") == 2, "%s", out);
     devconf_free(out);
     ro.format = DEVCONF_FORMAT_JSON;
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "/devconf-example:items", &ro),
@@ -513,7 +448,7 @@ START_TEST(depth_limited_reads_show_what_the_device_sent)
                       !strstr(m, "(null)"), "%s", m);
     }
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     assert_clean(reqs);
     free(reqs);
 }
@@ -524,8 +459,8 @@ END_TEST
  * YANG Patch (application/yang-patch+xml) and an RPC's <input>, whose <output> comes back in XML. */
 START_TEST(a_server_without_json_gets_xml_bodies)
 {
-    struct responder r;
-    responder_start(&r, "xml-only.json");
+    test_responder r;
+    test_responder_start(&r, "xml-only.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "yang-patch"), 1); /* from the XML capabilities */
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
@@ -542,11 +477,11 @@ START_TEST(a_server_without_json_gets_xml_bodies)
     ck_assert_msg(strstr(out, "\"reply\": \"hi hi\"") && strstr(out, "\"length\": 5"), "%s", out);
     devconf_free(out);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     for (int i = 0; i < 4; i++) {
         char tag[32];
         snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
-        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+        ck_assert_msg(test_count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
     }
     ck_assert_msg(!strstr(reqs, "application/yang-data+json\"") && !strstr(reqs, "yang-patch+json"), "%s", reqs);
     assert_clean(reqs);
@@ -558,17 +493,17 @@ END_TEST
  * request goes again in XML, and the session keeps to XML (one 415 in all). */
 START_TEST(a_415_on_json_switches_to_xml)
 {
-    struct responder r;
-    responder_start(&r, "xml-415.json");
+    test_responder r;
+    test_responder_start(&r, "xml-415.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_RUNNING, "{\"devconf-example:settings\":{\"mtu\":1500}}", NULL));
     ck_assert(test_log_contains("HTTP 415"));
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
-    ck_assert_msg(count(reqs, "\"rejected: this server takes XML bodies only") == 1, "%s", reqs);
-    ck_assert_int_eq(count(reqs, "\"unexpected\""), 0);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1 && test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(test_count(reqs, "\"rejected: this server takes XML bodies only") == 1, "%s", reqs);
+    ck_assert_int_eq(test_count(reqs, "\"unexpected\""), 0);
     free(reqs);
 }
 END_TEST
@@ -579,8 +514,8 @@ END_TEST
  * are refused locally, saying what to write instead, where they do not. */
 START_TEST(subtree_filters_become_paths_and_fields)
 {
-    struct responder r;
-    responder_start(&r, "subtree.json");
+    test_responder r;
+    test_responder_start(&r, "subtree.json");
     devconf_session *s = open_rfc(&r);
     char *out = NULL;
     /* a selection node: the resource */
@@ -639,26 +574,17 @@ START_TEST(subtree_filters_become_paths_and_fields)
     ro.fields = "hostname";
     ASSERT_FAILS(devconf_get_config(&out, s, DEVCONF_DS_RUNNING, "<settings " EX "/>", &ro), DEVCONF_EINVAL);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
+    char *reqs = test_responder_stop(&r);
     for (int i = 0; i < 5; i++) {
         char tag[32];
         snprintf(tag, sizeof tag, "\"sequence:%d\"", i);
-        ck_assert_msg(count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
+        ck_assert_msg(test_count(reqs, tag) == 1, "%s missing: %s", tag, reqs);
     }
-    ck_assert_msg(count(reqs, "\"GET\"") == 5 + 5, "%s", reqs); /* discovery: 5 */
+    ck_assert_msg(test_count(reqs, "\"GET\"") == 5 + 5, "%s", reqs); /* discovery: 5 */
     assert_clean(reqs);
     free(reqs);
 }
 END_TEST
-
-/* What the responder received so far (the caller frees it). */
-static char *responder_requests(const struct responder *r)
-{
-    char path[400];
-    snprintf(path, sizeof path, "%s/requests.jsonl", r->dir);
-    char *reqs = test_read_file(path);
-    return reqs ? reqs : strdup("");
-}
 
 #define COMMIT_CONFIRMED(secs) \
     (&(devconf_commit_options){ DEVCONF_COMMIT_OPTIONS_VERSION, 1, (secs), NULL, NULL, 0, NULL, NULL })
@@ -667,8 +593,8 @@ static char *responder_requests(const struct responder *r)
  * edit; a plain commit confirms it and sends nothing; no revert when the session ends. */
 START_TEST(confirmed_commit_confirmed_in_time)
 {
-    struct responder r;
-    responder_start(&r, "confirm-ok.json");
+    test_responder r;
+    test_responder_start(&r, "confirm-ok.json");
     devconf_session *s = open_rfc(&r);
     ck_assert_int_eq(devconf_session_has_capability(s, "urn:devconf:restconf:client-confirmed-commit"), 1);
     ck_assert_int_eq(devconf_session_has_capability(s, "confirmed-commit"), 0); /* not the device's */
@@ -687,9 +613,9 @@ START_TEST(confirmed_commit_confirmed_in_time)
     ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* nothing pending */
     devconf_session_free(s);
     ck_assert(!test_log_contains("reverted"));
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 1 && count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
-    ck_assert_msg(count(reqs, "\"PATCH\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 1 && test_count(reqs, "\"sequence:1\"") == 1, "%s", reqs);
+    ck_assert_msg(test_count(reqs, "\"PATCH\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -699,8 +625,8 @@ END_TEST
  * difference to the snapshot sent); a commit after that confirms nothing and says so. */
 START_TEST(confirmed_commit_reverts_at_its_timeout)
 {
-    struct responder r;
-    responder_start(&r, "confirm-timeout.json");
+    test_responder r;
+    test_responder_start(&r, "confirm-timeout.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(1)));
@@ -708,8 +634,8 @@ START_TEST(confirmed_commit_reverts_at_its_timeout)
      * own timeout is the safety net) */
     char *reqs = NULL;
     for (;;) {
-        reqs = responder_requests(&r);
-        if (count(reqs, "\"sequence:3\"") == 1) {
+        reqs = test_responder_requests(&r);
+        if (test_count(reqs, "\"sequence:3\"") == 1) {
             break;
         }
         free(reqs);
@@ -722,8 +648,8 @@ START_TEST(confirmed_commit_reverts_at_its_timeout)
     ck_assert(test_log_contains("was not confirmed within 1 s: this session reverts it"));
     ASSERT_FAILS(devconf_cancel_commit(s, NULL, NULL), DEVCONF_EINVAL); /* told once, by the commit */
     devconf_session_free(s);
-    reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"PATCH\"") == 2, "%s", reqs);
+    reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"PATCH\"") == 2, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -733,23 +659,23 @@ END_TEST
  * confirmed commit created is deleted again). */
 START_TEST(confirmed_commit_cancelled_and_ended_with_the_session)
 {
-    struct responder r;
-    responder_start(&r, "confirm-cancel.json");
+    test_responder r;
+    test_responder_start(&r, "confirm-cancel.json");
     devconf_session *s = open_rfc(&r);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE, "{\"devconf-example:settings\":{\"mtu\":1400}}", NULL));
     ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
     ASSERT_FAILS(devconf_cancel_commit(s, "p1", NULL), DEVCONF_EUNSUPPORTED);
     ASSERT_OK(devconf_cancel_commit(s, NULL, NULL));
-    char *reqs = responder_requests(&r);
-    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1, "%s", reqs);
+    char *reqs = test_responder_requests(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:3\"") == 1, "%s", reqs);
     free(reqs);
     ASSERT_OK(devconf_edit_config(s, DEVCONF_DS_CANDIDATE,
                                   "{\"devconf-example:items\":{\"item\":[{\"name\":\"gamma\",\"value\":3}]}}", NULL));
     ASSERT_OK(devconf_commit(s, COMMIT_CONFIRMED(3600)));
     devconf_session_free(s);
     ck_assert(test_log_contains("closed with a confirmed commit not confirmed: reverted"));
-    reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:7\"") == 1, "%s", reqs);
+    reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:7\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -758,8 +684,8 @@ END_TEST
 /* A transaction's confirmed commit on RESTCONF is the session's; its rollback reverts at once. */
 START_TEST(transaction_commit_with_revert_over_restconf)
 {
-    struct responder r;
-    responder_start(&r, "confirm-apply.json");
+    test_responder r;
+    test_responder_start(&r, "confirm-apply.json");
     devconf_session *s = open_rfc(&r);
     devconf_txn *t = NULL;
     ASSERT_OK(devconf_txn_begin(&t, s));
@@ -771,8 +697,8 @@ START_TEST(transaction_commit_with_revert_over_restconf)
     ASSERT_OK(devconf_txn_rollback(t));
     devconf_txn_free(t);
     devconf_session_free(s);
-    char *reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    char *reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }
@@ -780,7 +706,7 @@ END_TEST
 
 /* Runs the devconf CLI of this build against the responder: `devconf URI apply --confirm ...` with
  * stdin_redirect ("< /dev/null", "<<< confirm"...); returns its exit status, its stderr in *err. */
-static int cli_apply(const struct responder *r, const char *args, const char *stdin_redirect, char **err)
+static int cli_apply(const test_responder *r, const char *args, const char *stdin_redirect, char **err)
 {
     const char *build = getenv("DEVCONF_BUILD_DIR");
     char cmd[2048], payload[400], errfile[400];
@@ -806,34 +732,34 @@ static int cli_apply(const struct responder *r, const char *args, const char *st
  * the guarantee needs that process alive, and refuses up front when it could not wait for an answer. */
 START_TEST(cli_apply_confirm_on_restconf_waits)
 {
-    struct responder r;
-    responder_start(&r, "confirm-apply.json");
+    test_responder r;
+    test_responder_start(&r, "confirm-apply.json");
     char *err = NULL;
     /* no terminal and no --wait: refused before anything changes */
     ck_assert_int_eq(cli_apply(&r, "--confirm 60", "< /dev/null", &err), 2);
     ck_assert_msg(strstr(err, "run it on a terminal, or add --wait"), "%s", err);
     free(err);
-    char *reqs = responder_requests(&r);
-    ck_assert_msg(count(reqs, "\"sequence:0\"") == 0, "%s", reqs);
+    char *reqs = test_responder_requests(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:0\"") == 0, "%s", reqs);
     free(reqs);
     /* confirmed on standard input */
     ck_assert_int_eq(cli_apply(&r, "--confirm 60 --wait", "<<< confirm", &err), 0);
     ck_assert_msg(strstr(err, "THIS PROCESS reverts it in 60 s unless confirmed here") && strstr(err, "confirmed"),
                   "%s", err);
     free(err);
-    reqs = responder_requests(&r);
-    ck_assert_msg(count(reqs, "\"sequence:3\"") == 1 && count(reqs, "\"sequence:4\"") == 0, "%s", reqs);
+    reqs = test_responder_requests(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:3\"") == 1 && test_count(reqs, "\"sequence:4\"") == 0, "%s", reqs);
     free(reqs);
-    char *stopped = responder_stop(&r);
+    char *stopped = test_responder_stop(&r);
     assert_clean(stopped);
     free(stopped);
     /* no answer (standard input ends): the timeout reverts it, and the exit status says so */
-    responder_start(&r, "confirm-apply.json");
+    test_responder_start(&r, "confirm-apply.json");
     ck_assert_int_eq(cli_apply(&r, "--confirm 1 --wait", "< /dev/null", &err), 6);
     ck_assert_msg(strstr(err, "not confirmed within 1 s: reverted"), "%s", err);
     free(err);
-    reqs = responder_stop(&r);
-    ck_assert_msg(count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
+    reqs = test_responder_stop(&r);
+    ck_assert_msg(test_count(reqs, "\"sequence:5\"") == 1, "%s", reqs);
     assert_clean(reqs);
     free(reqs);
 }

@@ -28,25 +28,7 @@ rc=("$cli" --ca-file "$rdir/ca.pem" --cert "$rdir/client.pem" --cert-key "$rdir/
     --search-dir /usr/share/yuma/modules/ietf --cache-dir "$rdir/cache")
 ruri="restconf://127.0.0.1:$rport"
 
-passed=0 failed=0
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        echo "FAIL $name: status $status (want $want)"
-        echo "  stdout: ${out:0:400}"
-        echo "  stderr: ${err:0:400}"
-        failed=$((failed + 1))
-    else
-        echo "ok   $name"
-        passed=$((passed + 1))
-    fi
-}
+. "$src/tests/cli/lib.sh"
 payload() { printf '%s' "$1" >"$dir/payload"; echo "$dir/payload"; }
 
 check "help needs no device" 0 "Usage: devconf" "" -- "$cli" get-config --help
@@ -66,11 +48,9 @@ check "a misspelt leaf in an XPath filter is refused locally" 8 "" "interface/na
 # ... with one line on stderr: devconf's message, no libyang chatter before it
 xerr=$("${nc[@]}" "$uri" get-config --filter "/ietf-interfaces:interfacez" 2>&1 >/dev/null </dev/null)
 if [ "$(printf '%s\n' "$xerr" | wc -l)" -eq 1 ]; then
-    echo "ok   a refused XPath filter is one line on stderr"
-    passed=$((passed + 1))
+    ok "a refused XPath filter is one line on stderr"
 else
-    echo "FAIL a refused XPath filter is one line on stderr: $xerr"
-    failed=$((failed + 1))
+    fail "a refused XPath filter is one line on stderr: $xerr"
 fi
 check "edit-config --commit" 0 "" "" -- "${nc[@]}" "$uri" edit-config --commit \
     "$(payload '{"ietf-interfaces:interfaces":{"interface":[{"name":"eth1","description":"from the cli test"}]}}')"
@@ -140,8 +120,7 @@ check "a reply within --max-reply" 0 "eth0" "" -- "${nc[@]}" --max-reply 16M "$u
 # not_in_stderr NAME TEXT: the last check's stderr does not hold TEXT
 not_in_stderr() {
     if grep -qF -- "$2" "$dir/stderr"; then
-        echo "FAIL $1: stderr shows '$2'"
-        failed=$((failed + 1))
+        fail "$1: stderr shows '$2'"
     fi
 }
 check "--password-env with a password" 2 "" "takes the NAME of an environment variable" -- \
@@ -170,11 +149,9 @@ on_tty() {
 # tty_check NAME OUT RAW ESCAPED: OUT holds ESCAPED and no raw RAW
 tty_check() {
     if LC_ALL=C grep -qF -- "$3" "$2" || ! LC_ALL=C grep -qF -- "$4" "$2"; then
-        echo "FAIL $1: $(LC_ALL=C od -c "$2" | head -n 12)"
-        failed=$((failed + 1))
+        fail "$1: $(LC_ALL=C od -c "$2" | head -n 12)"
     else
-        echo "ok   $1"
-        passed=$((passed + 1))
+        ok "$1"
     fi
 }
 for path in --device-text ""; do
@@ -196,12 +173,9 @@ modes="known_hosts $(stat -c %a "$c1dir/new/known_hosts" 2>&1) dir $(stat -c %a 
 loose=$(find "$c1dir/cache000" \( -type f ! -perm 0600 \) -o \( -type d ! -perm 0700 \) 2>&1)
 nfiles=$(find "$c1dir/cache000" -type f | wc -l)
 if [ "$modes" != "known_hosts 600 dir 700" ] || [ -n "$loose" ] || [ "$nfiles" -eq 0 ]; then
-    echo "FAIL files under umask 000: $modes; cache files: $nfiles; not private: $loose; $(cat "$dir/stderr")"
-    failed=$((failed + 1))
+    fail "files under umask 000: $modes; cache files: $nfiles; not private: $loose; $(cat "$dir/stderr")"
 else
-    echo "ok   files under umask 000 are private ($nfiles cache files)"
-    passed=$((passed + 1))
+    ok "files under umask 000 are private ($nfiles cache files)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -29,21 +29,8 @@ nc=("$cli" --known-hosts "$dir/known_hosts" --key "$dir/client_ed25519" --cache-
 tnc=("$cli" --ca-file "$dir/tls/ca.pem" --cert "$dir/tls/client.pem" --cert-key "$dir/tls/client.key"
      --cache-dir "$dir/cache" --call-home-address 127.0.0.1)
 
-# a loopback port nobody listens on (as the fixtures pick theirs)
-port_in_use() {
-    local hex
-    hex=$(printf '%04X' "$1")
-    awk -v p=":$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1; exit }
-        END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-free_port() {
-    local p
-    for _ in $(seq 1 200); do
-        p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
-        port_in_use "$p" || { echo "$p"; return 0; }
-    done
-    return 1
-}
+# a loopback port nobody listens on, picked as the fixtures pick theirs (pick_port)
+. "$src/tests/fixtures/netconf/ports.sh"
 # the device calls home: socat retries (every 50 ms, 600 times) until devconf listens on $1, then
 # bridges to the device's port $2
 device_calls() {
@@ -51,51 +38,33 @@ device_calls() {
     connectors+=($!)
 }
 
-passed=0 failed=0
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        echo "FAIL $name: status $status (want $want)"
-        echo "  stdout: ${out:0:400}"
-        echo "  stderr: ${err:0:400}"
-        failed=$((failed + 1))
-    else
-        echo "ok   $name"
-        passed=$((passed + 1))
-    fi
-}
+. "$src/tests/cli/lib.sh"
 
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$sshd_port"
 check "SSH call home: get-config" 0 "<name>eth0</name>" "" -- "${nc[@]}" --call-home "$p" "$uri" get-config
 
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$sshd_port"
 check "SSH call home: -v names the caller" 0 "urn:ietf:params:netconf:base" "called home on 127.0.0.1 port $p" -- \
     "${nc[@]}" -v --call-home "$p" "$uri" capabilities
 
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$tls_port"
 check "TLS call home: get-config" 0 "<name>eth0</name>" "" -- "${tnc[@]}" --call-home "$p" "$turi" get-config
 
 : >"$dir/empty_known_hosts"
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$sshd_port"
 check "unknown host key refused (strict), the caller named" 5 "" "call home from 127\.0\.0\.1:[0-9]+ on port $p: .*unknown" -- \
     "${nc[@]}" --known-hosts "$dir/empty_known_hosts" --call-home "$p" "$uri" get-config
 
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 device_calls "$p" "$tls_port"
 check "TLS certificate of another CA refused" 5 "" "certificate verify failed" -- \
     "${tnc[@]}" --ca-file "$dir/tls/other-ca.pem" --call-home "$p" "$turi" get-config
 
-p=$(free_port) || { echo "setup failed: no free port"; exit 1; }
+p=$(pick_port) || { echo "setup failed: no free port"; exit 1; }
 check "nobody calls: timeout naming the port" 6 "" "no device called home on 127\.0\.0\.1 port $p .*within 1000 ms" -- \
     "${nc[@]}" --call-home "$p" --call-home-wait 1 "$uri" get-config
 check "port in use" 3 "" "port $sshd_port: Address already in use" -- \
@@ -110,5 +79,4 @@ check "--call-home with --inventory" 2 "" "not --inventory" -- \
 check "--call-home-address must be numeric" 2 "" "not a numeric" -- \
     "$cli" --call-home 4334 --call-home-address localhost "$uri" get-config
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

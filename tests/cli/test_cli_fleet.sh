@@ -45,32 +45,14 @@ cat "$dir/srv/known_hosts" "$odd/known_hosts" >"$dir/known_hosts"
 fl=("$cli" --cache-dir "$dir/cache" --inventory "$dir/inv.yaml" --progress off)
 payload() { printf '%s' "$1" >"$dir/payload"; echo "$dir/payload"; }
 
-passed=0 failed=0
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        echo "FAIL $name: status $status (want $want)"
-        echo "  stdout: ${out:0:600}"
-        echo "  stderr: ${err:0:600}"
-        failed=$((failed + 1))
-    else
-        echo "ok   $name"
-        passed=$((passed + 1))
-    fi
-}
+. "$src/tests/cli/lib.sh"
+check_show=600
 lines() { "$@" 2>/dev/null </dev/null | grep -c '"device"'; }
 
 check "every device of a group, JSON lines" 0 '^\{"device":"r1","uri":"netconf://devconf-test@127.0.0.1:[0-9]+","ok":true' \
     "3 of 3 devices ok" -- "${fl[@]}" --limit group:core get-config --filter /ietf-interfaces:interfaces
 n=$(lines "${fl[@]}" --limit 'r*' --forks 2 get-config)
-[ "$n" -eq 6 ] && { echo "ok   six result lines"; passed=$((passed + 1)); } ||
-    { echo "FAIL six result lines: $n"; failed=$((failed + 1)); }
+[ "$n" -eq 6 ] && ok "six result lines" || fail "six result lines: $n"
 check "a device down: some failed" 12 '"device":"down1","uri":"[^"]*","ok":false,"elapsed_ms":[0-9]+,"code":-6,"error":"down1: cannot connect' \
     "6 of 7 devices ok, 1 failed" -- "${fl[@]}" --limit 'r*,group:gone' get-config
 check "every device down: all failed" 13 '"ok":false' "0 of 1 devices ok" -- "${fl[@]}" --limit down1 get
@@ -87,9 +69,9 @@ mkdir -p "$dir/out"
 check "--output-dir" 0 "" "2 of 2 devices ok" -- "${fl[@]}" --limit r1,r2 --output-dir "$dir/out" get-config \
     --filter /ietf-interfaces:interfaces
 if grep -q "<name>eth0</name>" "$dir/out/r1.out" && [ -s "$dir/out/r2.out" ]; then
-    echo "ok   one file per device"; passed=$((passed + 1))
+    ok "one file per device"
 else
-    echo "FAIL one file per device: $(ls "$dir/out")"; failed=$((failed + 1))
+    fail "one file per device: $(ls "$dir/out")"
 fi
 change=$(payload '{"ietf-interfaces:interfaces":{"interface":[{"name":"eth7","type":"iana-if-type:ethernetCsmacd","description":"fleet change"}]}}')
 check "apply on each device" 0 '"device":"r4".*"ok":true.*fleet change' "3 of 3 devices ok" -- \
@@ -98,15 +80,13 @@ check "all-or-nothing refuses a device without confirmed commit" 9 "" \
     "plain1 \(no confirmed-commit 1.1" -- "${fl[@]}" --limit 'group:core,plain1' apply --all-or-nothing "$change"
 check "nothing changed by the refused transaction" 0 "" "" -- "${fl[@]}" --limit plain1 get-config
 if "${fl[@]}" --limit 'group:core,plain1' get-config 2>/dev/null | grep -q "fleet change"; then
-    echo "FAIL the refused transaction changed something"; failed=$((failed + 1))
+    fail "the refused transaction changed something"
 else
-    echo "ok   the refused transaction changed nothing"; passed=$((passed + 1))
+    ok "the refused transaction changed nothing"
 fi
 check "all-or-nothing with --weak" 0 '"state":"committed"' "4 of 4 devices ok" -- \
     "${fl[@]}" --limit 'group:core,plain1' apply --all-or-nothing --weak --confirm 60 "$change"
 n=$("${fl[@]}" --limit 'group:core,plain1' get-config 2>/dev/null | grep -c "fleet change")
-[ "$n" -eq 4 ] && { echo "ok   the transaction changed all four"; passed=$((passed + 1)); } ||
-    { echo "FAIL the transaction changed $n of 4"; failed=$((failed + 1)); }
+[ "$n" -eq 4 ] && ok "the transaction changed all four" || fail "the transaction changed $n of 4"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

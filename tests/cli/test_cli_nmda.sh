@@ -27,34 +27,16 @@ puri="netconf://devconf-test@127.0.0.1:$(cat "$pdir/port")"
 nc=("$cli" --known-hosts "$dir/known_hosts" --key "$dir/client_ed25519" --cache-dir "$dir/cache")
 pnc=("$cli" --known-hosts "$pdir/known_hosts" --key "$pdir/client_ed25519" --cache-dir "$dir/cache")
 
-passed=0 failed=0
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        echo "FAIL $name: status $status (want $want)"
-        echo "  stdout: ${out:0:400}"
-        echo "  stderr: ${err:0:400}"
-        failed=$((failed + 1))
-    else
-        echo "ok   $name"
-        passed=$((passed + 1))
-    fi
-}
+. "$src/tests/cli/lib.sh"
 lacks() { ! grep -q -- "$1" <<<"$("${@:2}" 2>/dev/null)"; }
 payload() { printf '%s' "$1" >"$dir/payload"; echo "$dir/payload"; }
 
 check "get-data --help" 0 "--with-origin" "" -- "$cli" get-data --help
 check "get-data of operational" 0 "<name>eth0</name>" "" -- "${nc[@]}" "$uri" get-data
 if lacks 'or:origin=' "${nc[@]}" "$uri" get-data; then
-    echo "ok   get-data without --with-origin prints no origin"; passed=$((passed + 1))
+    ok "get-data without --with-origin prints no origin"
 else
-    echo "FAIL get-data without --with-origin prints origins"; failed=$((failed + 1))
+    fail "get-data without --with-origin prints origins"
 fi
 check "get-data --with-origin" 0 'or:origin="or:intended"' "" -- "${nc[@]}" "$uri" get-data --with-origin
 check "get-data --with-origin, JSON" 0 '"ietf-origin:origin": "ietf-origin:intended"' "" -- \
@@ -89,9 +71,9 @@ succeeds_without() {
     local name=$1 pat=$2 out
     shift 3
     if out=$("$@" 2>/dev/null </dev/null) && [ -n "$out" ] && ! grep -q -- "$pat" <<<"$out"; then
-        echo "ok   $name"; passed=$((passed + 1))
+        ok "$name"
     else
-        echo "FAIL $name: ${out:0:400}"; failed=$((failed + 1))
+        fail "$name: ${out:0:400}"
     fi
 }
 check "peer: --nonconfig-only prints state only" 0 "<oper-status>up</oper-status>" "" -- \
@@ -109,5 +91,4 @@ check "peer: commit" 0 "" "" -- "${snc[@]}" "$suri" commit
 check "peer: get-data of running after commit" 0 "<description>cli edit-data</description>" "" -- \
     "${snc[@]}" "$suri" get-data --datastore running
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

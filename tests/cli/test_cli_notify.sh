@@ -21,25 +21,7 @@ uri="netconf://devconf-test@127.0.0.1:$(cat "$dir/port")"
 nc=("$cli" --known-hosts "$dir/known_hosts" --key "$dir/client_ed25519" --cache-dir "$dir/cache")
 change='<netconf-config-change xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-notifications"/>'
 
-passed=0 failed=0
-ok() { echo "ok   $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1"; failed=$((failed + 1)); }
-# check NAME EXPECTED_STATUS STDOUT_PATTERN STDERR_PATTERN -- COMMAND...
-check() {
-    local name=$1 want=$2 out_pat=$3 err_pat=$4
-    shift 5
-    local out err status
-    out=$("$@" 2>"$dir/stderr" </dev/null)
-    status=$?
-    err=$(cat "$dir/stderr")
-    if [ "$status" -ne "$want" ] || ! grep -qE -- "$out_pat" <<<"$out" || ! grep -qE -- "$err_pat" <<<"$err"; then
-        fail "$name: status $status (want $want)"
-        echo "  stdout: ${out:0:400}"
-        echo "  stderr: ${err:0:400}"
-    else
-        ok "$name"
-    fi
-}
+. "$src/tests/cli/lib.sh"
 commit() {
     printf '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface><name>eth0</name><type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type><description>%s</description></interface></interfaces>' "$1" >"$dir/payload"
     "${nc[@]}" "$uri" edit-config --commit "$dir/payload" </dev/null >/dev/null 2>>"$dir/commit.err"
@@ -156,5 +138,4 @@ check "--start-time replays earlier events, --until ends it at the device's stop
     "netconf-config-change" "" -- \
     "${nc[@]}" "$uri" subscribe --format json --filter "$change" --start-time "$start" --until "$until"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -40,6 +40,67 @@ int test_log_contains(const char *needle)
     return r;
 }
 
+int test_count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    return n;
+}
+
+void test_ctx_up(devconf_ctx **ctx, const char *cache_dir, const char *search_dir)
+{
+    ck_assert_int_ge(devconf_init(), 1);
+    ck_assert_int_eq(devconf_ctx_new(ctx), 0);
+    ck_assert_int_eq(devconf_ctx_set_cache_dir(*ctx, cache_dir), 0);
+    if (search_dir) {
+        ck_assert_int_eq(devconf_ctx_add_search_dir(*ctx, search_dir), 0);
+    }
+    devconf_ctx_set_log_callback(*ctx, DEVCONF_LOG_DEBUG, test_log_capture, NULL);
+    test_log_reset();
+}
+
+void test_ctx_up_tmp(devconf_ctx **ctx, const char *cache_template, const char *search_dir)
+{
+    char cache[300];
+    snprintf(cache, sizeof cache, "%s", cache_template);
+    ck_assert_ptr_nonnull(mkdtemp(cache));
+    test_ctx_up(ctx, cache, search_dir);
+}
+
+void test_ctx_down(devconf_ctx **ctx, int remove_cache)
+{
+    char cmd[400] = "";
+    if (remove_cache && *ctx) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", devconf_ctx_cache_dir(*ctx));
+    }
+    devconf_ctx_free(*ctx);
+    *ctx = NULL;
+    if (cmd[0]) {
+        (void)system(cmd);
+    }
+    devconf_deinit();
+    test_log_reset();
+}
+
+int test_commit_description(devconf_session *s, const char *name, const char *description)
+{
+    char *x = NULL;
+    ck_assert_int_ge(asprintf(&x,
+                              "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\">"
+                              "<interface><name>%s</name>"
+                              "<type xmlns:ianaift=\"urn:ietf:params:xml:ns:yang:iana-if-type\">ianaift:ethernetCsmacd"
+                              "</type><description>%s</description></interface></interfaces>", name, description),
+                     0);
+    int r = devconf_edit_config(s, DEVCONF_DS_CANDIDATE, x, NULL);
+    free(x);
+    if (r == 0) {
+        r = devconf_commit(s, NULL);
+    }
+    return r;
+}
+
 int test_run_suite(Suite *su)
 {
     SRunner *sr = srunner_create(su);

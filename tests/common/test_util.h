@@ -35,6 +35,23 @@ int test_log_contains(const char *needle);
 /* Everything captured so far (not thread-safe against concurrent logging). */
 const char *test_log_text(void);
 
+/* How many times needle occurs in hay, overlapping occurrences included. */
+int test_count(const char *hay, const char *needle);
+
+/* devconf_init() and a new context in *ctx with cache directory cache_dir, search_dir added (NULL:
+ * none), every log line captured (test_log_capture) and the capture emptied. */
+void test_ctx_up(devconf_ctx **ctx, const char *cache_dir, const char *search_dir);
+/* The same with a fresh cache directory made from cache_template (mkdtemp, ending in XXXXXX). */
+void test_ctx_up_tmp(devconf_ctx **ctx, const char *cache_template, const char *search_dir);
+/* Frees *ctx (set to NULL), removing its cache directory first when remove_cache is set, then
+ * devconf_deinit() and the capture emptied. */
+void test_ctx_down(devconf_ctx **ctx, int remove_cache);
+
+/* On session s, sets the description of interface name (ietf-interfaces, type ethernetCsmacd) in
+ * the candidate and commits: 0, or the code of the edit or the commit that failed (the candidate
+ * left as the failure left it). */
+int test_commit_description(devconf_session *s, const char *name, const char *description);
+
 /* Runs the suite (CK_NORMAL), frees it; the exit status for main(). */
 int test_run_suite(Suite *su);
 
