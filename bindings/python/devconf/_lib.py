@@ -680,7 +680,7 @@ OPTIONAL = frozenset(
         "devconf_callhome_accept",
         "devconf_callhome_free",
         "devconf_subscription_id",  # RFC 8639
-        "devconf_partial_lock",  # RFC 5717 (declared only; no Python method yet)
+        "devconf_partial_lock",  # RFC 5717: Device.partial_lock()
         "devconf_partial_unlock",
     }
 )

@@ -1032,6 +1032,47 @@ class Device:
         else:
             self.unlock(target)
 
+    def partial_lock(self, select: Union[str, Sequence[str]]) -> int:
+        """Lock part of running (``<partial-lock>``, RFC 5717) and return the lock's id.
+
+        Args:
+            select: one XPath expression or several, with module names as prefixes
+                (``"/ietf-interfaces:interfaces/interface[name='eth0']"``); each must compile against
+                the device's schemas, name something and name configuration only, or nothing is
+                sent (:class:`~devconf.YangError`).
+
+        Other sessions cannot change the locked parts until :meth:`partial_unlock` or the end of
+        this session. Raises :class:`~devconf.UnsupportedError` without ``:partial-lock`` (and over
+        RESTCONF), :class:`~devconf.RpcError` when the device refuses (``lock-denied`` names the
+        holder's session when the device says it).
+        """
+        selects = [select] if isinstance(select, str) else list(select)
+        if not selects or not all(isinstance(x, str) for x in selects):
+            raise InvalidArgument("partial_lock: give one XPath select or a non-empty list of them")
+        arr = (c_char_p * len(selects))(*[_lib.str2c(x, "select") for x in selects])
+        lock_id = ctypes.c_uint32(0)
+        self._call(_lib.lib.devconf_partial_lock, arr, len(selects), byref(lock_id), self._call_opts())
+        return int(lock_id.value)
+
+    def partial_unlock(self, lock_id: int) -> None:
+        """Release a partial lock (``<partial-unlock>``, RFC 5717) taken by :meth:`partial_lock`."""
+        if not isinstance(lock_id, int) or isinstance(lock_id, bool) or not 0 <= lock_id <= 0xFFFFFFFF:
+            raise InvalidArgument("partial_unlock: lock_id must be an unsigned 32-bit int, not %r" % (lock_id,))
+        self._call(_lib.lib.devconf_partial_unlock, lock_id, self._call_opts())
+
+    @contextlib.contextmanager
+    def partially_locked(self, select: Union[str, Sequence[str]]) -> Iterator[int]:
+        """Hold a partial lock for a ``with`` block (yields its id); released on the way out, even on errors."""
+        lock_id = self.partial_lock(select)
+        try:
+            yield lock_id
+        except BaseException:
+            with contextlib.suppress(DevconfError):
+                self.partial_unlock(lock_id)
+            raise
+        else:
+            self.partial_unlock(lock_id)
+
     def _ds_or_config(self, value: Payload, what: str) -> "tuple[int, Optional[bytes]]":
         if isinstance(value, str) and value.replace("_", "-").lower() in _DATASTORES:
             return _DATASTORES[value.lower()], None
