@@ -326,8 +326,11 @@ def sse():
                                                         "data: </a>\r\n\r\n: keep-alive\r\n\r\nretry: 10\r\n"
                                                         "data:x\r\n\r\n"))
     write("sse", "bom-cr-only", SSE_BIG + b"\x02" + b"\xef\xbb\xbfdata: a\rdata\r\rdata: b\r\r")
-    write("sse", "bom-split", SSE_BIG + b"\x03" + b"\xef\xbb\xbfdata: x\n\n")
-    write("sse", "partial-bom", SSE_BIG + b"\x05" + b"\xef\xbbdata: x\n\n")
+    # piece seeds 0x11 and 0x32 cut the first write after 1 and 2 bytes: a BOM split between curl
+    # writes (it was skipped only when the first write held all of it)
+    write("sse", "bom-split", SSE_BIG + b"\x11" + b"\xef\xbb\xbfdata: x\n\n")
+    write("sse", "bom-split-2", SSE_BIG + b"\x32" + b"\xef\xbb\xbfdata: x\n\n")
+    write("sse", "partial-bom", SSE_BIG + b"\x11" + b"\xef\xbbdata: x\n\n")
     write("sse", "no-final-blank-line", SSE_BIG + b"\x00" + b"data: lost\n")
     write("sse", "over-long-line", SSE_SMALL + b"\x09" + b"data: " + b"A" * 200 + b"\n\n")
     write("sse", "over-long-event", SSE_SMALL + b"\x0b" + b"data: 0123456789\n" * 10 + b"\n")
@@ -404,9 +407,44 @@ def notification():
     write("notification", "empty", b"\x00")
 
 
+SN = "urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications"
+
+
+def nc_notify():
+    env = ('<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-12-01T10:00:00Z'
+           "</eventTime>%s</notification>")
+    write("nc_notify", "sn-completed", b"\x00" + b(env % ('<subscription-completed xmlns="%s"><id>7</id>'
+                                                           "</subscription-completed>" % SN)))
+    write("nc_notify", "sn-terminated", b"\x00" + b(env % ('<subscription-terminated xmlns="%s"><id>4294967295</id>'
+                                                            "<reason>sn:suspension-timeout</reason>"
+                                                            "</subscription-terminated>" % SN)))
+    write("nc_notify", "sn-replay-completed", b"\x00" + b(env % ('<replay-completed xmlns="%s"><id>0</id>'
+                                                                  "</replay-completed>" % SN)))
+    write("nc_notify", "sn-id-too-big", b"\x00" + b(env % ('<subscription-terminated xmlns="%s"><id>4294967296'
+                                                            "</id><reason>\xc2\x9b2J\x1b</reason>"
+                                                            "</subscription-terminated>" % SN)))
+    write("nc_notify", "sn-id-signs", b"\x00" + b(env % ('<subscription-modified xmlns="%s"><id>+7</id><id>-1</id>'
+                                                          "</subscription-modified>" % SN)))
+    write("nc_notify", "event", b"\x00" + b(NOTIF))
+    write("nc_notify", "no-event", b"\x00" + b(env % ""))
+    write("nc_notify", "doctype", b"\x00" + b(DOCTYPE))
+    write("nc_notify", "deep", b"\x00" + b(env % ("<x>" * 1001 + "</x>" * 1001)))
+    streams = ('<data><netconf xmlns="urn:ietf:params:xml:ns:netmod:notification"><streams><stream><name>NETCONF'
+               "</name><description>default</description><replaySupport>true</replaySupport>"
+               "<replayLogCreationTime>2026-12-01T00:00:00Z</replayLogCreationTime></stream><stream><name>"
+               "devconf-events</name><replaySupport>false</replaySupport></stream></streams></netconf></data>")
+    write("nc_notify", "streams-netconf", b"\x01" + b(streams))
+    write("nc_notify", "streams-events", b"\x03" + b(streams))
+    write("nc_notify", "streams-no-list", b"\x01" + b("<data/>"))
+    write("nc_notify", "streams-two-roots", b"\x01" + b(streams.replace("<data>", "").replace("</data>", "") * 2))
+    write("nc_notify", "streams-doctype", b"\x01" + b('<!DOCTYPE d [<!ENTITY t "true">]>' + streams.replace(
+        ">true<", ">&t;<")))
+
+
 if __name__ == "__main__":
     for f in (framing, envelope, nc_session, uri, json_, restconf_errors, paths, rc_resource, unwrap,
-              yang_library, hello_caps, device_record, sse, rc_streams, notification):
+              yang_library, hello_caps, device_record, sse, rc_streams, notification,
+              nc_notify):
         f()
     n = sum(len(files) for _, _, files in os.walk(CORPUS))
     print("make-corpus.py: %d files under %s" % (n, os.path.relpath(CORPUS)))
