@@ -31,7 +31,7 @@ static int check_subtree(const char *filter)
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), filter, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), filter, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     const char *why = devconf__log_capture_end();
     lyd_free_all(tree);
     if (lr != LY_SUCCESS) {
@@ -67,7 +67,7 @@ int devconf__nc_stream_replays_parse(const char *text, const char *stream)
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), text, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     int yes = 0;
     for (const struct lyd_node *top = lr == LY_SUCCESS ? tree : NULL; top && !yes; top = top->next) {
@@ -142,7 +142,7 @@ struct lyd_node *devconf__nc_sn_read(const char *msg, int64_t *id, const char **
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), msg, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     const struct lyd_node *ev = NULL;
     for (const struct lyd_node *c = lr == LY_SUCCESS && tree ? lyd_child(tree) : NULL; c && !ev; c = c->next) {
@@ -290,7 +290,7 @@ static int subscribe8639(devconf_session *s, devconf_subscription *sub, const de
     if (r == 0) {
         struct lyd_node *tree = NULL;
         devconf__log_capture_begin();
-        LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), reply, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+        LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), reply, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
         devconf__log_capture_end();
         id = lr == LY_SUCCESS && tree ? parse_u32(devconf__child_value(tree, "id")) : -1;
         lyd_free_all(tree);

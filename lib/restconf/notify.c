@@ -388,7 +388,7 @@ static void streams_xml(const char *body, const char *name, const char *want, de
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), body, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), body, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     if (lr != LY_SUCCESS) {
         lyd_free_all(tree);
