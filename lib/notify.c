@@ -320,7 +320,7 @@ static int parse_unknown_xml(const char *msg, devconf_notification *n, bool *com
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), msg, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     int r = DEVCONF_EPROTO;
     if (lr == LY_SUCCESS && tree) {
@@ -420,8 +420,10 @@ void devconf__sub_message(devconf_subscription *sub, struct ly_ctx *ly, const ch
     devconf_notification *n = calloc(1, sizeof *n);
     bool complete = false;
     bool json = enc == DEVCONF_FORMAT_JSON;
-    int r = !n ? DEVCONF_ENOMEM : json ? parse_json(sub, ly, msg, n, &complete) : parse_known_xml(sub, ly, msg, n,
-                                                                                                   &complete);
+    int r = !n                                ? DEVCONF_ENOMEM
+            : json                            ? parse_json(sub, ly, msg, n, &complete)
+            : devconf__xml_undeclares_ns(msg) ? DEVCONF_EPROTO /* libyang would crash on it */
+                                              : parse_known_xml(sub, ly, msg, n, &complete);
     const char *host = sub->s ? sub->s->host : "the device";
     const struct devconf_ctx *ctx = sub->s ? sub->s->ctx : NULL;
     if (r == DEVCONF_EYANG) {

@@ -192,7 +192,7 @@ static int parse_hello(devconf__ncc *c, const char *msg)
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), msg, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     const char *why = devconf__log_capture_end();
     if (lr != LY_SUCCESS || !tree) {
         int r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO, "%s sent a malformed <hello>%s%s", c->host,
@@ -641,7 +641,7 @@ int devconf__ncc_reply_status(const devconf_ctx *ctx, const char *host, const ch
     }
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), reply, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), reply, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     const char *why = devconf__log_capture_end();
     if (lr != LY_SUCCESS || !tree) {
         int r = devconf__error_set(DEVCONF_ORIGIN_NETCONF, DEVCONF_EPROTO, "%s: malformed rpc-error from %s%s%s", what,
@@ -666,7 +666,7 @@ int devconf__nc_reply_text(const char *reply, char **out)
     *out = NULL;
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), reply, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), reply, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     const char *why = devconf__log_capture_end();
     const struct lyd_node *data = lr == LY_SUCCESS && tree ? devconf__child_named(tree, "data") : NULL;
     const char *v = data && !data->schema ? ((const struct lyd_node_opaq *)data)->value : NULL;

@@ -239,6 +239,16 @@ int devconf__nc_pump(devconf_session *s, int64_t deadline);
 void devconf__nc_unsubscribe(devconf_session *s, devconf_subscription *sub);
 /* The session is closing: every RFC 8639 subscription is detached (later pulls: DEVCONF_ECONNECT). */
 void devconf__nc_subs_detach(devconf_session *s);
+/* The RFC 5277 stream list of a <get> reply's data (/netconf/streams/stream): 1 when stream's
+ * replaySupport is true, else 0. Exposed for tests/fuzz/. */
+int devconf__nc_stream_replays_parse(const char *text, const char *stream);
+/* A notification message as RFC 8639 routing reads it, schema-less: the tree to free (NULL when it
+ * is no XML), *id the subscription an ietf-subscribed-notifications state notification names (-1:
+ * an event, or no valid unsigned 32-bit id), *name that notification's name ("" when none),
+ * *reason its <reason> (NULL when none); name and reason point into the tree. Exposed for
+ * tests/fuzz/. */
+struct lyd_node;
+struct lyd_node *devconf__nc_sn_read(const char *msg, int64_t *id, const char **name, const char **reason);
 
 static inline devconf__ncc *devconf__nc_client(const devconf_session *s)
 {

@@ -31,7 +31,7 @@ static int check_subtree(const char *filter)
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), filter, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), filter, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     const char *why = devconf__log_capture_end();
     lyd_free_all(tree);
     if (lr != LY_SUCCESS) {
@@ -58,11 +58,17 @@ static int stream_replays(devconf_session *s, const char *stream)
     if (r < 0) {
         return r == DEVCONF_ERPC ? 0 : r;
     }
+    int yes = devconf__nc_stream_replays_parse(text, stream);
+    free(text);
+    return yes;
+}
+
+int devconf__nc_stream_replays_parse(const char *text, const char *stream)
+{
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), text, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), text, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
-    free(text);
     int yes = 0;
     for (const struct lyd_node *top = lr == LY_SUCCESS ? tree : NULL; top && !yes; top = top->next) {
         for (const struct lyd_node *ss = lyd_child(top); ss && !yes; ss = ss->next) {
@@ -132,6 +138,23 @@ static int64_t parse_u32(const char *v)
     return *end || n > UINT32_MAX ? -1 : (int64_t)n;
 }
 
+struct lyd_node *devconf__nc_sn_read(const char *msg, int64_t *id, const char **name, const char **reason)
+{
+    struct lyd_node *tree = NULL;
+    devconf__log_capture_begin();
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), msg, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
+    devconf__log_capture_end();
+    const struct lyd_node *ev = NULL;
+    for (const struct lyd_node *c = lr == LY_SUCCESS && tree ? lyd_child(tree) : NULL; c && !ev; c = c->next) {
+        ev = strcmp(devconf__node_name(c), "eventTime") ? c : NULL;
+    }
+    const struct lyd_node_opaq *o = ev && !ev->schema ? (const struct lyd_node_opaq *)ev : NULL;
+    *id = o && o->name.module_ns && !strcmp(o->name.module_ns, SN_NS) ? parse_u32(devconf__child_value(ev, "id")) : -1;
+    *name = o ? o->name.name : "";
+    *reason = ev ? devconf__child_value(ev, "reason") : NULL;
+    return tree;
+}
+
 /* Routes each notification of a session with RFC 8639 subscriptions: the state notifications name
  * their subscription (<id>); events do not (the RFC 5277 envelope of RFC 8640 has no id) and go to
  * every open subscription of the session (one, as subscribe8639 keeps it). */
@@ -147,18 +170,9 @@ static void sink8639(void *payload, char *msg, size_t len)
         pthread_mutex_unlock(&subs_mu);
         return;
     }
-    struct lyd_node *tree = NULL;
-    devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), msg, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
-    devconf__log_capture_end();
-    const struct lyd_node *ev = NULL;
-    for (const struct lyd_node *c = lr == LY_SUCCESS && tree ? lyd_child(tree) : NULL; c && !ev; c = c->next) {
-        ev = strcmp(devconf__node_name(c), "eventTime") ? c : NULL;
-    }
-    const struct lyd_node_opaq *o = ev && !ev->schema ? (const struct lyd_node_opaq *)ev : NULL;
-    int64_t id = o && o->name.module_ns && !strcmp(o->name.module_ns, SN_NS) ? parse_u32(devconf__child_value(ev, "id"))
-                                                                              : -1;
-    const char *name = o ? o->name.name : "";
+    const char *name = "", *why = NULL;
+    int64_t id = -1;
+    struct lyd_node *tree = devconf__nc_sn_read(msg, &id, &name, &why);
     if (id >= 0) {
         devconf_subscription *x = st->subs8639;
         while (x && x->id != (uint32_t)id) {
@@ -177,7 +191,6 @@ static void sink8639(void *payload, char *msg, size_t len)
             x->ended = true;
             devconf__sub_complete(x);
         } else if (!strcmp(name, "subscription-terminated")) {
-            const char *why = devconf__child_value(ev, "reason");
             char text[256];
             snprintf(text, sizeof text, "subscription %lld was terminated by %s (RFC 8639 subscription-terminated, "
                      "reason %.120s)", (long long)id, s->host, why ? why : "not given");
@@ -277,7 +290,7 @@ static int subscribe8639(devconf_session *s, devconf_subscription *sub, const de
     if (r == 0) {
         struct lyd_node *tree = NULL;
         devconf__log_capture_begin();
-        LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), reply, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+        LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), reply, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
         devconf__log_capture_end();
         id = lr == LY_SUCCESS && tree ? parse_u32(devconf__child_value(tree, "id")) : -1;
         lyd_free_all(tree);

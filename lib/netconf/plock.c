@@ -207,7 +207,7 @@ int devconf__nc_partial_lock(devconf_session *s, const char *const *selects, siz
     }
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), reply, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), reply, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     free(reply);
     const char *v = lr == LY_SUCCESS && tree ? devconf__child_value(tree, "lock-id") : NULL;

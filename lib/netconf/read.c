@@ -26,7 +26,7 @@ static int check_filter(devconf_session *s, const char *filter, devconf_filter_t
         }
         struct lyd_node *tree = NULL;
         devconf__log_capture_begin();
-        LY_ERR lr = lyd_parse_data_mem(ly, p, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+        LY_ERR lr = devconf__lyd_parse_xml(ly, p, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
         if (lr != LY_SUCCESS) {
             int r = devconf__yang_error(ly, DEVCONF_EYANG, "subtree filter is not well-formed XML, nothing sent");
             devconf__log_capture_end();

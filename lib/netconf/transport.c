@@ -499,7 +499,7 @@ static int nc_generic_rpc(devconf_session *s, char **out, const char *text, devc
         struct ly_in *in = NULL;
         struct lyd_node *envp = NULL;
         devconf__log_capture_begin();
-        if (ly_in_new_memory(reply, &in) != LY_SUCCESS ||
+        if (devconf__xml_undeclares_ns(reply) || ly_in_new_memory(reply, &in) != LY_SUCCESS ||
             lyd_parse_op(ly, op, in, LYD_XML, LYD_TYPE_REPLY_NETCONF, &envp, NULL) != LY_SUCCESS) {
             r = devconf__yang_error(ly, DEVCONF_EPROTO, "the reply does not match the operation's output");
             devconf__error_set_message("%s: %s", what, devconf_error_message(devconf_error_last()));

@@ -2,6 +2,7 @@
  * (RFC 8072 2.3) turned into the rpc-error entries and the one-line message of the error object;
  * at most DEVCONF_RC_MAX_RPC_ERRORS entries are kept, and device text is made safe to print. */
 #include "restconf_p.h"
+#include "yang/yang_p.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,8 +260,7 @@ static int add_xml_errors(devconf_session *s, struct tally *t, const char *body)
     char *cut = xml_cut(body, &total);
     struct lyd_node *tree = NULL;
     int r = 0;
-    if (lyd_parse_data_mem(ly, cut ? cut : body, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0,
-                           &tree) == LY_SUCCESS && tree) {
+    if (devconf__lyd_parse_xml(ly, cut ? cut : body, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree) == LY_SUCCESS && tree) {
         for (const struct lyd_node *e = lyd_child(tree); e && r == 0; e = e->next) {
             if (strcmp(devconf__node_name(e), "error")) {
                 continue;

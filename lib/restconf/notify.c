@@ -42,10 +42,7 @@ struct devconf__rc_stream {
     uint64_t header_bytes;
     char *content_type;
     devconf__buf error_body;   /* of a response that is not an event stream, bounded by limit */
-    /* the event-stream parser */
-    devconf__buf line, data;
-    bool cr;                   /* the last byte was a CR: an LF right after it ends no second line */
-    bool started;              /* past the optional byte order mark */
+    devconf__sse sse;          /* the event-stream parser */
     unsigned events;           /* events read by the current pump */
     const char *too_long;      /* set when the write callback stopped the transfer: what was too long */
     bool done;
@@ -69,18 +66,17 @@ static bool streaming(const struct devconf__rc_stream *st)
     return st->status == 200 && is_event_stream(st->content_type);
 }
 
-/* One complete line of the stream (in st->line, NUL-terminated), W3C EventSource "interpret". */
-static void end_line(struct devconf__rc_stream *st)
+/* One complete line of the stream (in p->line, NUL-terminated), W3C EventSource "interpret". */
+static void end_line(devconf__sse *p)
 {
-    const char *l = st->line.data ? st->line.data : "";
+    const char *l = p->line.data ? p->line.data : "";
     if (!*l) {
         /* a blank line dispatches the event: its data lines joined by \n */
-        if (st->data.len) {
-            st->data.data[--st->data.len] = '\0'; /* the last \n */
-            devconf__sub_message(st->sub, devconf__rc_st(st->s)->ly, st->data.data, st->enc, "restconf");
-            st->events++;
+        if (p->data.len) {
+            p->data.data[--p->data.len] = '\0'; /* the last \n */
+            p->on_event(p->arg, p->data.data, p->data.len);
         }
-        devconf__buf_dispose(&st->data);
+        devconf__buf_dispose(&p->data);
     } else if (*l != ':') { /* ':' starts a comment (keep-alives) */
         const char *colon = strchr(l, ':');
         size_t flen = colon ? (size_t)(colon - l) : strlen(l);
@@ -89,57 +85,79 @@ static void end_line(struct devconf__rc_stream *st)
             v++;
         }
         if (flen == 4 && !strncmp(l, "data", 4)) {
-            devconf__buf_puts(&st->data, v);
-            devconf__buf_append(&st->data, "\n", 1);
+            devconf__buf_puts(&p->data, v);
+            devconf__buf_append(&p->data, "\n", 1);
         }
         /* event, id, retry and unknown fields do not matter here */
     }
-    st->line.len = 0;
-    if (st->line.data) {
-        st->line.data[0] = '\0';
+    p->line.len = 0;
+    if (p->line.data) {
+        p->line.data[0] = '\0';
     }
 }
 
-static size_t feed(struct devconf__rc_stream *st, const char *p, size_t len)
+size_t devconf__sse_feed(devconf__sse *p, const char *data, size_t len)
 {
     size_t i = 0;
-    if (!st->started) {
-        static const char bom[] = "\xEF\xBB\xBF";
-        if (len >= 3 && !memcmp(p, bom, 3)) {
-            i = 3;
+    /* the byte order mark byte by byte: a curl write may end inside it */
+    static const char bom[] = "\xEF\xBB\xBF";
+    while (!p->started && i < len) {
+        if (data[i] == bom[p->bom]) {
+            i++;
+            p->started = ++p->bom == 3;
+            continue;
         }
-        st->started = true;
+        /* no byte order mark: the bytes of one taken so far (no CR, no LF) start the line */
+        if (p->bom) {
+            devconf__buf_append(&p->line, bom, p->bom);
+        }
+        p->started = true;
     }
     while (i < len) {
-        char c = p[i];
-        if (c == '\n' && st->cr) {
-            st->cr = false;
+        char c = data[i];
+        if (c == '\n' && p->cr) {
+            p->cr = false;
             i++;
             continue;
         }
-        st->cr = false;
+        p->cr = false;
         if (c == '\r' || c == '\n') {
-            st->cr = c == '\r';
-            end_line(st);
+            p->cr = c == '\r';
+            end_line(p);
             i++;
             continue;
         }
         size_t run = i;
-        while (run < len && p[run] != '\r' && p[run] != '\n') {
+        while (run < len && data[run] != '\r' && data[run] != '\n') {
             run++;
         }
-        devconf__buf_append(&st->line, p + i, run - i);
+        devconf__buf_append(&p->line, data + i, run - i);
         i = run;
-        if (st->line.len + st->data.len > st->limit) {
-            st->too_long = "an event";
+        if (p->line.len + p->data.len > p->limit) {
+            p->too_long = "an event";
             return 0; /* curl stops the transfer */
         }
-        if (st->line.failed || st->data.failed) {
-            st->too_long = "memory";
+        if (p->line.failed || p->data.failed) {
+            p->too_long = "memory";
             return 0;
         }
     }
     return len;
+}
+
+void devconf__sse_dispose(devconf__sse *p)
+{
+    devconf__buf_dispose(&p->line);
+    devconf__buf_dispose(&p->data);
+}
+
+/* An event of the stream: its data is a notification message. */
+static void on_event(void *arg, char *data, size_t len)
+{
+    struct devconf__rc_stream *st = arg;
+    (void)len;
+    devconf__sub_message(st->sub, devconf__rc_st(st->s)->ly, data, st->enc, "restconf");
+    st->events++;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *arg)
@@ -147,7 +165,11 @@ static size_t on_data(char *data, size_t size, size_t n, void *arg)
     struct devconf__rc_stream *st = arg;
     size_t len = size * n;
     if (streaming(st)) {
-        return feed(st, data, len);
+        size_t r = devconf__sse_feed(&st->sse, data, len);
+        if (r != len) {
+            st->too_long = st->sse.too_long;
+        }
+        return r;
     }
     /* an error page (or a body that is no event stream): kept, bounded, for the error message */
     if (st->error_body.len + len > st->limit) {
@@ -215,8 +237,7 @@ static void stream_free(struct devconf__rc_stream *st)
     free(st->content_type);
     free(st->name);
     devconf__buf_dispose(&st->error_body);
-    devconf__buf_dispose(&st->line);
-    devconf__buf_dispose(&st->data);
+    devconf__sse_dispose(&st->sse);
     pthread_mutex_unlock(&st->mu);
     pthread_mutex_destroy(&st->mu);
     free(st);
@@ -322,14 +343,7 @@ int devconf__rc_pump(devconf_session *s, int64_t deadline)
 
 /* ---- finding the stream (RFC 8040 9.2) ---- */
 
-struct stream_info {
-    bool found;
-    bool replay;
-    char *location;  /* for the wanted encoding, as the server gave it */
-    char *encodings; /* the encodings offered, for a message */
-};
-
-static void note_encoding(struct stream_info *si, const char *enc, const char *loc, const char *want)
+static void note_encoding(devconf__rc_stream_info *si, const char *enc, const char *loc, const char *want)
 {
     if (!enc) {
         return;
@@ -346,7 +360,7 @@ static void note_encoding(struct stream_info *si, const char *enc, const char *l
     }
 }
 
-static void streams_json(const char *body, const char *name, const char *want, struct stream_info *si)
+static void streams_json(const char *body, const char *name, const char *want, devconf__rc_stream_info *si)
 {
     devconf__json *j = NULL;
     if (devconf__json_parse(body, &j, NULL, 0) < 0) {
@@ -370,11 +384,11 @@ static void streams_json(const char *body, const char *name, const char *want, s
     devconf__json_free(j);
 }
 
-static void streams_xml(const char *body, const char *name, const char *want, struct stream_info *si)
+static void streams_xml(const char *body, const char *name, const char *want, devconf__rc_stream_info *si)
 {
     struct lyd_node *tree = NULL;
     devconf__log_capture_begin();
-    LY_ERR lr = lyd_parse_data_mem(devconf__yang_boot(), body, LYD_XML, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, 0, &tree);
+    LY_ERR lr = devconf__lyd_parse_xml(devconf__yang_boot(), body, LYD_PARSE_ONLY | LYD_PARSE_OPAQ, &tree);
     devconf__log_capture_end();
     if (lr != LY_SUCCESS) {
         lyd_free_all(tree);
@@ -403,6 +417,15 @@ static void streams_xml(const char *body, const char *name, const char *want, st
     lyd_free_all(tree);
 }
 
+void devconf__rc_streams_parse(const char *body, const char *name, const char *want, devconf__rc_stream_info *si)
+{
+    if (*devconf__skip_ws(body) == '<') {
+        streams_xml(body, name, want, si);
+    } else {
+        streams_json(body, name, want, si);
+    }
+}
+
 /* The path (and query) of the stream's location for the wanted encoding, checked to be on the
  * session's server; *replay says whether the stream keeps a replay log. */
 static int find_stream(devconf_session *s, const char *name, const char *want, char **path, bool *replay)
@@ -419,13 +442,9 @@ static int find_stream(devconf_session *s, const char *name, const char *want, c
     if (rc < 0) {
         return rc;
     }
-    struct stream_info si = { 0 };
+    devconf__rc_stream_info si = { 0 };
     const char *body = r.body.data ? r.body.data : "";
-    if (*devconf__skip_ws(body) == '<') {
-        streams_xml(body, name, want, &si);
-    } else {
-        streams_json(body, name, want, &si);
-    }
+    devconf__rc_streams_parse(body, name, want, &si);
     devconf__rc_resp_dispose(&r);
     if (!si.found) {
         devconf__buf shown = { 0 };
@@ -665,6 +684,9 @@ static int subscribe_locked(devconf_session *s, devconf_subscription *sub, const
     st->enc = sub->format;
     st->stop_time = o->stop_time != NULL;
     st->limit = s->max_reply_bytes;
+    st->sse.limit = st->limit;
+    st->sse.on_event = on_event;
+    st->sse.arg = st;
     if (!(st->name = devconf__strdup(name))) {
         free(full);
         stream_free(st);

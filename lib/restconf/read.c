@@ -3,6 +3,7 @@
  * do not know is returned as the device sent it (when the caller asked for the device's
  * encoding) or refused naming it, and absurd nesting is refused before any parser sees it. */
 #include "restconf_p.h"
+#include "yang/yang_p.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -327,6 +328,12 @@ int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, co
     }
     if (!copy) {
         copy = strndup(text, tlen);
+    }
+    if (copy && partial && !json && devconf__xml_undeclares_ns(copy)) {
+        free(copy);
+        lyd_free_all(top);
+        return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO, "the device's data does not match its "
+                                  "schemas: it has elements without a namespace (xmlns=\"\")");
     }
     struct ly_in *in = NULL;
     if (!copy || ly_in_new_memory(copy, &in) != LY_SUCCESS) {

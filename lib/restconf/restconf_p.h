@@ -91,6 +91,39 @@ static inline devconf__rc_state *devconf__rc_st(const devconf_session *s)
     return s->tp_data;
 }
 
+/* ---- notify.c: the event stream's parsers, exposed for tests/fuzz/ ---- */
+
+/* A Server-Sent Events reader (W3C EventSource, text/event-stream): lines end with CR, LF or CRLF
+ * (also across feeds), a leading byte order mark is skipped (also when split across feeds), ':' lines are comments, the "data"
+ * fields of an event are joined by \n and a blank line dispatches them to on_event (NUL-terminated
+ * text of len bytes, not taken). Other fields are ignored. A line plus the event's data so far is
+ * bounded by limit. */
+typedef struct devconf__sse {
+    uint64_t limit;
+    void (*on_event)(void *arg, char *data, size_t len);
+    void *arg;
+    devconf__buf line, data;
+    bool cr;               /* the last byte was a CR: an LF right after it ends no second line */
+    bool started;          /* past the optional byte order mark */
+    unsigned char bom;     /* bytes of it read so far */
+    const char *too_long;  /* why a feed stopped: "an event" (past limit) or "memory" */
+} devconf__sse;
+/* Reads len bytes (a curl write): len, or 0 when it stopped (too_long says why; the stream is
+ * closed). */
+size_t devconf__sse_feed(devconf__sse *p, const char *data, size_t len);
+void devconf__sse_dispose(devconf__sse *p);
+
+/* What ietf-restconf-monitoring's streams list (RFC 8040 9.2) says of stream name: whether it is
+ * listed, whether it keeps a replay log, the location of the want encoding ("xml", "json"), as the
+ * server gave it, and the encodings offered (for a message). body is the JSON or XML reply. */
+typedef struct devconf__rc_stream_info {
+    bool found;
+    bool replay;
+    char *location;  /* for the wanted encoding, as the server gave it */
+    char *encodings; /* the encodings offered, for a message */
+} devconf__rc_stream_info;
+void devconf__rc_streams_parse(const char *body, const char *name, const char *want, devconf__rc_stream_info *si);
+
 /* Sets up the session's curl handle: the URI's scheme (the only protocol allowed), host and port,
  * TLS, credentials, redirects off. */
 int devconf__rc_http_setup(devconf_session *s, devconf__rc_state *st, const devconf__uri *uri,

@@ -649,3 +649,56 @@ void devconf__strip_state(struct lyd_node **tree)
         }
     } while (n == 256);
 }
+
+bool devconf__xml_undeclares_ns(const char *text)
+{
+    static const char ws[] = " \t\r\n";
+    for (const char *p = text; p && (p = strchr(p, '<'));) {
+        p++;
+        if (!strncmp(p, "!--", 3) || !strncmp(p, "![CDATA[", 8)) {
+            const char *e = strstr(p, p[1] == '-' ? "-->" : "]]>");
+            p = e ? e + 3 : NULL;
+            continue;
+        }
+        if (*p == '?' || *p == '!' || *p == '/') {
+            continue;
+        }
+        p += strcspn(p, " \t\r\n/>"); /* the element's name */
+        for (;;) {                       /* its attributes */
+            p += strspn(p, ws);
+            if (!*p || *p == '>' || *p == '/') {
+                break;
+            }
+            const char *name = p;
+            p += strcspn(p, " \t\r\n=/>");
+            size_t nlen = (size_t)(p - name);
+            p += strspn(p, ws);
+            if (*p != '=') {
+                break; /* not well-formed: libyang refuses it */
+            }
+            p++;
+            p += strspn(p, ws);
+            if (*p != '"' && *p != '\'') {
+                break;
+            }
+            const char *e = strchr(p + 1, *p);
+            if (!e) {
+                return false;
+            }
+            if (nlen == 5 && !strncmp(name, "xmlns", 5) && e == p + 1) {
+                return true;
+            }
+            p = e + 1;
+        }
+    }
+    return false;
+}
+
+int devconf__lyd_parse_xml(const struct ly_ctx *ly, const char *text, uint32_t parse_opts, struct lyd_node **tree)
+{
+    *tree = NULL;
+    if (devconf__xml_undeclares_ns(text)) {
+        return LY_EVALID;
+    }
+    return lyd_parse_data_mem(ly, text, LYD_XML, parse_opts, 0, tree);
+}

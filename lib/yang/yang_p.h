@@ -74,6 +74,15 @@ int devconf__modset_key(const devconf__modset *s, char key[65]);
 /* The bootstrap context: libyang's internal modules only (ietf-yang-library 2019-01-04 with the
  * RFC 7895 modules-state), created once and never changed; borrowed. */
 struct ly_ctx *devconf__yang_boot(void);
+/* Whether XML text undeclares the default namespace (xmlns="" in a start tag): libyang 2.1.30 reads
+ * such elements as opaque nodes without a namespace and crashes (strcmp of NULL) on two siblings of
+ * them (tests/fuzz/corpus/nc_notify/regress-empty-default-ns). Every parse of device XML that allows
+ * opaque nodes refuses such text first; YANG data never needs it (every element has a namespace). */
+bool devconf__xml_undeclares_ns(const char *text);
+/* lyd_parse_data_mem of XML text (an LY_ERR), with devconf__xml_undeclares_ns text refused
+ * (LY_EVALID, *tree NULL, nothing in libyang's error log). */
+struct lyd_node;
+int devconf__lyd_parse_xml(const struct ly_ctx *ly, const char *text, uint32_t parse_opts, struct lyd_node **tree);
 /* Whether libyang has name (at revision rev, or any when NULL) built into every context. */
 bool devconf__yang_builtin(const char *name, const char *rev);
 /* Reads an RFC 8525 yang-library or RFC 7895 modules-state document (XML or JSON, the container

@@ -309,9 +309,142 @@ def device_record():
     write("device_record", "nul", b"devconf-device-record 1\x00\nannounce x\n")
 
 
+EV = "urn:devconf:test-events"
+NOTIF_ALARM = ('<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>'
+               '2026-12-01T10:00:00Z</eventTime><alarm xmlns="%s"><severity>major</severity>'
+               "<resource>eth0</resource><text>link down</text></alarm></notification>" % EV)
+NOTIF_JSON = ('{"ietf-restconf:notification":{"eventTime":"2026-12-01T10:00:00Z",'
+              '"devconf-test-events:alarm":{"severity":"critical","resource":"eth0","text":"link down"}}}')
+SSE_SMALL = b"\x40"  # bound 64 bytes
+SSE_BIG = b"\xff"    # bound 1 MiB
+
+
+def sse():
+    ev = "data: %s\n\n" % NOTIF_JSON
+    write("sse", "one-event", SSE_BIG + b"\x01" + b(ev))
+    write("sse", "two-events-crlf", SSE_BIG + b"\x07" + b("event: notification\r\nid: 1\r\ndata: <a>\r\n"
+                                                        "data: </a>\r\n\r\n: keep-alive\r\n\r\nretry: 10\r\n"
+                                                        "data:x\r\n\r\n"))
+    write("sse", "bom-cr-only", SSE_BIG + b"\x02" + b"\xef\xbb\xbfdata: a\rdata\r\rdata: b\r\r")
+    # piece seeds 0x11 and 0x32 cut the first write after 1 and 2 bytes: a BOM split between curl
+    # writes (it was skipped only when the first write held all of it)
+    write("sse", "bom-split", SSE_BIG + b"\x11" + b"\xef\xbb\xbfdata: x\n\n")
+    write("sse", "bom-split-2", SSE_BIG + b"\x32" + b"\xef\xbb\xbfdata: x\n\n")
+    write("sse", "partial-bom", SSE_BIG + b"\x11" + b"\xef\xbbdata: x\n\n")
+    write("sse", "no-final-blank-line", SSE_BIG + b"\x00" + b"data: lost\n")
+    write("sse", "over-long-line", SSE_SMALL + b"\x09" + b"data: " + b"A" * 200 + b"\n\n")
+    write("sse", "over-long-event", SSE_SMALL + b"\x0b" + b"data: 0123456789\n" * 10 + b"\n")
+    write("sse", "empty-data-lines", b"\x10" + b"\x0d" + b"data\n" * 40 + b"\n")
+    write("sse", "nul-and-controls", SSE_BIG + b"\x11" + b"data: a\x00b\x1b[31m\n\ndata:\xff\xfe\n\n")
+    write("sse", "zero-bound", b"\x00\x01" + b"data: x\n\n")
+
+
+def rc_streams():
+    js = {"ietf-restconf-monitoring:streams": {"stream": [
+        {"name": "NETCONF", "description": "default", "replay-support": True,
+         "replay-log-creation-time": "2026-12-01T00:00:00Z",
+         "access": [{"encoding": "xml", "location": "https://device.example/streams/NETCONF"},
+                    {"encoding": "json", "location": "https://device.example/streams/NETCONF-JSON"}]},
+        {"name": "devconf-events", "access": [{"encoding": "json", "location": "/streams/ev"}]}]}}
+    write("rc_streams", "json-netconf-xml", b"\x00" + b(json.dumps(js)))
+    write("rc_streams", "json-netconf-json", b"\x04" + b(json.dumps(js)))
+    write("rc_streams", "json-events", b"\x05" + b(json.dumps(js)))
+    xml = ('<streams xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf-monitoring"><stream><name>NETCONF</name>'
+           "<replay-support>true</replay-support><access><encoding>xml</encoding>"
+           "<location>https://device.example/streams/NETCONF</location></access><access><encoding>json"
+           "</encoding><location>https://device.example/streams/NETCONF-JSON</location></access></stream>"
+           "</streams>")
+    write("rc_streams", "xml-netconf", b"\x00" + b(xml))
+    write("rc_streams", "xml-netconf-json", b"\x04" + b(xml))
+    write("rc_streams", "json-string-replay", b"\x00" + b('{"ietf-restconf-monitoring:streams":{"stream":[{"name":'
+                                                          '"NETCONF","replay-support":"true","access":[{"encoding":'
+                                                          '"XML","location":"/s"}]}]}}'))
+    write("rc_streams", "json-not-arrays", b"\x00" + b('{"ietf-restconf-monitoring:streams":{"stream":{"name":'
+                                                       '"NETCONF","access":{"encoding":"xml"}}}}'))
+    many = [{"encoding": "e%d" % i * 10, "location": "/x"} for i in range(200)]
+    write("rc_streams", "json-many-encodings", b"\x00" + b(json.dumps(
+        {"ietf-restconf-monitoring:streams": {"stream": [{"name": "NETCONF", "access": many}]}})))
+    write("rc_streams", "xml-doctype", b"\x00" + b('<!DOCTYPE s [<!ENTITY e "NETCONF">]>' + xml.replace(
+        "<name>NETCONF</name>", "<name>&e;</name>")))
+    write("rc_streams", "xml-deep", b"\x00" + b("<streams>" + "<stream>" * 2000 + "</stream>" * 2000 + "</streams>"))
+    write("rc_streams", "json-deep", b"\x00" + b("[" * 5000 + "]" * 5000))
+    write("rc_streams", "empty-name", b"\x02" + b('{"ietf-restconf-monitoring:streams":{"stream":[{"name":""}]}}'))
+
+
+def notification():
+    write("notification", "xml-alarm", b"\x00" + b(NOTIF_ALARM))
+    write("notification", "xml-alarm-as-json", b"\x02" + b(NOTIF_ALARM))
+    write("notification", "json-alarm", b"\x01" + b(NOTIF_JSON))
+    write("notification", "json-alarm-as-json", b"\x03" + b(NOTIF_JSON))
+    write("notification", "xml-unknown", b"\x00" + b(NOTIF))
+    write("notification", "xml-unknown-json-format", b"\x02" + b(NOTIF))
+    write("notification", "xml-complete", b"\x00" + b(
+        '<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-12-01T10:00:00Z'
+        '</eventTime><notificationComplete xmlns="urn:ietf:params:xml:ns:netmod:notification"/></notification>'))
+    write("notification", "xml-no-event-time", b"\x00" + b(NOTIF_ALARM.replace(
+        "<eventTime>2026-12-01T10:00:00Z</eventTime>", "")))
+    write("notification", "xml-bad-enum", b"\x00" + b(NOTIF_ALARM.replace("major", "fatal")))
+    write("notification", "xml-two-events", b"\x00" + b(NOTIF_ALARM.replace(
+        "</notification>", '<restarted xmlns="%s"/></notification>' % EV)))
+    write("notification", "xml-doctype", b"\x00" + b('<!DOCTYPE n [<!ENTITY e "x">]>' + NOTIF_ALARM.replace(
+        "eth0", "&e;")))
+    write("notification", "xml-deep", b"\x00" + b(NOTIF.replace("/></notification>", ">" + "<a>" * 1001 +
+                                                                 "</a>" * 1001 + "</netconf-config-change>"
+                                                                 "</notification>")))
+    write("notification", "json-unknown", b"\x01" + b('{"ietf-restconf:notification":{"eventTime":"2026-12-01T10:00'
+                                                      ':00Z","vendor-x:boom":{"a":1}}}'))
+    write("notification", "json-bad-member", b"\x01" + b('{"ietf-restconf:notification":{"eventTime":"t",'
+                                                         '"a\\"b:c\\n":{}}}'))
+    write("notification", "json-no-time", b"\x01" + b('{"ietf-restconf:notification":{"devconf-test-events:'
+                                                      'restarted":{}}}'))
+    write("notification", "json-member-not-object", b"\x03" + b('{"ietf-restconf:notification":{"eventTime":'
+                                                                '"2026-12-01T10:00:00Z","devconf-test-events:'
+                                                                'restarted":[1,2]}}'))
+    write("notification", "json-deep", b"\x01" + b('{"ietf-restconf:notification":{"eventTime":"t","m:n":' +
+                                                   "[" * 5000 + "]" * 5000 + "}}"))
+    write("notification", "json-controls", b"\x01" + b('{"ietf-restconf:notification":{"eventTime":"\\u001b[2J",'
+                                                       '"devconf-test-events:restarted":{"reason":"\\u0000x"}}}'))
+    write("notification", "empty", b"\x00")
+
+
+SN = "urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications"
+
+
+def nc_notify():
+    env = ('<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-12-01T10:00:00Z'
+           "</eventTime>%s</notification>")
+    write("nc_notify", "sn-completed", b"\x00" + b(env % ('<subscription-completed xmlns="%s"><id>7</id>'
+                                                           "</subscription-completed>" % SN)))
+    write("nc_notify", "sn-terminated", b"\x00" + b(env % ('<subscription-terminated xmlns="%s"><id>4294967295</id>'
+                                                            "<reason>sn:suspension-timeout</reason>"
+                                                            "</subscription-terminated>" % SN)))
+    write("nc_notify", "sn-replay-completed", b"\x00" + b(env % ('<replay-completed xmlns="%s"><id>0</id>'
+                                                                  "</replay-completed>" % SN)))
+    write("nc_notify", "sn-id-too-big", b"\x00" + b(env % ('<subscription-terminated xmlns="%s"><id>4294967296'
+                                                            "</id><reason>\xc2\x9b2J\x1b</reason>"
+                                                            "</subscription-terminated>" % SN)))
+    write("nc_notify", "sn-id-signs", b"\x00" + b(env % ('<subscription-modified xmlns="%s"><id>+7</id><id>-1</id>'
+                                                          "</subscription-modified>" % SN)))
+    write("nc_notify", "event", b"\x00" + b(NOTIF))
+    write("nc_notify", "no-event", b"\x00" + b(env % ""))
+    write("nc_notify", "doctype", b"\x00" + b(DOCTYPE))
+    write("nc_notify", "deep", b"\x00" + b(env % ("<x>" * 1001 + "</x>" * 1001)))
+    streams = ('<data><netconf xmlns="urn:ietf:params:xml:ns:netmod:notification"><streams><stream><name>NETCONF'
+               "</name><description>default</description><replaySupport>true</replaySupport>"
+               "<replayLogCreationTime>2026-12-01T00:00:00Z</replayLogCreationTime></stream><stream><name>"
+               "devconf-events</name><replaySupport>false</replaySupport></stream></streams></netconf></data>")
+    write("nc_notify", "streams-netconf", b"\x01" + b(streams))
+    write("nc_notify", "streams-events", b"\x03" + b(streams))
+    write("nc_notify", "streams-no-list", b"\x01" + b("<data/>"))
+    write("nc_notify", "streams-two-roots", b"\x01" + b(streams.replace("<data>", "").replace("</data>", "") * 2))
+    write("nc_notify", "streams-doctype", b"\x01" + b('<!DOCTYPE d [<!ENTITY t "true">]>' + streams.replace(
+        ">true<", ">&t;<")))
+
+
 if __name__ == "__main__":
     for f in (framing, envelope, nc_session, uri, json_, restconf_errors, paths, rc_resource, unwrap,
-              yang_library, hello_caps, device_record):
+              yang_library, hello_caps, device_record, sse, rc_streams, notification,
+              nc_notify):
         f()
     n = sum(len(files) for _, _, files in os.walk(CORPUS))
     print("make-corpus.py: %d files under %s" % (n, os.path.relpath(CORPUS)))

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
 ALL=(framing envelope nc_session uri json restconf_errors paths rc_resource unwrap yang_library hello_caps
-     device_record)
+     device_record sse rc_streams notification nc_notify)
 SECONDS_EACH=15
 MERGE=0
 HARNESSES=()
@@ -50,6 +50,8 @@ dicts_of() {
         json) echo json ;;
         restconf_errors|rc_resource|unwrap|yang_library) echo xml json ;;
         hello_caps) echo caps ;;
+        rc_streams|notification) echo xml json ;;
+        nc_notify) echo xml ;;
         *) ;;
     esac
 }

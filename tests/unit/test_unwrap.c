@@ -1,9 +1,10 @@
 /* lib/yang/bridge.c: devconf__unwrap_element(), the <config>/<data> wrapper taken off a payload or a
- * RESTCONF reply. */
+ * RESTCONF reply; devconf__xml_undeclares_ns(), the guard before libyang's opaque XML parses. */
 #include <check.h>
 #include <string.h>
 
 #include "devconf_p.h"
+#include "yang/yang_p.h"
 #include "test_util.h"
 
 /* The content unwrap finds in text: a pointer into text and a length within it. */
@@ -48,6 +49,25 @@ START_TEST(start_tag_without_end_tag_is_not_a_wrapper)
 }
 END_TEST
 
+/* fuzz_nc_notify found it: libyang 2.1.30 crashes (strcmp of NULL) parsing two opaque siblings in
+ * an undeclared default namespace; such text is refused before libyang sees it. */
+START_TEST(empty_default_namespace_is_found)
+{
+    ck_assert(devconf__xml_undeclares_ns("<n xmlns=\"\"><s/><s/>"));
+    ck_assert(devconf__xml_undeclares_ns("<n xmlns='urn:x'><s a='1' xmlns = ''/></n>"));
+    ck_assert(devconf__xml_undeclares_ns("<?xml version='1.0'?><!-- <x xmlns=''> --><n\n\txmlns=\"\"/>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns=\"urn:x\"><s/><s/></n>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns=\"urn:x\">xmlns=\"\"</n>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns=\"urn:x\"><!-- <s xmlns=\"\"/> --></n>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns=\"urn:x\"><![CDATA[<s xmlns=\"\"/>]]></n>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns:p=\"\" a=\"xmlns=''\"/>"));
+    ck_assert(!devconf__xml_undeclares_ns("<n xmlns=\"urn:x\" b=\"unterminated"));
+    ck_assert(!devconf__xml_undeclares_ns(""));
+    ck_assert(!devconf__xml_undeclares_ns("<"));
+    ck_assert(!devconf__xml_undeclares_ns("<!--"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("unwrap");
@@ -55,6 +75,7 @@ int main(void)
     tcase_add_test(tc, wrappers_are_taken_off);
     tcase_add_test(tc, other_roots_are_kept_whole);
     tcase_add_test(tc, start_tag_without_end_tag_is_not_a_wrapper);
+    tcase_add_test(tc, empty_default_namespace_is_found);
     suite_add_tcase(su, tc);
     return test_run_suite(su);
 }
