@@ -2,7 +2,8 @@
 # devconf subscribe (RFC 5277 notifications) against netconfd, started here: a subscriber with
 # --count 2 in the background while other CLI runs commit twice; the records (XML and JSON) carry the
 # notification's name, its event time and the changed path; --until ends a quiet subscription;
-# bad arguments are refused before connecting.
+# bad arguments are refused before connecting; the same command over RESTCONF event streams (the
+# scripted responder).
 #   test_cli_notify.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
 src=$1 build=$2
@@ -137,5 +138,25 @@ until=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
 check "--start-time replays earlier events, --until ends it at the device's stopTime" 0 \
     "netconf-config-change" "" -- \
     "${nc[@]}" "$uri" subscribe --format json --filter "$change" --start-time "$start" --until "$until"
+
+# ---- RESTCONF event streams (RFC 8040 section 6): the scripted responder's replay stream (two
+# alarms, then the server closes it at the stop time); the same subscribe, JSON lines ----
+rdir="$dir/responder"
+mkdir -p "$rdir"
+python3 "$src/tests/fixtures/restconf/responder.py" "$src/tests/fixtures/restconf/responder/events.json" "$rdir" \
+    >"$rdir/log" 2>&1 &
+bg+=("$!")
+for ((i = 0; i < 600; i++)); do [ -s "$rdir/port" ] && break; sleep 0.05; done
+if [ -s "$rdir/port" ]; then
+    ruri="restconf+http://127.0.0.1:$(cat "$rdir/port")"
+    check "subscribe over RESTCONF: replayed alarms as JSON lines, ended at the stop time" 0 \
+        '"event_time": ?"2026-12-01T00:00:02Z".*"resource": ?"r2"' "" -- \
+        "$cli" --cache-dir "$rdir/cache" "$ruri" subscribe --stream replay --format json \
+        --start-time 2026-12-01T00:00:00Z --until 2026-12-01T00:00:05Z
+    check "subscribe over RESTCONF: two records" 0 "" "" -- bash -c \
+        "'$cli' --cache-dir '$rdir/cache' '$ruri' subscribe --stream replay --format json --start-time 2026-12-01T00:00:00Z --until 2026-12-01T00:00:05Z | wc -l | grep -qx 2"
+else
+    fail "the RESTCONF responder did not start: $(cat "$rdir/log")"
+fi
 
 summary

@@ -1,8 +1,8 @@
-"""Notifications over RESTCONF from Python and the CLI: RFC 8040 event streams (Server-Sent Events)
+"""Notifications over RESTCONF from Python: RFC 8040 event streams (Server-Sent Events)
 of the scripted responder (tests/fixtures/restconf/responder.py, scenario responder/events.json: no
 RESTCONF server packaged for Debian has event streams). The same Subscription as over NETCONF:
 iterator, next(timeout), a request on the subscribed device between two notifications, replay with
-a stop time that ends the iteration, and `devconf URI subscribe` printing JSON lines."""
+a stop time that ends the iteration (the CLI's subscribe over RESTCONF: tests/cli/test_cli_notify.sh)."""
 
 from __future__ import annotations
 
@@ -106,16 +106,3 @@ def test_async_iterator_over_sse(responder, tmp_path):
             await dev.close()
 
     assert asyncio.run(main()) == ["2026-12-01T00:00:01Z", "2026-12-01T00:00:02Z"]
-
-
-def test_cli_subscribe_over_restconf_prints_json_lines(responder, tmp_path):
-    uri, _ = responder
-    cli = pathlib.Path(os.environ["DEVCONF_BUILD_DIR"], "cli", "devconf")
-    r = subprocess.run([str(cli), "--cache-dir", str(tmp_path), uri, "subscribe", "--stream", "replay",
-                        "--start-time", "2026-12-01T00:00:00Z", "--until", "2026-12-01T00:00:05Z",
-                        "--format", "json"], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    records = [json.loads(line) for line in r.stdout.splitlines()]
-    assert [x["event_time"] for x in records] == ["2026-12-01T00:00:01Z", "2026-12-01T00:00:02Z"]
-    assert all(x["name"] == ALARM for x in records)
-    assert records[1]["data"][ALARM]["resource"] == "r2"
