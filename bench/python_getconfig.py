@@ -121,7 +121,9 @@ def main() -> int:
         )
     try:
         port = int((d / "port").read_text())
-        cache = str(d / "cache")
+        # bench.py links d/cache to its shared schema cache; devconf refuses a symlinked cache
+        # directory (another user's link could point it anywhere), so give it the real one
+        cache = os.path.realpath(d / "cache")
         os.makedirs(cache, exist_ok=True)
         print("small get-config from Python, %d sequential RPCs on one session (127.0.0.1:%d)" % (count, port))
         bench_devconf(port, d, cache, count)
