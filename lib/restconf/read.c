@@ -207,10 +207,14 @@ char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *o
         }
         const char *kend = json_string_end(p, end);
         const char *v = kend;
+        bool meta = p + 1 < end && p[1] == '@';
         while (v && v < end && isspace((unsigned char)*v)) {
             v++;
         }
         if (!v || v == end || *v != ':') {
+            if (meta) {
+                goto malformed_meta;
+            }
             break;
         }
         v++;
@@ -219,9 +223,11 @@ char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *o
         }
         const char *vend = json_value_end(v, end);
         if (!vend) {
+            if (meta) {
+                goto malformed_meta;
+            }
             break;
         }
-        bool meta = p[1] == '@';
         const char *next = vend;
         while (next < end && isspace((unsigned char)*next)) {
             next++;
@@ -253,6 +259,12 @@ char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *o
     }
     *out_len = b.len;
     return devconf__buf_steal(&b);
+malformed_meta:
+    /* a top-level "@" member whose end cannot be found: libyang would crash on it before seeing
+     * that the text is malformed (found by fuzz_rc_resource) */
+    devconf__buf_dispose(&b);
+    *dropped = SIZE_MAX;
+    return NULL;
 }
 
 /* Makes the current error's message safe to print (libyang quotes device text in its messages). */
@@ -319,6 +331,12 @@ int devconf__rc_parse_resource(devconf_session *s, const devconf__rc_resp *r, co
         if (oom) {
             lyd_free_all(top);
             return devconf__error_oom();
+        }
+        if (dropped == SIZE_MAX) {
+            lyd_free_all(top);
+            return devconf__error_set(DEVCONF_ORIGIN_RESTCONF, DEVCONF_EPROTO,
+                                      "the JSON data from %s is malformed: a top-level annotation (\"@...\") has "
+                                      "no well-formed value", s->host);
         }
         if (copy) {
             devconf__log(s->ctx, DEVCONF_LOG_INFO, "restconf",

@@ -292,7 +292,9 @@ int devconf__rc_rpc(devconf_session *s, char **out, const char *text, devconf_fo
 /* A copy (malloc'ed, length in *out_len) of a JSON object without its top-level metadata members
  * ("@name": RFC 7952 annotations of the target's own nodes), *dropped of them; NULL when there is
  * none (or out of memory: *oom). Used before libyang parses a resource below the datastore, which
- * libyang 2.1.30 cannot do with such members (it crashes); other members are kept byte for byte. */
+ * libyang 2.1.30 cannot do with such members (it crashes); other members are kept byte for byte.
+ * NULL with *dropped SIZE_MAX: a top-level "@" member whose value is malformed (refuse the text:
+ * libyang crashes on it before it notices). */
 char *devconf__rc_json_drop_top_metadata(const char *text, size_t len, size_t *out_len, size_t *dropped, bool *oom);
 
 /* ---- notify.c: event streams (RFC 8040 section 6) over Server-Sent Events ---- */
