@@ -473,33 +473,6 @@ static int find_stream(devconf_session *s, const char *name, const char *want, c
 
 /* ---- subscribing ---- */
 
-/* RFC 3339 date-time (RFC 8040 4.8.7): YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
-static bool date_time_ok(const char *t)
-{
-    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-    size_t i = 0;
-    for (; pat[i]; i++) {
-        if (pat[i] == 'd' ? !isdigit((unsigned char)t[i]) : (pat[i] == 'T' ? (t[i] | 0x20) != 't' : t[i] != pat[i])) {
-            return false;
-        }
-    }
-    const char *p = t + i;
-    if (*p == '.') {
-        p++;
-        if (!isdigit((unsigned char)*p)) {
-            return false;
-        }
-        while (isdigit((unsigned char)*p)) {
-            p++;
-        }
-    }
-    if ((*p | 0x20) == 'z') {
-        return !p[1];
-    }
-    return (*p == '+' || *p == '-') && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && p[3] == ':' &&
-           isdigit((unsigned char)p[4]) && isdigit((unsigned char)p[5]) && !p[6];
-}
-
 /* What the options ask that RESTCONF cannot say, refused before anything is sent. */
 static int check_options(const devconf_subscribe_options *o, devconf_filter_type *ft)
 {
@@ -521,19 +494,7 @@ static int check_options(const devconf_subscribe_options *o, devconf_filter_type
         return devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL, "subscribe: the stream name is %s",
                                   *o->stream ? "longer than 1024 bytes" : "empty");
     }
-    const char *times[2][2] = { { o->start_time, "start time" }, { o->stop_time, "stop time" } };
-    for (int i = 0; i < 2; i++) {
-        if (times[i][0] && !date_time_ok(times[i][0])) {
-            devconf__buf shown = { 0 };
-            devconf__rc_buf_clean(&shown, times[i][0], 80);
-            int r = devconf__error_set(DEVCONF_ORIGIN_NONE, DEVCONF_EINVAL,
-                                       "subscribe: the %s '%s' is not an RFC 3339 date-time "
-                                       "(2026-12-02T10:00:00Z); nothing was sent", times[i][1],
-                                       shown.data ? shown.data : "");
-            devconf__buf_dispose(&shown);
-            return r;
-        }
-    }
+    /* the start and stop times were checked by devconf_subscribe() (lib/notify.c) */
     return 0;
 }
 
